@@ -1,0 +1,59 @@
+"""Request dependencies: the database and the authenticated caller."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
+
+from casedesk.config import Settings
+from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.permissions import Principal
+from casedesk.services.auth import authenticate_password, authenticate_token
+from casedesk.store.db import Database
+
+# Declared for the OpenAPI document; the header itself is parsed below so that both
+# schemes can be tried and errors come out as problem+json.
+_bearer = HTTPBearer(auto_error=False, description="API token from `casedesk tokens create`")
+_basic = HTTPBasic(auto_error=False, description="Email and password")
+
+
+def get_db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_principal(
+    request: Request,
+    db: Annotated[Database, Depends(get_db)],
+    _b: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
+    _p: Annotated[object, Depends(_basic)] = None,
+) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        return authenticate_token(db, value)
+    if scheme.lower() == "basic" and value:
+        try:
+            email, _, password = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthenticated("malformed Basic credentials") from None
+        return authenticate_password(db, email, password)
+    raise Unauthenticated("authentication required: send a Bearer token or Basic credentials")
+
+
+Caller = Annotated[Principal, Depends(get_principal)]
+Db = Annotated[Database, Depends(get_db)]
+
+#: Ids are positive and fit every backend's integer (and JavaScript's safe range).
+MAX_ID = 2**53
+CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]

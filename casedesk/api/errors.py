@@ -1,0 +1,88 @@
+"""One place that turns errors into RFC 9457 problem+json responses.
+
+Bad input is always a 4xx that names the problem; malformed JSON is 400, input that
+parses but breaks a rule is 422.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from casedesk.domain import errors
+
+PROBLEM = "application/problem+json"
+
+STATUS: dict[type[errors.DomainError], int] = {
+    errors.NotFound: 404,
+    errors.ValidationFailed: 422,
+    errors.CaseMerged: 409,
+    errors.Conflict: 409,
+    errors.PreconditionFailed: 412,
+    errors.Forbidden: 403,
+    errors.Unauthenticated: 401,
+    errors.IdempotencyMismatch: 422,
+    errors.PayloadTooLarge: 413,
+}
+
+TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    409: "Conflict",
+    412: "Precondition Failed",
+    413: "Content Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Content",
+    428: "Precondition Required",
+}
+
+
+def status_for(exc: errors.DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]  # type: ignore[index]
+    return 400
+
+
+def problem(status: int, detail: str, code: str, **extra: Any) -> JSONResponse:
+    body = {
+        "type": f"https://casedesk.dev/problems/{code}",
+        "title": TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    body.update({k: v for k, v in extra.items() if v is not None})
+    headers = {"WWW-Authenticate": 'Bearer, Basic realm="casedesk"'} if status == 401 else None
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(errors.DomainError)
+    async def _domain(_: Request, exc: errors.DomainError) -> JSONResponse:
+        return problem(status_for(exc), exc.detail, exc.code, **exc.extra)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        items = [
+            {"field": ".".join(str(p) for p in e["loc"]), "message": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        if any(e["type"] == "json_invalid" for e in items):
+            return problem(400, "the request body is not valid JSON", "malformed-json",
+                           errors=items)
+        first = items[0] if items else {"field": "", "message": "invalid"}
+        detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
+        return problem(422, detail, "invalid-request", errors=items, field=first["field"])
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
+        return problem(exc.status_code, str(exc.detail), code)

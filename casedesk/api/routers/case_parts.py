@@ -1,0 +1,103 @@
+"""Sub-resources of a case: messages, members, tags, links, history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path
+
+from casedesk.api.deps import MAX_ID, CaseId, Caller, Db
+from casedesk.api.routers.cases import _ERRORS
+from casedesk.services import history, links, members, messages, tags
+from casedesk.services.schemas import (
+    HistoryOut,
+    LinkCreate,
+    LinksOut,
+    MemberCreate,
+    MemberOut,
+    MessageCreate,
+    MessageOut,
+)
+
+router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS)
+OtherId = Annotated[int, Path(ge=1, le=MAX_ID)]
+TagPath = Annotated[str, Path(min_length=1, max_length=100)]
+
+
+@router.get("/messages", response_model=list[MessageOut], tags=["messages"])
+def list_messages(case_id: CaseId, caller: Caller, db: Db) -> list[MessageOut]:
+    return messages.list_messages(db, caller, case_id)
+
+
+@router.post("/messages", status_code=201, response_model=MessageOut, tags=["messages"])
+def add_message(case_id: CaseId, data: MessageCreate, caller: Caller, db: Db) -> MessageOut:
+    """Add an external message or an internal note. An inbound external message reopens
+    a Closed or Awaiting-external case."""
+    return messages.add_message(db, caller, case_id, data)
+
+
+@router.get("/members", response_model=list[MemberOut], tags=["members"])
+def list_members(case_id: CaseId, caller: Caller, db: Db) -> list[MemberOut]:
+    """All memberships, ended ones included (``active`` tells which hold now)."""
+    return members.list_members(db, caller, case_id)
+
+
+@router.post("/members", status_code=201, response_model=list[MemberOut], tags=["members"])
+def add_member(case_id: CaseId, data: MemberCreate, caller: Caller, db: Db) -> list[MemberOut]:
+    """Role 1 (assigned user) and 20 (contact) replace the active member; role 2
+    (follower) adds one."""
+    return members.add_member(db, caller, case_id, data)
+
+
+@router.delete(
+    "/members/{role}/{party_id}", response_model=list[MemberOut], tags=["members"]
+)
+def end_member(
+    case_id: CaseId, role: Literal[1, 2, 20], party_id: OtherId, caller: Caller, db: Db
+) -> list[MemberOut]:
+    """End a membership; it stays in the history with its end time."""
+    return members.end_member(db, caller, case_id, role, party_id)
+
+
+@router.get("/tags", response_model=list[str], tags=["tags"])
+def list_tags(case_id: CaseId, caller: Caller, db: Db) -> list[str]:
+    return tags.list_tags(db, caller, case_id)
+
+
+@router.put("/tags/{tag}", response_model=list[str], tags=["tags"])
+def add_tag(case_id: CaseId, tag: TagPath, caller: Caller, db: Db) -> list[str]:
+    return tags.add_tag(db, caller, case_id, tag)
+
+
+@router.delete("/tags/{tag}", response_model=list[str], tags=["tags"])
+def remove_tag(case_id: CaseId, tag: TagPath, caller: Caller, db: Db) -> list[str]:
+    return tags.remove_tag(db, caller, case_id, tag)
+
+
+@router.get("/links", response_model=LinksOut, tags=["links"])
+def get_links(case_id: CaseId, caller: Caller, db: Db) -> LinksOut:
+    return links.get_links(db, caller, case_id)
+
+
+@router.post("/links", status_code=201, response_model=LinksOut, tags=["links"])
+def add_link(case_id: CaseId, data: LinkCreate, caller: Caller, db: Db) -> LinksOut:
+    """`parent`: the other case becomes this one's parent; `child`: the reverse;
+    `related`: a symmetric link."""
+    return links.add_link(db, caller, case_id, data)
+
+
+@router.delete("/links/{kind}/{other_id}", response_model=LinksOut, tags=["links"])
+def remove_link(
+    case_id: CaseId,
+    kind: Literal["related", "parent", "child"],
+    other_id: OtherId,
+    caller: Caller,
+    db: Db,
+) -> LinksOut:
+    return links.remove_link(db, caller, case_id, kind, other_id)
+
+
+@router.get("/history", response_model=HistoryOut, tags=["history"])
+def get_history(case_id: CaseId, caller: Caller, db: Db) -> HistoryOut:
+    """The audit trail (who changed what, from and to) and the status history."""
+    return history.case_history(db, caller, case_id)

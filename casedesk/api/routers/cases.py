@@ -1,0 +1,189 @@
+"""/cases: create, read, search, count, update (If-Match), delete, merge."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import JSONResponse
+
+from casedesk.api.deps import MAX_ID, CaseId, Caller, Db
+from casedesk.api.errors import PROBLEM
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.permissions import Permission
+from casedesk.services import cases, idempotency, search
+from casedesk.services.clock import utcnow
+from casedesk.services.schemas import (
+    CaseCreate,
+    CaseOut,
+    CasePage,
+    CasePatch,
+    CaseQuery,
+    MergeRequest,
+    SortKey,
+)
+
+router = APIRouter(prefix="/cases", tags=["cases"])
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"description": desc, "content": {PROBLEM: {}}}
+    for code, desc in (
+        (400, "Malformed request"),
+        (401, "Not authenticated"),
+        (403, "Missing permission"),
+        (404, "No such case (or not visible to you)"),
+        (409, "Conflict with the case's state"),
+        (422, "Invalid input"),
+    )
+}
+
+
+def etag(case: CaseOut) -> str:
+    return f'"{case.id}-{case.version}"'
+
+
+def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
+    """Versions the caller accepts; None when any will do (no header or ``*``)."""
+    if value is None or value.strip() == "*":
+        return None
+    versions = set()
+    for tag in value.split(","):
+        m = re.fullmatch(r'\s*(?:W/)?"(\d+)-(\d+)"\s*', tag)
+        if m and int(m.group(1)) == case_id:
+            versions.add(int(m.group(2)))
+    return frozenset(versions)
+
+
+def _with_etag(case: CaseOut, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+    h = {"ETag": etag(case)} | (headers or {})
+    return JSONResponse(case.model_dump(mode="json"), status_code=status, headers=h)
+
+
+@router.post("", status_code=201, response_model=CaseOut, responses=_ERRORS)
+def create_case(
+    data: CaseCreate,
+    caller: Caller,
+    db: Db,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> JSONResponse:
+    """Open a case. With an `Idempotency-Key` header a retried request returns the first
+    answer instead of creating a second case."""
+    if idempotency_key is None:
+        out = cases.open_case(db, caller, data)
+        return _with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+    caller.require(Permission.CREATE_CASE)
+    status, body, replayed = idempotency.run_once(
+        db, caller, idempotency_key, "cases.create",
+        idempotency.request_hash(data.model_dump(mode="json", exclude_unset=True)),
+        lambda s: (201, cases.open_case_in(s, caller, data, utcnow()).model_dump(mode="json")),
+    )
+    headers = {"ETag": f'"{body["id"]}-{body["version"]}"', "Location": f"/api/v1/cases/{body['id']}"}
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+@router.get("", response_model=CasePage, responses=_ERRORS)
+def list_cases(
+    caller: Caller,
+    db: Db,
+    status: Annotated[list[int], Query(ge=1, le=8)] = [],  # noqa: B006
+    status_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    priority_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    category_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    queue_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    group_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    assignee_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    unassigned: bool | None = None,
+    contact_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    organization_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    tag: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
+    custom: Annotated[
+        list[str], Query(max_length=300, description="custom field filter `key:value`")
+    ] = [],  # noqa: B006
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    updated_after: datetime | None = None,
+    updated_before: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=500, description="full-text search")] = None,
+    include_deleted: bool = False,
+    sort: SortKey = "-updated_at",
+    limit: Annotated[int, Query(ge=1, le=200)] = 25,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+) -> CasePage:
+    """Search cases the caller may see. Follow `next_cursor` for the next page."""
+    query = _query(locals())
+    return search.search_cases(db, caller, query)
+
+
+@router.get("/count", responses=_ERRORS)
+def count_cases(
+    request: Request,
+    caller: Caller,
+    db: Db,
+    status: Annotated[list[int], Query(ge=1, le=8)] = [],  # noqa: B006
+    group_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    queue_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    assignee_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    unassigned: bool | None = None,
+    tag: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
+    q: Annotated[str | None, Query(max_length=500)] = None,
+    include_deleted: bool = False,
+) -> dict[str, int]:
+    """How many cases the caller may see match the filters."""
+    params = {k: v for k, v in locals().items() if k not in ("request", "caller", "db")}
+    return {"count": search.count_cases(db, caller, _query(params))}
+
+
+@router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
+def get_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
+    return _with_etag(cases.get_case(db, caller, case_id))
+
+
+@router.patch(
+    "/{case_id}",
+    response_model=CaseOut,
+    responses=_ERRORS | {412: {"description": "If-Match does not match", "content": {PROBLEM: {}}}},
+)
+def update_case(
+    case_id: CaseId,
+    patch: CasePatch,
+    caller: Caller,
+    db: Db,
+    if_match: Annotated[str | None, Header(max_length=500)] = None,
+) -> JSONResponse:
+    """Change the fields present in the body. Send the case's `ETag` as `If-Match` to
+    be refused (412) if someone else changed it meanwhile."""
+    out = cases.update_case(db, caller, case_id, patch,
+                            expected_versions=parse_if_match(if_match, case_id))
+    return _with_etag(out)
+
+
+@router.delete("/{case_id}", response_model=CaseOut, responses=_ERRORS)
+def delete_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
+    """Soft delete: the case moves to the Deleted status."""
+    return _with_etag(cases.delete_case(db, caller, case_id))
+
+
+@router.post("/{case_id}/merge", response_model=CaseOut, responses=_ERRORS)
+def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> JSONResponse:
+    """Merge this case into another; it then refuses updates, naming the target."""
+    return _with_etag(cases.merge_case(db, caller, case_id, body.into_case_id))
+
+
+def _query(params: dict[str, Any]) -> CaseQuery:
+    values = {k: v for k, v in params.items() if k not in ("caller", "db", "request")}
+    custom: dict[str, str] = {}
+    for item in values.pop("custom", []) or []:
+        key, sep, val = item.partition(":")
+        if not sep or not key:
+            raise ValidationFailed("custom filters are written key:value", field="custom")
+        custom[key] = val
+    for k in ("created_after", "created_before", "updated_after", "updated_before"):
+        v = values.get(k)
+        if v is not None and v.tzinfo is None:
+            raise ValidationFailed(f"{k} needs a time zone (e.g. Z)", field=k)
+    return CaseQuery(**values, custom=custom)
+

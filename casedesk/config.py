@@ -1,0 +1,50 @@
+"""Settings from the environment (``CASEDESK_*``) and an optional ``casedesk.toml``."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CASEDESK_", toml_file="casedesk.toml", extra="ignore"
+    )
+
+    data_dir: Path = Path("var")
+    database_url: str | None = None
+    secret_key: str = "change-me"
+    smtp_url: str | None = None
+    imap_url: str | None = None
+    #: Largest attachment accepted, in bytes.
+    max_attachment_bytes: int = 25 * 1024 * 1024
+    #: Largest JSON body accepted, in bytes.
+    max_body_bytes: int = 2 * 1024 * 1024
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @cached_property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'casedesk.db').resolve()}"
+
+    @property
+    def attachments_dir(self) -> Path:
+        return self.data_dir / "attachments"

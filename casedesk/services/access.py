@@ -1,0 +1,50 @@
+"""Data segregation as query filters, so every face that reads cases inherits them.
+
+A case the caller may not see is reported exactly like one that does not exist.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import NotFound
+from casedesk.domain.permissions import Permission, Principal
+from casedesk.store.models import Case
+
+
+def readable_cases(principal: Principal) -> Select[tuple[Case]]:
+    """SELECT of the cases ``principal`` may see."""
+    stmt = select(Case).where(Case.corporation_id == principal.corporation_id)
+    groups = principal.visible_group_ids
+    if groups is not None:
+        stmt = stmt.where(Case.group_id.in_(groups))
+    return stmt
+
+
+def not_found(case_id: int) -> NotFound:
+    return NotFound(f"case {case_id} not found", case_id=case_id)
+
+
+def load_case(
+    session: Session,
+    principal: Principal,
+    case_id: int,
+    permission: Permission = Permission.VIEW_CASE,
+    *,
+    for_update: bool = False,
+) -> Case:
+    """The case if the caller may see it and holds ``permission``, else NotFound/Forbidden.
+
+    Visibility is checked first so that a hidden case never reveals itself through a 403.
+    ``for_update`` locks the row on PostgreSQL (SQLite writers are already serialised).
+    """
+    stmt = readable_cases(principal).where(Case.id == case_id)
+    if for_update:
+        stmt = stmt.with_for_update()
+    case = session.scalars(stmt).one_or_none()
+    if case is None:
+        raise not_found(case_id)
+    principal.require(Permission.VIEW_CASE)
+    principal.require(permission)
+    return case

@@ -1,0 +1,72 @@
+"""Audit records and outbox events, written in the caller's transaction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from casedesk.domain.permissions import Principal
+from casedesk.store.models import AuditEntry, OutboxEvent
+
+Changes = dict[str, dict[str, Any]]
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> Changes:
+    """``{field: {"from": old, "to": new}}`` for every field whose value changed."""
+    return {
+        k: {"from": jsonable(before.get(k)), "to": jsonable(v)}
+        for k, v in after.items()
+        if before.get(k) != v
+    }
+
+
+def record(
+    session: Session,
+    principal: Principal | None,
+    corporation_id: int,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    *,
+    case_id: int | None = None,
+    changes: Changes | None = None,
+    at: datetime | None = None,
+    actor_label: str = "",
+) -> None:
+    entry = AuditEntry(
+        corporation_id=corporation_id,
+        actor_user_id=principal.user_id if principal else None,
+        actor_label=actor_label or ("user" if principal else "system"),
+        action=action,
+        entity_type=entity_type,
+        entity_id=entity_id,
+        case_id=case_id,
+        changes=changes or {},
+    )
+    if at is not None:
+        entry.at = at
+    session.add(entry)
+
+
+def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, Any]) -> None:
+    session.add(OutboxEvent(corporation_id=corporation_id, topic=topic, payload=jsonable_dict(payload)))
+
+
+def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:
+    return {k: jsonable(v) for k, v in payload.items()}

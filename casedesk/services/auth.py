@@ -1,0 +1,133 @@
+"""Who is calling: API tokens (Bearer) and passwords (HTTP Basic, argon2).
+
+Tokens are random, shown once, stored only as SHA-256 (they carry 256 bits of entropy,
+so a fast hash is enough; argon2 is for low-entropy passwords), and revocable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from casedesk.domain.permissions import (
+    DEFAULT_AGENT_PERMISSIONS,
+    Principal,
+    Role,
+    parse_permissions,
+)
+from casedesk.services import audit
+from casedesk.services.clock import utcnow
+from casedesk.store.db import Database
+from casedesk.store.models import ApiToken, GroupMembership, User
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "cd_"
+#: A hash to verify against when the user does not exist, so timing does not tell.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < 8:
+        raise ValidationFailed("a password has at least 8 characters", field="password")
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def principal_for(session: Session, user: User) -> Principal:
+    groups = frozenset(
+        session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id))
+    )
+    role = Role(user.role)
+    perms = (
+        parse_permissions(user.permissions)
+        if user.permissions is not None
+        else DEFAULT_AGENT_PERMISSIONS
+    )
+    return Principal(user.id, user.corporation_id, role, groups, perms)
+
+
+def authenticate_token(db: Database, token: str, *, now: datetime | None = None) -> Principal:
+    now = now or utcnow()
+    with db.read() as s:
+        row = s.execute(
+            select(User, ApiToken)
+            .join(ApiToken, ApiToken.user_id == User.id)
+            .where(ApiToken.token_hash == token_hash(token))
+        ).first()
+        if row is None:
+            raise Unauthenticated("invalid or revoked token")
+        user, tok = row
+        if tok.revoked_at is not None or (tok.expires_at is not None and tok.expires_at <= now):
+            raise Unauthenticated("invalid or revoked token")
+        if not user.is_active:
+            raise Unauthenticated("user is disabled")
+        return principal_for(s, user)
+
+
+def authenticate_password(db: Database, email: str, password: str) -> Principal:
+    with db.read() as s:
+        user = s.scalars(select(User).where(User.email == email.strip().lower())).one_or_none()
+        ok = verify_password(user.password_hash if user else None, password)
+        if user is None or not ok or not user.is_active:
+            raise Unauthenticated("wrong email or password")
+        return principal_for(s, user)
+
+
+def create_token(
+    db: Database,
+    user_email: str,
+    *,
+    name: str = "",
+    expires_at: datetime | None = None,
+    actor: Principal | None = None,
+) -> tuple[int, str]:
+    """Create a token for the user; returns (token id, the token). The token itself is
+    not stored and cannot be shown again."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with db.write() as s:
+        user = s.scalars(select(User).where(User.email == user_email.strip().lower())).one_or_none()
+        if user is None or (actor is not None and actor.corporation_id != user.corporation_id):
+            raise NotFound(f"no user {user_email}")
+        if actor is not None and not actor.is_admin and actor.user_id != user.id:
+            raise NotFound(f"no user {user_email}")
+        row = ApiToken(user_id=user.id, name=name, token_hash=token_hash(token),
+                       prefix=token[:8], expires_at=expires_at)
+        s.add(row)
+        s.flush()
+        audit.record(s, actor, user.corporation_id, "token.created", "api_token", row.id,
+                     changes={"user_id": {"from": None, "to": user.id}})
+        return row.id, token
+
+
+def revoke_token(db: Database, actor: Principal, token_id: int) -> None:
+    with db.write() as s:
+        row = s.execute(
+            select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"token {token_id} not found")
+        tok, user = row
+        if user.corporation_id != actor.corporation_id or (
+            not actor.is_admin and user.id != actor.user_id
+        ):
+            raise NotFound(f"token {token_id} not found")
+        if tok.revoked_at is None:
+            tok.revoked_at = utcnow()
+            audit.record(s, actor, user.corporation_id, "token.revoked", "api_token", tok.id)

@@ -1,0 +1,93 @@
+"""Turning case rows into ``CaseOut``, loading related rows in batches (no N+1)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.members import MemberRole
+from casedesk.domain.numbering import format_case_number
+from casedesk.services import custom_fields, tags
+from casedesk.services.members import to_out
+from casedesk.services.schemas import CaseOut
+from casedesk.store.models import Case, CaseMember, Corporation
+
+
+def build(session: Session, cases: list[Case]) -> list[CaseOut]:
+    if not cases:
+        return []
+    ids = [c.id for c in cases]
+    prefixes = dict(
+        session.execute(
+            select(Corporation.id, Corporation.case_prefix).where(
+                Corporation.id.in_({c.corporation_id for c in cases})
+            )
+        ).tuples().all()
+    )
+    member_rows: dict[int, list[CaseMember]] = {}
+    for m in session.scalars(
+        select(CaseMember).where(CaseMember.case_id.in_(ids)).order_by(CaseMember.id)
+    ):
+        member_rows.setdefault(m.case_id, []).append(m)
+    tag_names = tags.names(session, ids)
+    cf = custom_fields.read_values(session, ids)
+    out = []
+    for c in cases:
+        rows = member_rows.get(c.id, [])
+        out.append(
+            CaseOut(
+                id=c.id,
+                number=c.number,
+                reference=format_case_number(prefixes.get(c.corporation_id, ""), c.number),
+                title=c.title,
+                description=c.description,
+                status=c.status,
+                status_id=c.status_id,
+                last_open_status_id=c.last_open_status_id,
+                last_open_at=c.last_open_at,
+                priority_id=c.priority_id,
+                category_id=c.category_id,
+                queue_id=c.queue_id,
+                group_id=c.group_id,
+                organization_id=c.organization_id,
+                asset_id=c.asset_id,
+                contact_id=_active(rows, MemberRole.CONTACT),
+                assignee_id=_active(rows, MemberRole.ASSIGNED_USER),
+                creator_id=c.creator_id,
+                deadline_at=c.deadline_at,
+                on_hold_until=c.on_hold_until,
+                on_hold_comment=c.on_hold_comment,
+                origin=c.origin,
+                from_address=c.from_address,
+                primary_reference=c.primary_reference,
+                secondary_reference=c.secondary_reference,
+                customer_reference=c.customer_reference,
+                occurred_at=c.occurred_at,
+                code=c.code,
+                merged_into_id=c.merged_into_id,
+                parent_id=c.parent_id,
+                version=c.version,
+                created_at=c.created_at,
+                updated_at=c.updated_at,
+                status_changed_at=c.status_changed_at,
+                internal_updated_at=c.internal_updated_at,
+                external_updated_at=c.external_updated_at,
+                first_response_at=c.first_response_at,
+                closed_at=c.closed_at,
+                tags=tag_names.get(c.id, []),
+                custom_fields=cf.get(c.id, {}),
+                members=to_out(rows),
+            )
+        )
+    return out
+
+
+def build_one(session: Session, case: Case) -> CaseOut:
+    return build(session, [case])[0]
+
+
+def _active(rows: list[CaseMember], role: MemberRole) -> int | None:
+    for r in rows:
+        if r.role == role and r.end_at is None:
+            return r.contact_id if role == MemberRole.CONTACT else r.user_id
+    return None

@@ -1,0 +1,306 @@
+"""Case use-cases: open, update, get, soft delete, merge."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFailed
+from casedesk.domain.members import MemberRole
+from casedesk.domain.permissions import Permission, Principal
+from casedesk.domain.statuses import InternalStatus, StatusCatalog, UserStatus, resolve_status
+from casedesk.services import audit, custom_fields, members, tags
+from casedesk.services.access import load_case
+from casedesk.services.case_state import (
+    apply_status,
+    current_status,
+    enter_status,
+    ensure_updatable,
+    touch,
+)
+from casedesk.services.case_views import build_one
+from casedesk.services.clock import utcnow
+from casedesk.services.references import (
+    REFERENCE_FIELDS,
+    default_group_id,
+    default_priority_id,
+    require_agent,
+    require_ref,
+    status_catalog,
+)
+from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
+from casedesk.services.search_text import index_case
+from casedesk.store.db import Database
+from casedesk.store.models import Case, CaseCounter, CaseStatus, StatusHistory
+
+#: Plain columns copied from input to the row as they are.
+_PLAIN = (
+    "title", "description", "priority_id", "category_id", "queue_id", "group_id",
+    "organization_id", "asset_id", "deadline_at", "on_hold_until", "on_hold_comment",
+    "primary_reference", "secondary_reference", "customer_reference", "occurred_at", "code",
+    "parent_id",
+)
+_NOT_NULL = {"title", "priority_id", "group_id", "description"}
+
+
+def open_case(
+    db: Database, principal: Principal, data: CaseCreate, *, now: datetime | None = None
+) -> CaseOut:
+    principal.require(Permission.CREATE_CASE)
+    now = now or utcnow()
+    with db.write() as s:
+        return open_case_in(s, principal, data, now)
+
+
+def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: datetime) -> CaseOut:
+    """``open_case`` inside a transaction the caller owns (used by idempotent creates)."""
+    corp = principal.corporation_id
+    _check_refs(s, principal, data, data.model_fields_set | {"title"})
+    catalog = status_catalog(s, corp)
+    status = _resolve(catalog, data.status, data.status_id, None)
+    _check_status_permission(principal, status)
+    group_id = data.group_id or default_group_id(s, principal, data.queue_id)
+    case = Case(
+        corporation_id=corp,
+        number=_next_number(s, corp),
+        title=data.title,
+        description=data.description or "",
+        status=int(status.internal),
+        status_id=status.id,
+        priority_id=data.priority_id or default_priority_id(s, corp),
+        group_id=group_id,
+        creator_id=principal.user_id,
+        origin=data.origin,
+        from_address=data.from_address,
+        created_at=now,
+        updated_at=now,
+        status_changed_at=now,
+    )
+    for name in _PLAIN:
+        if name not in {"title", "description", "priority_id", "group_id"}:
+            setattr(case, name, getattr(data, name))
+    apply_status(case, status, now, None)
+    s.add(case)
+    s.flush()
+    s.add(StatusHistory(case_id=case.id, status_id=status.id, internal_status=case.status,
+                        changed_at=now, changed_by_id=principal.user_id, reason="created"))
+    roster, rows = members.load(s, case.id)
+    if data.assignee_id:
+        roster = members.set_single(roster, MemberRole.ASSIGNED_USER, data.assignee_id, now)
+    if data.contact_id:
+        roster = members.set_single(roster, MemberRole.CONTACT, data.contact_id, now)
+    for uid in dict.fromkeys(data.follower_ids):
+        require_agent(s, uid, corp, "follower_ids")
+        roster = members.set_single(roster, MemberRole.FOLLOWER, uid, now)
+    members.persist(s, case.id, roster, rows)
+    if data.tags:
+        tags.replace_tags(s, corp, case.id, data.tags)
+    custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
+    index_case(s, case)
+    s.flush()
+    out = build_one(s, case)
+    audit.record(
+        s, principal, corp, "case.created", "case", case.id, case_id=case.id,
+        changes={k: {"from": None, "to": audit.jsonable(v)}
+                 for k, v in data.model_dump(exclude_none=True).items()},
+        at=now,
+    )
+    audit.emit(s, corp, "case.created", {"case_id": case.id, "number": case.number})
+    return out
+
+
+def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
+    with db.read() as s:
+        return build_one(s, load_case(s, principal, case_id))
+
+
+def update_case(
+    db: Database,
+    principal: Principal,
+    case_id: int,
+    patch: CasePatch,
+    *,
+    expected_versions: Collection[int] | None = None,
+    now: datetime | None = None,
+) -> CaseOut:
+    """Apply the fields present in ``patch``. With ``expected_versions`` (If-Match) a
+    case changed since the caller read it is refused with PreconditionFailed."""
+    now = now or utcnow()
+    fields = patch.model_fields_set
+    with db.write() as s:
+        case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
+        if expected_versions is not None and case.version not in expected_versions:
+            raise PreconditionFailed(
+                f"case {case_id} has changed; it is at version {case.version}",
+                current_version=case.version,
+            )
+        ensure_updatable(case)
+        for name in _NOT_NULL & fields:
+            if getattr(patch, name) is None:
+                raise ValidationFailed(f"{name} cannot be null", field=name)
+        _check_refs(s, principal, patch, fields)
+        if "group_id" in fields and patch.group_id and not principal.sees_group(patch.group_id):
+            raise ValidationFailed(f"group_id {patch.group_id} does not exist", field="group_id")
+        if "parent_id" in fields and patch.parent_id == case.id:
+            raise ValidationFailed("a case cannot be its own parent", field="parent_id")
+        before = _snapshot(case)
+        for name in _PLAIN:
+            if name in fields:
+                setattr(case, name, getattr(patch, name))
+        changes: dict[str, dict[str, Any]] = audit.diff(before, _snapshot(case))
+        if fields & {"status", "status_id"}:
+            catalog = status_catalog(s, case.corporation_id)
+            previous = current_status(catalog, case)
+            new = _resolve(catalog, patch.status, patch.status_id, previous)
+            if new.id != previous.id:
+                _check_status_permission(principal, new)
+                enter_status(s, case, new, now, actor_id=principal.user_id,
+                             reason="manual", previous=previous)
+                changes["status_id"] = {"from": previous.id, "to": new.id}
+                changes["status"] = {"from": int(previous.internal), "to": int(new.internal)}
+        changes |= _update_members(s, case, patch, fields, now)
+        if "tags" in fields:
+            changes |= tags.replace_tags(s, case.corporation_id, case.id, patch.tags or [])  # type: ignore[arg-type]
+        if "custom_fields" in fields and patch.custom_fields:
+            changes |= custom_fields.set_values(
+                s, case.corporation_id, case.id, patch.custom_fields, creating=False
+            )
+        if changes:
+            touch(case, now)
+            if fields & {"title", "description"}:
+                index_case(s, case)
+            audit.record(s, principal, case.corporation_id, "case.updated", "case", case.id,
+                         case_id=case.id, changes=changes, at=now)
+            audit.emit(s, case.corporation_id, "case.updated",
+                       {"case_id": case.id, "fields": sorted(changes)})
+            s.flush()
+        return build_one(s, case)
+
+
+def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
+    """Soft delete: the case moves to the default Deleted status and stays there until
+    someone changes it by hand."""
+    now = utcnow()
+    with db.write() as s:
+        case = load_case(s, principal, case_id, Permission.DELETE_CASE, for_update=True)
+        ensure_updatable(case)
+        catalog = status_catalog(s, case.corporation_id)
+        previous = current_status(catalog, case)
+        new = _resolve(catalog, int(InternalStatus.DELETED), None, previous)
+        if enter_status(s, case, new, now, actor_id=principal.user_id, reason="deleted",
+                        previous=previous):
+            touch(case, now)
+            audit.record(s, principal, case.corporation_id, "case.deleted", "case", case.id,
+                         case_id=case.id, changes={"status_id": {"from": previous.id, "to": new.id}})
+            audit.emit(s, case.corporation_id, "case.deleted", {"case_id": case.id})
+            s.flush()
+        return build_one(s, case)
+
+
+def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -> CaseOut:
+    """Mark ``case_id`` as merged into ``into_id``. A merged case accepts no updates;
+    callers are pointed at the target."""
+    now = utcnow()
+    if case_id == into_id:
+        raise ValidationFailed("a case cannot be merged into itself", field="into_case_id")
+    with db.write() as s:
+        case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
+        ensure_updatable(case)
+        try:
+            target = load_case(s, principal, into_id, Permission.EDIT_CASE, for_update=True)
+        except NotFound as exc:
+            raise ValidationFailed(f"into_case_id {into_id} does not exist",
+                                   field="into_case_id") from exc
+        ensure_updatable(target)
+        catalog = status_catalog(s, case.corporation_id)
+        previous = current_status(catalog, case)
+        new = _resolve(catalog, int(InternalStatus.MERGED), None, previous)
+        enter_status(s, case, new, now, actor_id=principal.user_id, reason="merged",
+                     previous=previous)
+        case.merged_into_id = target.id
+        touch(case, now)
+        touch(target, now)
+        audit.record(s, principal, case.corporation_id, "case.merged", "case", case.id,
+                     case_id=case.id, changes={"merged_into_id": {"from": None, "to": target.id}})
+        audit.emit(s, case.corporation_id, "case.merged", {"case_id": case.id, "into": target.id})
+        s.flush()
+        return build_one(s, case)
+
+
+def _next_number(s: Session, corporation_id: int) -> int:
+    """Bump the corporation's counter. The UPDATE takes the row lock (PostgreSQL) or runs
+    under the write lock (SQLite), so concurrent creates get distinct, consecutive numbers."""
+    number = s.execute(
+        update(CaseCounter)
+        .where(CaseCounter.corporation_id == corporation_id)
+        .values(last_number=CaseCounter.last_number + 1)
+        .returning(CaseCounter.last_number)
+    ).scalar()
+    if number is None:
+        s.execute(insert(CaseCounter).values(corporation_id=corporation_id, last_number=1))
+        return 1
+    return int(number)
+
+
+def _resolve(
+    catalog: StatusCatalog, internal: int | None, status_id: int | None, current: UserStatus | None
+) -> UserStatus:
+    return resolve_status(catalog, internal, status_id, current)
+
+
+def _check_status_permission(principal: Principal, status: UserStatus) -> None:
+    if status.internal == InternalStatus.CLOSED:
+        principal.require(Permission.CLOSE_CASE)
+    elif status.internal == InternalStatus.DELETED:
+        principal.require(Permission.DELETE_CASE)
+    elif status.internal == InternalStatus.MERGED:
+        raise ValidationFailed("use the merge operation to merge a case", field="status")
+
+
+def _check_refs(s: Session, principal: Principal, data: Any, fields: set[str]) -> None:
+    corp = principal.corporation_id
+    for name, model in REFERENCE_FIELDS.items():
+        value = getattr(data, name, None)
+        if name in fields and value is not None:
+            if name == "assignee_id":
+                require_agent(s, value, corp, name)
+            elif name == "parent_id":
+                parent = s.scalar(select(Case.group_id).where(Case.id == value, Case.corporation_id == corp))
+                if parent is None or not principal.sees_group(parent):
+                    raise ValidationFailed(f"parent_id {value} does not exist", field=name)
+            else:
+                require_ref(s, model, value, corp, name)
+    if "group_id" in fields and data.group_id and not principal.sees_group(data.group_id):
+        raise ValidationFailed(f"group_id {data.group_id} does not exist", field="group_id")
+    if "status_id" in fields and data.status_id is not None:
+        require_ref(s, CaseStatus, data.status_id, corp, "status_id")
+
+
+def _update_members(
+    s: Session, case: Case, patch: CasePatch, fields: set[str], now: datetime
+) -> dict[str, dict[str, Any]]:
+    wanted = {
+        MemberRole.ASSIGNED_USER: ("assignee_id", patch.assignee_id),
+        MemberRole.CONTACT: ("contact_id", patch.contact_id),
+    }
+    if not any(name in fields for name, _ in wanted.values()):
+        return {}
+    roster, rows = members.load(s, case.id)
+    changes: dict[str, dict[str, Any]] = {}
+    for role, (name, party) in wanted.items():
+        if name not in fields:
+            continue
+        before = members.active_party(roster, role)
+        if before != party:
+            roster = members.set_single(roster, role, party, now)
+            changes[name] = {"from": before, "to": party}
+    members.persist(s, case.id, roster, rows)
+    return changes
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {name: getattr(case, name) for name in _PLAIN}

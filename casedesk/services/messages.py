@@ -1,0 +1,122 @@
+"""Messages on a case: external messages (to/from the customer) and internal notes.
+
+An inbound external message updates the external timestamp and can reopen the case
+(Closed / Awaiting external go back to the last open status); agent messages update the
+internal timestamp, and the first outbound one is the first response.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.permissions import Permission, Principal
+from casedesk.domain.statuses import status_after_external_update
+from casedesk.services import audit
+from casedesk.services.access import load_case
+from casedesk.services.case_state import (
+    current_status,
+    enter_status,
+    ensure_updatable,
+    last_open_status,
+)
+from casedesk.services.clock import utcnow
+from casedesk.services.references import require_ref, status_catalog
+from casedesk.services.schemas import MessageCreate, MessageOut
+from casedesk.services.search_text import index_message
+from casedesk.store.db import Database
+from casedesk.store.models import CaseMessage, Contact
+
+
+def add_message(
+    db: Database,
+    principal: Principal,
+    case_id: int,
+    data: MessageCreate,
+    *,
+    now: datetime | None = None,
+) -> MessageOut:
+    now = now or utcnow()
+    direction = data.direction or ("note" if data.visibility == "internal" else "outbound")
+    if data.visibility == "internal" and direction != "note":
+        raise ValidationFailed("internal messages are notes", field="direction")
+    if data.visibility == "external" and direction == "note":
+        raise ValidationFailed("a note is internal", field="direction")
+    with db.write() as s:
+        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+        ensure_updatable(case)
+        if data.contact_id is not None:
+            require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
+        msg = CaseMessage(
+            case_id=case.id,
+            visibility=data.visibility,
+            direction=direction,
+            is_system=False,
+            author_user_id=None if direction == "inbound" else principal.user_id,
+            author_contact_id=data.contact_id if direction == "inbound" else None,
+            body_text=data.body_text,
+            body_html=data.body_html,
+            note_type=data.note_type,
+            activity_code=data.activity_code,
+            duration_seconds=data.duration_seconds,
+            created_at=now,
+        )
+        s.add(msg)
+        s.flush()
+        changes: dict[str, dict[str, object]] = {}
+        if direction == "inbound":
+            case.external_updated_at = now
+            catalog = status_catalog(s, case.corporation_id)
+            previous = current_status(catalog, case)
+            new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
+            if enter_status(s, case, new, now, actor_id=None, reason="external-update",
+                            previous=previous):
+                changes["status_id"] = {"from": previous.id, "to": new.id}
+        else:
+            case.internal_updated_at = now
+            if direction == "outbound" and case.first_response_at is None:
+                case.first_response_at = now
+        index_message(s, msg)
+        audit.record(
+            s, principal, case.corporation_id, "message.added", "message", msg.id,
+            case_id=case.id,
+            changes={"message": {"from": None, "to": {"visibility": data.visibility,
+                                                      "direction": direction}}} | changes,
+            at=now,
+        )
+        audit.emit(s, case.corporation_id, "message.added",
+                   {"case_id": case.id, "message_id": msg.id, "visibility": data.visibility,
+                    "direction": direction})
+        s.flush()
+        return _out(msg)
+
+
+def list_messages(
+    db: Database, principal: Principal, case_id: int, *, include_internal: bool = True
+) -> list[MessageOut]:
+    with db.read() as s:
+        load_case(s, principal, case_id)
+        stmt = select(CaseMessage).where(CaseMessage.case_id == case_id)
+        if not include_internal:
+            stmt = stmt.where(CaseMessage.visibility == "external")
+        return [_out(m) for m in s.scalars(stmt.order_by(CaseMessage.id))]
+
+
+def _out(m: CaseMessage) -> MessageOut:
+    return MessageOut(
+        id=m.id,
+        case_id=m.case_id,
+        visibility=m.visibility,
+        direction=m.direction,
+        is_system=m.is_system,
+        author_user_id=m.author_user_id,
+        author_contact_id=m.author_contact_id,
+        body_text=m.body_text,
+        body_html=m.body_html,
+        note_type=m.note_type,
+        activity_code=m.activity_code,
+        duration_seconds=m.duration_seconds,
+        created_at=m.created_at,
+    )

@@ -1,0 +1,96 @@
+"""Checks that ids a caller sends exist in their corporation, and the defaults the
+rules need (status catalog, default priority, default group)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.permissions import Principal
+from casedesk.domain.statuses import InternalStatus, StatusCatalog, UserStatus
+from casedesk.store.models import (
+    Asset,
+    Base,
+    Case,
+    CaseStatus,
+    Category,
+    Contact,
+    Group,
+    Organization,
+    Priority,
+    Queue,
+    User,
+)
+
+
+def require_ref(
+    session: Session, model: type[Base], ref_id: int, corporation_id: int, field: str
+) -> None:
+    """ValidationFailed naming ``field`` unless ``ref_id`` is a row of ``model`` in the
+    corporation."""
+    table = model.__table__
+    stmt = select(table.c.id).where(table.c.id == ref_id, table.c.corporation_id == corporation_id)
+    if session.execute(stmt).first() is None:
+        raise ValidationFailed(f"{field} {ref_id} does not exist", field=field)
+
+
+REFERENCE_FIELDS: dict[str, type[Base]] = {
+    "priority_id": Priority,
+    "category_id": Category,
+    "queue_id": Queue,
+    "group_id": Group,
+    "organization_id": Organization,
+    "asset_id": Asset,
+    "contact_id": Contact,
+    "assignee_id": User,
+    "parent_id": Case,
+}
+
+
+def status_catalog(session: Session, corporation_id: int) -> StatusCatalog:
+    rows = session.execute(
+        select(CaseStatus.id, CaseStatus.internal_status, CaseStatus.is_default).where(
+            CaseStatus.corporation_id == corporation_id
+        )
+    ).all()
+    return StatusCatalog([UserStatus(r[0], InternalStatus(r[1]), r[2]) for r in rows])
+
+
+def default_priority_id(session: Session, corporation_id: int) -> int:
+    row = session.execute(
+        select(Priority.id)
+        .where(Priority.corporation_id == corporation_id)
+        .order_by(Priority.is_default.desc(), Priority.rank, Priority.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        raise ValidationFailed("no priority is defined; create one first", field="priority_id")
+    return int(row[0])
+
+
+def default_group_id(session: Session, principal: Principal, queue_id: int | None) -> int:
+    """The group a new case belongs to when the caller names none: the queue's group,
+    else the caller's first group, else the corporation's default group."""
+    if queue_id is not None:
+        gid = session.scalar(select(Queue.group_id).where(Queue.id == queue_id))
+        if gid is not None and principal.sees_group(gid):
+            return gid
+    if principal.group_ids:
+        return min(principal.group_ids)
+    row = session.execute(
+        select(Group.id)
+        .where(Group.corporation_id == principal.corporation_id)
+        .order_by(Group.is_default.desc(), Group.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        raise ValidationFailed("no group exists to put the case in", field="group_id")
+    return int(row[0])
+
+
+def require_agent(session: Session, user_id: int, corporation_id: int, field: str) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.corporation_id != corporation_id or not user.is_active:
+        raise ValidationFailed(f"{field} {user_id} is not an active user", field=field)
+    return user

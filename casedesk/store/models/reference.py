@@ -1,0 +1,81 @@
+"""Reference data a case points at: categories, priorities, statuses, queues, tags,
+custom-field definitions."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from casedesk.store.models.base import Base, BigId
+
+
+class Category(Base):
+    """Hierarchical: ``parent_id`` builds the tree; searches include the subtree."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("corporation_id", "parent_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id"), nullable=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Priority(Base):
+    __tablename__ = "priorities"
+    __table_args__ = (UniqueConstraint("corporation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    rank: Mapped[int] = mapped_column(Integer, default=0)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CaseStatus(Base):
+    """A user-defined status, mapped onto one of the eight internal statuses."""
+
+    __tablename__ = "case_statuses"
+    __table_args__ = (UniqueConstraint("corporation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    internal_status: Mapped[int] = mapped_column(Integer)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Queue(Base):
+    __tablename__ = "queues"
+    __table_args__ = (UniqueConstraint("corporation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    group_id: Mapped[int | None] = mapped_column(ForeignKey("groups.id"), nullable=True)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("corporation_id", "name"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+
+
+class CustomFieldDefinition(Base):
+    """A typed custom field: text, number, date, bool or select (with ``options``)."""
+
+    __tablename__ = "custom_field_definitions"
+    __table_args__ = (UniqueConstraint("corporation_id", "key"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(16))
+    options: Mapped[list[str] | None] = mapped_column(JSON, nullable=True)
+    required: Mapped[bool] = mapped_column(Boolean, default=False)
