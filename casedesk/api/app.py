@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 import casedesk
 from casedesk.api.errors import install as install_errors
-from casedesk.api.errors import problem
+from casedesk.api.guards import IntakeGuard
 from casedesk.api.routers import case_parts, cases
 from casedesk.config import Settings
 from casedesk.store.db import Database
@@ -41,8 +41,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     app.state.db = database
     install_errors(app)
-    _limit_body(app, settings.max_body_bytes)
     _metrics(app)
+    app.add_middleware(IntakeGuard, max_body_bytes=settings.max_body_bytes)
 
     for router in (cases.router, case_parts.router):
         app.include_router(router, prefix="/api/v1")
@@ -56,21 +56,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     return app
 
 
-def _limit_body(app: FastAPI, limit: int) -> None:
-    """Refuse large bodies up front (attachments have their own, larger limit)."""
-
-    @app.middleware("http")
-    async def _check(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        ctype = request.headers.get("content-type", "")
-        if length and length.isdigit() and int(length) > limit and not ctype.startswith("multipart/"):
-            return problem(413, f"request body over {limit} bytes", "payload-too-large")
-        return await call_next(request)
-
-
 def _metrics(app: FastAPI) -> None:
     @app.middleware("http")
-    async def _count(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def _count(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         with LATENCY.labels(request.method).time():
             response = await call_next(request)
         REQUESTS.labels(request.method, str(response.status_code)).inc()

@@ -47,7 +47,7 @@ TITLES = {
 def status_for(exc: errors.DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 400
 
 
@@ -76,8 +76,9 @@ def install(app: FastAPI) -> None:
             for e in exc.errors()
         ]
         if any(e["type"] == "json_invalid" for e in items):
-            return problem(400, "the request body is not valid JSON", "malformed-json",
-                           errors=items)
+            return problem(
+                400, "the request body is not valid JSON", "malformed-json", errors=items
+            )
         first = items[0] if items else {"field": "", "message": "invalid"}
         detail = f"{first['field']}: {first['message']}" if first["field"] else first["message"]
         return problem(422, detail, "invalid-request", errors=items, field=first["field"])

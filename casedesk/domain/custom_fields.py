@@ -52,7 +52,9 @@ def coerce(spec: FieldSpec, value: object) -> Coerced:
         try:
             number = Decimal(str(value))
         except InvalidOperation:
-            raise ValidationFailed(f"custom field {spec.key!r} takes a number", field=name) from None
+            raise ValidationFailed(
+                f"custom field {spec.key!r} takes a number", field=name
+            ) from None
         if not number.is_finite() or abs(number) >= Decimal(10) ** 14:
             raise ValidationFailed(f"custom field {spec.key!r} is out of range", field=name)
         return number.quantize(Decimal("0.000001"))

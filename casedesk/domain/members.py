@@ -45,7 +45,9 @@ def parse_role(value: int) -> MemberRole:
     try:
         return MemberRole(value)
     except ValueError:
-        raise ValidationFailed(f"unknown member role {value}; use 1, 2 or 20", field="role") from None
+        raise ValidationFailed(
+            f"unknown member role {value}; use 1, 2 or 20", field="role"
+        ) from None
 
 
 def active_of_role(members: list[Member], role: MemberRole) -> list[Member]:

@@ -25,5 +25,5 @@ def parse_case_reference(prefix: str, text: str) -> int | None:
     """``TCK-12`` → 12 for prefix ``TCK-``; plain digits are accepted too."""
     t = text.strip()
     if prefix and t.upper().startswith(prefix.upper()):
-        t = t[len(prefix):]
+        t = t[len(prefix) :]
     return int(t) if t.isdigit() else None

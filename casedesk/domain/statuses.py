@@ -84,7 +84,9 @@ def resolve_status(
                 return chosen
         default = catalog.default_for(wanted)
         if default is None:
-            raise ValidationFailed(f"no user status is defined for internal status {wanted.value}", field="status")
+            raise ValidationFailed(
+                f"no user status is defined for internal status {wanted.value}", field="status"
+            )
         return default
     if user_status_id is not None:
         chosen = catalog.get(user_status_id)

@@ -13,7 +13,7 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.store.models import Case
 
 
-def readable_cases(principal: Principal) -> Select[tuple[Case]]:
+def readable_cases(principal: Principal) -> Select[Case]:
     """SELECT of the cases ``principal`` may see."""
     stmt = select(Case).where(Case.corporation_id == principal.corporation_id)
     groups = principal.visible_group_ids

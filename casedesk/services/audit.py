@@ -65,7 +65,9 @@ def record(
 
 
 def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, Any]) -> None:
-    session.add(OutboxEvent(corporation_id=corporation_id, topic=topic, payload=jsonable_dict(payload)))
+    session.add(
+        OutboxEvent(corporation_id=corporation_id, topic=topic, payload=jsonable_dict(payload))
+    )
 
 
 def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:

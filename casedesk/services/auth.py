@@ -107,19 +107,33 @@ def create_token(
             raise NotFound(f"no user {user_email}")
         if actor is not None and not actor.is_admin and actor.user_id != user.id:
             raise NotFound(f"no user {user_email}")
-        row = ApiToken(user_id=user.id, name=name, token_hash=token_hash(token),
-                       prefix=token[:8], expires_at=expires_at)
+        row = ApiToken(
+            user_id=user.id,
+            name=name,
+            token_hash=token_hash(token),
+            prefix=token[:8],
+            expires_at=expires_at,
+        )
         s.add(row)
         s.flush()
-        audit.record(s, actor, user.corporation_id, "token.created", "api_token", row.id,
-                     changes={"user_id": {"from": None, "to": user.id}})
+        audit.record(
+            s,
+            actor,
+            user.corporation_id,
+            "token.created",
+            "api_token",
+            row.id,
+            changes={"user_id": {"from": None, "to": user.id}},
+        )
         return row.id, token
 
 
 def revoke_token(db: Database, actor: Principal, token_id: int) -> None:
     with db.write() as s:
         row = s.execute(
-            select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(ApiToken.id == token_id)
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.id == token_id)
         ).first()
         if row is None:
             raise NotFound(f"token {token_id} not found")

@@ -29,8 +29,11 @@ def create_corporation(s: Session, name: str, case_prefix: str = "") -> Corporat
     s.flush()
     s.add(CaseCounter(corporation_id=corp.id, last_number=0))
     for internal, label in DEFAULT_STATUS_NAMES.items():
-        s.add(CaseStatus(corporation_id=corp.id, name=label, internal_status=int(internal),
-                         is_default=True))
+        s.add(
+            CaseStatus(
+                corporation_id=corp.id, name=label, internal_status=int(internal), is_default=True
+            )
+        )
     for label, rank, default in DEFAULT_PRIORITIES:
         s.add(Priority(corporation_id=corp.id, name=label, rank=rank, is_default=default))
     s.add(Group(corporation_id=corp.id, name="Support", is_default=True))

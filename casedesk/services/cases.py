@@ -18,8 +18,8 @@ from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
     current_status,
-    enter_status,
     ensure_updatable,
+    enter_status,
     touch,
 )
 from casedesk.services.case_views import build_one
@@ -39,9 +39,22 @@ from casedesk.store.models import Case, CaseCounter, CaseStatus, StatusHistory
 
 #: Plain columns copied from input to the row as they are.
 _PLAIN = (
-    "title", "description", "priority_id", "category_id", "queue_id", "group_id",
-    "organization_id", "asset_id", "deadline_at", "on_hold_until", "on_hold_comment",
-    "primary_reference", "secondary_reference", "customer_reference", "occurred_at", "code",
+    "title",
+    "description",
+    "priority_id",
+    "category_id",
+    "queue_id",
+    "group_id",
+    "organization_id",
+    "asset_id",
+    "deadline_at",
+    "on_hold_until",
+    "on_hold_comment",
+    "primary_reference",
+    "secondary_reference",
+    "customer_reference",
+    "occurred_at",
+    "code",
     "parent_id",
 )
 _NOT_NULL = {"title", "priority_id", "group_id", "description"}
@@ -86,8 +99,16 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
     apply_status(case, status, now, None)
     s.add(case)
     s.flush()
-    s.add(StatusHistory(case_id=case.id, status_id=status.id, internal_status=case.status,
-                        changed_at=now, changed_by_id=principal.user_id, reason="created"))
+    s.add(
+        StatusHistory(
+            case_id=case.id,
+            status_id=status.id,
+            internal_status=case.status,
+            changed_at=now,
+            changed_by_id=principal.user_id,
+            reason="created",
+        )
+    )
     roster, rows = members.load(s, case.id)
     if data.assignee_id:
         roster = members.set_single(roster, MemberRole.ASSIGNED_USER, data.assignee_id, now)
@@ -104,9 +125,17 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
     s.flush()
     out = build_one(s, case)
     audit.record(
-        s, principal, corp, "case.created", "case", case.id, case_id=case.id,
-        changes={k: {"from": None, "to": audit.jsonable(v)}
-                 for k, v in data.model_dump(exclude_none=True).items()},
+        s,
+        principal,
+        corp,
+        "case.created",
+        "case",
+        case.id,
+        case_id=case.id,
+        changes={
+            k: {"from": None, "to": audit.jsonable(v)}
+            for k, v in data.model_dump(exclude_none=True).items()
+        },
         at=now,
     )
     audit.emit(s, corp, "case.created", {"case_id": case.id, "number": case.number})
@@ -158,8 +187,15 @@ def update_case(
             new = _resolve(catalog, patch.status, patch.status_id, previous)
             if new.id != previous.id:
                 _check_status_permission(principal, new)
-                enter_status(s, case, new, now, actor_id=principal.user_id,
-                             reason="manual", previous=previous)
+                enter_status(
+                    s,
+                    case,
+                    new,
+                    now,
+                    actor_id=principal.user_id,
+                    reason="manual",
+                    previous=previous,
+                )
                 changes["status_id"] = {"from": previous.id, "to": new.id}
                 changes["status"] = {"from": int(previous.internal), "to": int(new.internal)}
         changes |= _update_members(s, case, patch, fields, now)
@@ -173,10 +209,23 @@ def update_case(
             touch(case, now)
             if fields & {"title", "description"}:
                 index_case(s, case)
-            audit.record(s, principal, case.corporation_id, "case.updated", "case", case.id,
-                         case_id=case.id, changes=changes, at=now)
-            audit.emit(s, case.corporation_id, "case.updated",
-                       {"case_id": case.id, "fields": sorted(changes)})
+            audit.record(
+                s,
+                principal,
+                case.corporation_id,
+                "case.updated",
+                "case",
+                case.id,
+                case_id=case.id,
+                changes=changes,
+                at=now,
+            )
+            audit.emit(
+                s,
+                case.corporation_id,
+                "case.updated",
+                {"case_id": case.id, "fields": sorted(changes)},
+            )
             s.flush()
         return build_one(s, case)
 
@@ -191,11 +240,20 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
         catalog = status_catalog(s, case.corporation_id)
         previous = current_status(catalog, case)
         new = _resolve(catalog, int(InternalStatus.DELETED), None, previous)
-        if enter_status(s, case, new, now, actor_id=principal.user_id, reason="deleted",
-                        previous=previous):
+        if enter_status(
+            s, case, new, now, actor_id=principal.user_id, reason="deleted", previous=previous
+        ):
             touch(case, now)
-            audit.record(s, principal, case.corporation_id, "case.deleted", "case", case.id,
-                         case_id=case.id, changes={"status_id": {"from": previous.id, "to": new.id}})
+            audit.record(
+                s,
+                principal,
+                case.corporation_id,
+                "case.deleted",
+                "case",
+                case.id,
+                case_id=case.id,
+                changes={"status_id": {"from": previous.id, "to": new.id}},
+            )
             audit.emit(s, case.corporation_id, "case.deleted", {"case_id": case.id})
             s.flush()
         return build_one(s, case)
@@ -213,19 +271,29 @@ def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -
         try:
             target = load_case(s, principal, into_id, Permission.EDIT_CASE, for_update=True)
         except NotFound as exc:
-            raise ValidationFailed(f"into_case_id {into_id} does not exist",
-                                   field="into_case_id") from exc
+            raise ValidationFailed(
+                f"into_case_id {into_id} does not exist", field="into_case_id"
+            ) from exc
         ensure_updatable(target)
         catalog = status_catalog(s, case.corporation_id)
         previous = current_status(catalog, case)
         new = _resolve(catalog, int(InternalStatus.MERGED), None, previous)
-        enter_status(s, case, new, now, actor_id=principal.user_id, reason="merged",
-                     previous=previous)
+        enter_status(
+            s, case, new, now, actor_id=principal.user_id, reason="merged", previous=previous
+        )
         case.merged_into_id = target.id
         touch(case, now)
         touch(target, now)
-        audit.record(s, principal, case.corporation_id, "case.merged", "case", case.id,
-                     case_id=case.id, changes={"merged_into_id": {"from": None, "to": target.id}})
+        audit.record(
+            s,
+            principal,
+            case.corporation_id,
+            "case.merged",
+            "case",
+            case.id,
+            case_id=case.id,
+            changes={"merged_into_id": {"from": None, "to": target.id}},
+        )
         audit.emit(s, case.corporation_id, "case.merged", {"case_id": case.id, "into": target.id})
         s.flush()
         return build_one(s, case)
@@ -269,7 +337,9 @@ def _check_refs(s: Session, principal: Principal, data: Any, fields: set[str]) -
             if name == "assignee_id":
                 require_agent(s, value, corp, name)
             elif name == "parent_id":
-                parent = s.scalar(select(Case.group_id).where(Case.id == value, Case.corporation_id == corp))
+                parent = s.scalar(
+                    select(Case.group_id).where(Case.id == value, Case.corporation_id == corp)
+                )
                 if parent is None or not principal.sees_group(parent):
                     raise ValidationFailed(f"parent_id {value} does not exist", field=name)
             else:

@@ -22,15 +22,26 @@ def case_history(db: Database, principal: Principal, case_id: int) -> HistoryOut
         )
         return HistoryOut(
             audit=[
-                AuditOut(id=e.id, action=e.action, entity_type=e.entity_type,
-                         entity_id=e.entity_id, actor_user_id=e.actor_user_id,
-                         changes=e.changes, at=e.at)
+                AuditOut(
+                    id=e.id,
+                    action=e.action,
+                    entity_type=e.entity_type,
+                    entity_id=e.entity_id,
+                    actor_user_id=e.actor_user_id,
+                    changes=e.changes,
+                    at=e.at,
+                )
                 for e in entries
             ],
             statuses=[
-                StatusHistoryOut(status_id=h.status_id, internal_status=h.internal_status,
-                                 from_status_id=h.from_status_id, changed_at=h.changed_at,
-                                 changed_by_id=h.changed_by_id, reason=h.reason)
+                StatusHistoryOut(
+                    status_id=h.status_id,
+                    internal_status=h.internal_status,
+                    from_status_id=h.from_status_id,
+                    changed_at=h.changed_at,
+                    changed_by_id=h.changed_by_id,
+                    reason=h.reason,
+                )
                 for h in statuses
             ],
         )

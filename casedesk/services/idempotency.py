@@ -44,9 +44,16 @@ def run_once(
                         )
                     return found.status_code, found.response, True
                 status, body = create(s)
-                s.add(IdempotencyRecord(user_id=principal.user_id, key=key, scope=scope,
-                                        request_hash=body_hash, status_code=status,
-                                        response=body))
+                s.add(
+                    IdempotencyRecord(
+                        user_id=principal.user_id,
+                        key=key,
+                        scope=scope,
+                        request_hash=body_hash,
+                        status_code=status,
+                        response=body,
+                    )
+                )
                 s.flush()
                 return status, body, False
         except IntegrityError:

@@ -32,11 +32,16 @@ def add_link(db: Database, principal: Principal, case_id: int, data: LinkCreate)
         try:
             other = load_case(s, principal, data.case_id, Permission.EDIT_CASE, for_update=True)
         except NotFound:
-            raise ValidationFailed(f"case_id {data.case_id} does not exist", field="case_id") from None
+            raise ValidationFailed(
+                f"case_id {data.case_id} does not exist", field="case_id"
+            ) from None
         if data.kind == "related":
             a, b = sorted((case.id, other.id))
-            exists = s.scalar(select(CaseLink.id).where(
-                CaseLink.case_id == a, CaseLink.other_case_id == b, CaseLink.kind == "related"))
+            exists = s.scalar(
+                select(CaseLink.id).where(
+                    CaseLink.case_id == a, CaseLink.other_case_id == b, CaseLink.kind == "related"
+                )
+            )
             if exists is None:
                 s.add(CaseLink(case_id=a, other_case_id=b, kind="related", created_at=now))
         else:
@@ -46,21 +51,34 @@ def add_link(db: Database, principal: Principal, case_id: int, data: LinkCreate)
             child.parent_id = parent.id
             touch(child, now)
         touch(case, now)
-        audit.record(s, principal, case.corporation_id, "case.linked", "case", case.id,
-                     case_id=case.id, changes={f"links.{data.kind}": {"from": None, "to": other.id}})
+        audit.record(
+            s,
+            principal,
+            case.corporation_id,
+            "case.linked",
+            "case",
+            case.id,
+            case_id=case.id,
+            changes={f"links.{data.kind}": {"from": None, "to": other.id}},
+        )
         s.flush()
         return _links(s, principal, case)
 
 
-def remove_link(db: Database, principal: Principal, case_id: int, kind: str, other_id: int) -> LinksOut:
+def remove_link(
+    db: Database, principal: Principal, case_id: int, kind: str, other_id: int
+) -> LinksOut:
     now = utcnow()
     with db.write() as s:
         case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
         ensure_updatable(case)
         if kind == "related":
             a, b = sorted((case_id, other_id))
-            s.execute(delete(CaseLink).where(
-                CaseLink.case_id == a, CaseLink.other_case_id == b, CaseLink.kind == "related"))
+            s.execute(
+                delete(CaseLink).where(
+                    CaseLink.case_id == a, CaseLink.other_case_id == b, CaseLink.kind == "related"
+                )
+            )
         elif kind == "parent" and case.parent_id == other_id:
             case.parent_id = None
         elif kind == "child":
@@ -71,8 +89,16 @@ def remove_link(db: Database, principal: Principal, case_id: int, kind: str, oth
         else:
             raise NotFound(f"no {kind} link to case {other_id}")
         touch(case, now)
-        audit.record(s, principal, case.corporation_id, "case.unlinked", "case", case.id,
-                     case_id=case.id, changes={f"links.{kind}": {"from": other_id, "to": None}})
+        audit.record(
+            s,
+            principal,
+            case.corporation_id,
+            "case.unlinked",
+            "case",
+            case.id,
+            case_id=case.id,
+            changes={f"links.{kind}": {"from": other_id, "to": None}},
+        )
         s.flush()
         return _links(s, principal, case)
 
@@ -81,11 +107,16 @@ def _links(s: Session, principal: Principal, case: Case) -> LinksOut:
     visible = readable_cases(principal).with_only_columns(Case.id)
     children = s.scalars(visible.where(Case.parent_id == case.id).order_by(Case.id)).all()
     merged_from = s.scalars(visible.where(Case.merged_into_id == case.id).order_by(Case.id)).all()
-    rel = s.execute(select(CaseLink.case_id, CaseLink.other_case_id).where(
-        CaseLink.kind == "related",
-        or_(CaseLink.case_id == case.id, CaseLink.other_case_id == case.id))).all()
+    rel = s.execute(
+        select(CaseLink.case_id, CaseLink.other_case_id).where(
+            CaseLink.kind == "related",
+            or_(CaseLink.case_id == case.id, CaseLink.other_case_id == case.id),
+        )
+    ).all()
     others = {b if a == case.id else a for a, b in rel}
-    related = s.scalars(visible.where(Case.id.in_(others)).order_by(Case.id)).all() if others else []
+    related = (
+        s.scalars(visible.where(Case.id.in_(others)).order_by(Case.id)).all() if others else []
+    )
     return LinksOut(
         parent_id=case.parent_id,
         children=list(children),

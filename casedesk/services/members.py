@@ -29,7 +29,9 @@ def load(session: Session, case_id: int) -> tuple[list[Member], dict[int, CaseMe
     return members, {r.id: r for r in rows}
 
 
-def persist(session: Session, case_id: int, members: list[Member], rows: dict[int, CaseMember]) -> None:
+def persist(
+    session: Session, case_id: int, members: list[Member], rows: dict[int, CaseMember]
+) -> None:
     """Write back what the domain rules returned: ended rows get their end time, new
     memberships become rows. Nothing is deleted."""
     rules.check_invariants(members)

@@ -18,8 +18,8 @@ from casedesk.services import audit
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     current_status,
-    enter_status,
     ensure_updatable,
+    enter_status,
     last_open_status,
 )
 from casedesk.services.clock import utcnow
@@ -71,8 +71,9 @@ def add_message(
             catalog = status_catalog(s, case.corporation_id)
             previous = current_status(catalog, case)
             new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
-            if enter_status(s, case, new, now, actor_id=None, reason="external-update",
-                            previous=previous):
+            if enter_status(
+                s, case, new, now, actor_id=None, reason="external-update", previous=previous
+            ):
                 changes["status_id"] = {"from": previous.id, "to": new.id}
         else:
             case.internal_updated_at = now
@@ -80,15 +81,33 @@ def add_message(
                 case.first_response_at = now
         index_message(s, msg)
         audit.record(
-            s, principal, case.corporation_id, "message.added", "message", msg.id,
+            s,
+            principal,
+            case.corporation_id,
+            "message.added",
+            "message",
+            msg.id,
             case_id=case.id,
-            changes={"message": {"from": None, "to": {"visibility": data.visibility,
-                                                      "direction": direction}}} | changes,
+            changes={
+                "message": {
+                    "from": None,
+                    "to": {"visibility": data.visibility, "direction": direction},
+                }
+            }
+            | changes,
             at=now,
         )
-        audit.emit(s, case.corporation_id, "message.added",
-                   {"case_id": case.id, "message_id": msg.id, "visibility": data.visibility,
-                    "direction": direction})
+        audit.emit(
+            s,
+            case.corporation_id,
+            "message.added",
+            {
+                "case_id": case.id,
+                "message_id": msg.id,
+                "visibility": data.visibility,
+                "direction": direction,
+            },
+        )
         s.flush()
         return _out(msg)
 

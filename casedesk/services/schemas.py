@@ -8,7 +8,6 @@ input models at all, so they cannot be written.
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
@@ -233,5 +232,3 @@ class HistoryOut(BaseModel):
 
 class MergeRequest(_In):
     into_case_id: Id
-
-

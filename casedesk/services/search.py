@@ -35,7 +35,11 @@ from casedesk.store.models import (
 )
 from casedesk.store.search_index import matching_case_ids
 
-_SORT_COLUMNS = {"created_at": Case.created_at, "updated_at": Case.updated_at, "number": Case.number}
+_SORT_COLUMNS = {
+    "created_at": Case.created_at,
+    "updated_at": Case.updated_at,
+    "number": Case.number,
+}
 
 
 def search_cases(db: Database, principal: Principal, query: CaseQuery) -> CasePage:
@@ -65,26 +69,31 @@ def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:
         return int(s.scalar(select(func.count()).select_from(sub)) or 0)
 
 
-def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[tuple[Case]]:
+def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
     stmt = readable_cases(principal)
     conds: list[ColumnElement[bool]] = []
     if q.status:
         conds.append(Case.status.in_(q.status))
     elif not q.include_deleted:
         conds.append(Case.status != int(InternalStatus.DELETED))
-    for values, col in (
+    lists: tuple[tuple[list[int], Any], ...] = (
         (q.status_id, Case.status_id),
         (q.priority_id, Case.priority_id),
         (q.queue_id, Case.queue_id),
         (q.group_id, Case.group_id),
         (q.organization_id, Case.organization_id),
-    ):
+    )
+    for values, col in lists:
         if values:
             conds.append(col.in_(values))
     if q.category_id:
-        conds.append(Case.category_id.in_(_category_subtree(principal.corporation_id, q.category_id)))
+        conds.append(
+            Case.category_id.in_(_category_subtree(principal.corporation_id, q.category_id))
+        )
     if q.assignee_id:
-        conds.append(_active_member(MemberRole.ASSIGNED_USER, CaseMember.user_id.in_(q.assignee_id)))
+        conds.append(
+            _active_member(MemberRole.ASSIGNED_USER, CaseMember.user_id.in_(q.assignee_id))
+        )
     if q.unassigned is not None:
         has = _active_member(MemberRole.ASSIGNED_USER, literal(True))
         conds.append(~has if q.unassigned else has)
@@ -101,12 +110,13 @@ def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[tuple[Ca
         )
     if q.custom:
         conds.extend(_custom_conditions(s, principal.corporation_id, q.custom))
-    for bound, col, op in (
+    ranges: tuple[tuple[datetime | None, Any, str], ...] = (
         (q.created_after, Case.created_at, "ge"),
         (q.created_before, Case.created_at, "lt"),
         (q.updated_after, Case.updated_at, "ge"),
         (q.updated_before, Case.updated_at, "lt"),
-    ):
+    )
+    for bound, col, op in ranges:
         if bound is not None:
             conds.append(col >= bound if op == "ge" else col < bound)
     if q.q is not None and q.q.strip():
@@ -126,7 +136,7 @@ def _active_member(role: MemberRole, cond: ColumnElement[bool]) -> ColumnElement
     )
 
 
-def _category_subtree(corporation_id: int, roots: list[int]) -> Select[tuple[int]]:
+def _category_subtree(corporation_id: int, roots: list[int]) -> Select[int]:
     tree = (
         select(Category.id)
         .where(Category.id.in_(roots), Category.corporation_id == corporation_id)
@@ -136,7 +146,9 @@ def _category_subtree(corporation_id: int, roots: list[int]) -> Select[tuple[int
     return select(tree.c.id)
 
 
-def _custom_conditions(s: Session, corporation_id: int, wanted: dict[str, str]) -> list[ColumnElement[bool]]:
+def _custom_conditions(
+    s: Session, corporation_id: int, wanted: dict[str, str]
+) -> list[ColumnElement[bool]]:
     defined = custom_fields.specs(s, corporation_id)
     conds: list[ColumnElement[bool]] = []
     for key, text in wanted.items():

@@ -29,7 +29,9 @@ def names(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
-def replace_tags(session: Session, corporation_id: int, case_id: int, wanted: list[str]) -> dict[str, object]:
+def replace_tags(
+    session: Session, corporation_id: int, case_id: int, wanted: list[str]
+) -> dict[str, object]:
     """Make the case's tags exactly ``wanted`` (case-insensitive, deduplicated).
     Returns the audit change, empty when nothing changed."""
     current = names(session, [case_id]).get(case_id, [])
@@ -47,8 +49,12 @@ def _tag_ids(session: Session, corporation_id: int, wanted: list[str]) -> list[i
         return []
     existing = dict(
         session.execute(
-            select(Tag.name, Tag.id).where(Tag.corporation_id == corporation_id, Tag.name.in_(wanted))
-        ).tuples().all()
+            select(Tag.name, Tag.id).where(
+                Tag.corporation_id == corporation_id, Tag.name.in_(wanted)
+            )
+        )
+        .tuples()
+        .all()
     )
     for name in wanted:
         if name not in existing:
@@ -74,7 +80,11 @@ def list_tags(db: Database, principal: Principal, case_id: int) -> list[str]:
 
 
 def _edit(
-    db: Database, principal: Principal, case_id: int, add: str | None = None, remove: str | None = None
+    db: Database,
+    principal: Principal,
+    case_id: int,
+    add: str | None = None,
+    remove: str | None = None,
 ) -> list[str]:
     now = utcnow()
     with db.write() as s:
@@ -89,7 +99,13 @@ def _edit(
         if change:
             touch(case, now)
             audit.record(
-                s, principal, case.corporation_id, "case.tags", "case", case.id,
-                case_id=case.id, changes=change,  # type: ignore[arg-type]
+                s,
+                principal,
+                case.corporation_id,
+                "case.tags",
+                "case",
+                case.id,
+                case_id=case.id,
+                changes=change,  # type: ignore[arg-type]
             )
         return sorted(current)

@@ -45,20 +45,36 @@ def add_user(
             corp_id = default_corporation(s).id
         if s.scalar(select(User.id).where(User.email == email)) is not None:
             raise Conflict(f"a user {email} exists already")
-        user = User(corporation_id=corp_id, email=email, name=name or email.split("@")[0],
-                    role=role, permissions=permissions,
-                    password_hash=hash_password(password) if password else None)
+        user = User(
+            corporation_id=corp_id,
+            email=email,
+            name=name or email.split("@")[0],
+            role=role,
+            permissions=permissions,
+            password_hash=hash_password(password) if password else None,
+        )
         s.add(user)
         s.flush()
         for gname in groups or []:
-            group = s.scalars(select(Group).where(Group.corporation_id == corp_id,
-                                                  Group.name == gname)).one_or_none()
+            group = s.scalars(
+                select(Group).where(Group.corporation_id == corp_id, Group.name == gname)
+            ).one_or_none()
             if group is None:
                 group = Group(corporation_id=corp_id, name=gname)
                 s.add(group)
                 s.flush()
             s.add(GroupMembership(group_id=group.id, user_id=user.id))
-        audit.record(s, actor, corp_id, "user.created", "user", user.id,
-                     changes={"email": {"from": None, "to": email}, "role": {"from": None, "to": role},
-                              "groups": {"from": None, "to": groups or []}})
+        audit.record(
+            s,
+            actor,
+            corp_id,
+            "user.created",
+            "user",
+            user.id,
+            changes={
+                "email": {"from": None, "to": email},
+                "role": {"from": None, "to": role},
+                "groups": {"from": None, "to": groups or []},
+            },
+        )
         return user.id

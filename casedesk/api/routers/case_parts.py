@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
 
-from casedesk.api.deps import MAX_ID, CaseId, Caller, Db
+from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS
 from casedesk.services import history, links, members, messages, tags
 from casedesk.services.schemas import (
@@ -49,9 +49,7 @@ def add_member(case_id: CaseId, data: MemberCreate, caller: Caller, db: Db) -> l
     return members.add_member(db, caller, case_id, data)
 
 
-@router.delete(
-    "/members/{role}/{party_id}", response_model=list[MemberOut], tags=["members"]
-)
+@router.delete("/members/{role}/{party_id}", response_model=list[MemberOut], tags=["members"])
 def end_member(
     case_id: CaseId, role: Literal[1, 2, 20], party_id: OtherId, caller: Caller, db: Db
 ) -> list[MemberOut]:

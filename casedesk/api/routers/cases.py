@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
 
-from casedesk.api.deps import MAX_ID, CaseId, Caller, Db
+from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.errors import PROBLEM
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission
@@ -56,7 +56,9 @@ def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
     return frozenset(versions)
 
 
-def _with_etag(case: CaseOut, status: int = 200, headers: dict[str, str] | None = None) -> JSONResponse:
+def _with_etag(
+    case: CaseOut, status: int = 200, headers: dict[str, str] | None = None
+) -> JSONResponse:
     h = {"ETag": etag(case)} | (headers or {})
     return JSONResponse(case.model_dump(mode="json"), status_code=status, headers=h)
 
@@ -75,11 +77,17 @@ def create_case(
         return _with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
     caller.require(Permission.CREATE_CASE)
     status, body, replayed = idempotency.run_once(
-        db, caller, idempotency_key, "cases.create",
+        db,
+        caller,
+        idempotency_key,
+        "cases.create",
         idempotency.request_hash(data.model_dump(mode="json", exclude_unset=True)),
         lambda s: (201, cases.open_case_in(s, caller, data, utcnow()).model_dump(mode="json")),
     )
-    headers = {"ETag": f'"{body["id"]}-{body["version"]}"', "Location": f"/api/v1/cases/{body['id']}"}
+    headers = {
+        "ETag": f'"{body["id"]}-{body["version"]}"',
+        "Location": f"/api/v1/cases/{body['id']}",
+    }
     if replayed:
         headers["Idempotent-Replayed"] = "true"
     return JSONResponse(body, status_code=status, headers=headers)
@@ -156,8 +164,9 @@ def update_case(
 ) -> JSONResponse:
     """Change the fields present in the body. Send the case's `ETag` as `If-Match` to
     be refused (412) if someone else changed it meanwhile."""
-    out = cases.update_case(db, caller, case_id, patch,
-                            expected_versions=parse_if_match(if_match, case_id))
+    out = cases.update_case(
+        db, caller, case_id, patch, expected_versions=parse_if_match(if_match, case_id)
+    )
     return _with_etag(out)
 
 
@@ -186,4 +195,3 @@ def _query(params: dict[str, Any]) -> CaseQuery:
         if v is not None and v.tzinfo is None:
             raise ValidationFailed(f"{k} needs a time zone (e.g. Z)", field=k)
     return CaseQuery(**values, custom=custom)
-

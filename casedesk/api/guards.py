@@ -1,0 +1,102 @@
+"""Request intake checks that hold for every route, before any parsing.
+
+- Bodies over the limit are refused with 413, whether or not they declare a length
+  (chunked bodies are counted as they arrive). Multipart uploads are exempt: the
+  attachment service streams them with its own limit.
+- NUL characters are refused with 400 in the path, the query and JSON bodies: no store
+  keeps them in text (PostgreSQL refuses them outright), so they can only be mistakes
+  or probes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from casedesk.api.errors import PROBLEM
+
+
+class IntakeGuard:
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.limit = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        query = scope.get("query_string", b"").lower()
+        if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+            await _reject(send, 400, "NUL characters are not allowed in the URL", "nul-character")
+            return
+        headers = dict(scope.get("headers") or [])
+        ctype = headers.get(b"content-type", b"").lower()
+        if ctype.startswith(b"multipart/"):
+            await self.app(scope, receive, send)
+            return
+        length = headers.get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.limit:
+            await _reject(send, 413, f"request body over {self.limit} bytes", "payload-too-large")
+            return
+        body, messages = await _buffer(receive, self.limit)
+        if body is None:
+            await _reject(send, 413, f"request body over {self.limit} bytes", "payload-too-large")
+            return
+        if b"\\u0000" in body or b"\x00" in body:
+            await _reject(send, 400, "NUL characters are not allowed in the body", "nul-character")
+            return
+        await self.app(scope, _replay(messages, receive), send)
+
+
+async def _buffer(receive: Receive, limit: int) -> tuple[bytes | None, list[Message]]:
+    messages: list[Message] = []
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return None, messages
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks), messages
+
+
+def _replay(messages: list[Message], receive: Receive) -> Receive:
+    pending = list(messages)
+
+    async def replay() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
+
+
+async def _reject(send: Send, status: int, detail: str, code: str) -> None:
+    body: dict[str, Any] = {
+        "type": f"https://casedesk.dev/problems/{code}",
+        "title": "Bad Request" if status == 400 else "Content Too Large",
+        "status": status,
+        "detail": detail,
+        "code": code,
+    }
+    raw = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", PROBLEM.encode()),
+                (b"content-length", str(len(raw)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": raw})
