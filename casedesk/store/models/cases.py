@@ -66,9 +66,7 @@ class Case(Base):
     occurred_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     code: Mapped[str | None] = mapped_column(String(100), nullable=True)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("cases.id"), nullable=True, index=True
-    )
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), nullable=True, index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
@@ -109,9 +107,7 @@ class CaseMessage(Base):
     direction: Mapped[str] = mapped_column(String(16))  # inbound | outbound | note
     is_system: Mapped[bool] = mapped_column(Boolean, default=False)
     author_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
-    author_contact_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contacts.id"), nullable=True
-    )
+    author_contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), nullable=True)
     body_text: Mapped[str] = mapped_column(Text, default="")
     body_html: Mapped[str | None] = mapped_column(Text, nullable=True)
     note_type: Mapped[str | None] = mapped_column(String(64), nullable=True)
