@@ -23,7 +23,6 @@ def build(session: Session, cases: list[Case]) -> list[CaseOut]:
                 Corporation.id.in_({c.corporation_id for c in cases})
             )
         )
-        .tuples()
         .all()
     )
     member_rows: dict[int, list[CaseMember]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Permission, Principal
@@ -53,16 +54,26 @@ def _tag_ids(session: Session, corporation_id: int, wanted: list[str]) -> list[i
                 Tag.corporation_id == corporation_id, Tag.name.in_(wanted)
             )
         )
-        .tuples()
         .all()
     )
     for name in wanted:
         if name not in existing:
+            existing[name] = _create_tag(session, corporation_id, name)
+    return [existing[n] for n in wanted]
+
+
+def _create_tag(session: Session, corporation_id: int, name: str) -> int:
+    """A new tag's id, or that of the same tag a concurrent transaction created first
+    (tagging two cases with one new tag at once must not fail)."""
+    try:
+        with session.begin_nested():
             tag = Tag(corporation_id=corporation_id, name=name)
             session.add(tag)
-            session.flush()
-            existing[name] = tag.id
-    return [existing[n] for n in wanted]
+        return tag.id
+    except IntegrityError:
+        return session.scalars(
+            select(Tag.id).where(Tag.corporation_id == corporation_id, Tag.name == name)
+        ).one()
 
 
 def add_tag(db: Database, principal: Principal, case_id: int, name: str) -> list[str]:
