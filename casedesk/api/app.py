@@ -3,18 +3,27 @@ mounted here too as they arrive."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+import time
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import casedesk
 from casedesk.api.errors import install as install_errors
 from casedesk.api.guards import IntakeGuard
-from casedesk.api.routers import case_parts, cases
+from casedesk.api.routers import (
+    attachments,
+    case_parts,
+    cases,
+    catalog,
+    customers,
+    directory,
+)
 from casedesk.config import Settings
 from casedesk.store.db import Database
 
@@ -44,7 +53,14 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     _metrics(app)
     app.add_middleware(IntakeGuard, max_body_bytes=settings.max_body_bytes)
 
-    for router in (cases.router, case_parts.router):
+    for router in (
+        cases.router,
+        case_parts.router,
+        attachments.router,
+        directory.router,
+        catalog.router,
+        customers.router,
+    ):
         app.include_router(router, prefix="/api/v1")
 
     @app.get("/healthz", tags=["ops"])
@@ -57,18 +73,38 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
 
 def _metrics(app: FastAPI) -> None:
-    @app.middleware("http")
-    async def _count(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        with LATENCY.labels(request.method).time():
-            response = await call_next(request)
-        REQUESTS.labels(request.method, str(response.status_code)).inc()
-        return response
+    app.add_middleware(_Metrics)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics() -> Response:
         return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+class _Metrics:
+    """Counts requests by method and status and times them. Plain ASGI: the
+    ``@app.middleware("http")`` form costs a task group and a stream per request."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = 500  # if the app fails before it answers
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            LATENCY.labels(scope["method"]).observe(time.perf_counter() - start)
+            REQUESTS.labels(scope["method"], str(status)).inc()
 
 
 __all__ = ["JSONResponse", "create_app"]

@@ -1,0 +1,160 @@
+"""The ``casedesk`` command: run the server, migrate, add users and tokens, load demo data.
+
+Configuration comes from the environment (``CASEDESK_*``) and ``casedesk.toml``, as for
+the server. Commands that use the database bring it up to date first, so a fresh
+install works from any command. Expected failures (a duplicate user, a bad role, an
+unreachable database) end with a one-line message on stderr and exit status 1; only
+output meant for scripts goes to stdout (``tokens create`` prints the token alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import typer
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from casedesk.config import Settings
+from casedesk.domain.errors import DomainError
+from casedesk.services import auth, demo, users
+from casedesk.store.db import Database
+from casedesk.store.migrate import upgrade
+
+app = typer.Typer(
+    help="casedesk: a case-management (helpdesk) server.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+tokens_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code=1)
+
+
+@contextmanager
+def _expected_errors() -> Iterator[None]:
+    """Turn the errors a user can cause or fix into a message and exit status 1."""
+    try:
+        yield
+    except DomainError as exc:
+        raise _fail(exc.detail) from None
+    except OperationalError as exc:
+        raise _fail(f"the database cannot be used: {exc.orig or exc}") from None
+    except OSError as exc:  # e.g. the data folder cannot be created
+        raise _fail(str(exc)) from None
+
+
+def _safe_url(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@contextmanager
+def _database(settings: Settings) -> Iterator[Database]:
+    """The configured database, migrated to the current schema."""
+    with _expected_errors():
+        db = Database(settings.effective_database_url)  # creates a SQLite file's folder
+        try:
+            upgrade(settings.effective_database_url)
+            yield db
+        finally:
+            db.dispose()
+
+
+def _urls(host: str, port: int) -> tuple[str, str]:
+    shown = f"[{host}]" if ":" in host else host
+    if host in ("0.0.0.0", "::"):
+        shown = "127.0.0.1"
+    base = f"http://{shown}:{port}"
+    return base, f"{base}/docs"
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
+    load_demo: Annotated[
+        bool, typer.Option("--demo/--no-demo", help="Load the demo data set first.")
+    ] = False,
+) -> None:
+    """Run the HTTP server (migrating the database first)."""
+    import uvicorn
+
+    settings = Settings()
+    with _database(settings) as db:
+        if load_demo:
+            with _expected_errors():
+                demo.load_demo(db)
+    base, docs = _urls(host, port)
+    typer.echo(f"casedesk on {base}  (API: {base}/api/v1, docs: {docs})")
+    typer.echo(f"database: {_safe_url(settings.effective_database_url)}")
+    uvicorn.run("casedesk.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations."""
+    settings = Settings()
+    with _database(settings):
+        pass
+    typer.echo(f"database {_safe_url(settings.effective_database_url)} is up to date")
+
+
+@users_app.command("add")
+def users_add(
+    email: Annotated[str, typer.Argument(help="The user's email address (their login).")],
+    role: Annotated[str, typer.Option(help="admin or agent.")],
+    password: Annotated[str, typer.Option(help="At least 8 characters.")],
+    group: Annotated[
+        list[str] | None,
+        typer.Option("--group", help="A group to join (created if new); repeat for more."),
+    ] = None,
+    name: Annotated[str, typer.Option(help="Display name (default: from the email).")] = "",
+) -> None:
+    """Add a user to the default corporation."""
+    if len(name) > 200 or any(not 1 <= len(g.strip()) <= 200 for g in group or []):
+        raise _fail("names of users and groups are 1 to 200 characters")
+    with _database(Settings()) as db, _expected_errors():
+        groups = [g.strip() for g in group or []]
+        user_id = users.add_user(db, email, role, password, groups=groups, name=name.strip())
+    typer.echo(f"user {email.strip().lower()} added (id {user_id})")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    email: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    name: Annotated[str, typer.Option(help="A label to tell tokens apart.")] = "",
+) -> None:
+    """Create an API token and print it (alone, on stdout). It is not shown again."""
+    if len(name) > 200:
+        raise _fail("a token name is at most 200 characters")
+    with _database(Settings()) as db, _expected_errors():
+        _, token = auth.create_token(db, email, name=name)
+    typer.echo(token)
+
+
+@app.command("demo")
+def load_demo_data(
+    host: Annotated[str, typer.Option(help="Host the server runs on, for the URLs.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Its port.")] = 8000,
+) -> None:
+    """Load the demo data set (again: it is only added once) and show how to sign in."""
+    with _database(Settings()) as db, _expected_errors():
+        summary = demo.load_demo(db)
+        _, token = auth.create_token(db, summary.admin_email, name="demo")
+    base, docs = _urls(host, port)
+    added = f"{summary.cases_created} cases added" if summary.cases_created else "already loaded"
+    typer.echo(f"Demo data: {demo.CORPORATION}, {summary.cases_total} cases ({added}).")
+    typer.echo(f"Sign in as {summary.admin_email} with password {summary.admin_password}")
+    typer.echo(f"or send 'Authorization: Bearer {token}'.")
+    typer.echo(
+        f"Start the server with `casedesk serve`; the API is at {base}/api/v1, its docs at {docs}."
+    )

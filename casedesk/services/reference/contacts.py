@@ -1,0 +1,304 @@
+"""Customer contacts: who a case is for. A contact has any number of email addresses
+(the first is the primary one) and phone numbers. An email address identifies one
+contact within a corporation, which is how the email channel finds the sender."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import Conflict, ValidationFailed
+from casedesk.domain.permissions import Principal
+from casedesk.services import audit
+from casedesk.services.reference.common import (
+    Id,
+    In,
+    Out,
+    Text100,
+    Text200,
+    created,
+    deleted,
+    ensure_unused,
+    flush,
+    get_row,
+    no_nul,
+    present,
+    require_manager,
+    snapshot,
+)
+from casedesk.services.references import require_ref
+from casedesk.store.db import Database
+from casedesk.store.models import Contact, ContactEmail, ContactPhone, Organization
+
+_FIELDS = ("first_name", "last_name", "title", "location", "department", "organization_id")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+
+
+def email_address(value: str) -> str:
+    value = value.strip().lower()
+    if not _EMAIL.match(value):
+        raise ValueError(f"{value!r} is not an email address")
+    return value
+
+
+EmailAddress = Annotated[
+    str, StringConstraints(min_length=3, max_length=320), AfterValidator(email_address)
+]
+
+
+class Phone(In):
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    kind: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] = (
+        "work"
+    )
+
+
+class PhoneOut(BaseModel):
+    number: str
+    kind: str
+
+
+Emails = Annotated[list[EmailAddress], Field(max_length=20, description="The first is primary.")]
+Phones = Annotated[list[Phone], Field(max_length=20)]
+
+
+class ContactOut(Out):
+    id: int
+    first_name: str
+    last_name: str
+    title: str
+    location: str
+    department: str
+    organization_id: int | None
+    emails: list[str]
+    phones: list[PhoneOut]
+    created_at: datetime
+
+
+class ContactCreate(In):
+    first_name: Text100 = ""
+    last_name: Text100 = ""
+    title: Text100 = ""
+    location: Text200 = ""
+    department: Text200 = ""
+    organization_id: Id | None = None
+    emails: Emails = Field(default_factory=list)
+    phones: Phones = Field(default_factory=list)
+
+
+class ContactPatch(In):
+    first_name: Text100 | None = None
+    last_name: Text100 | None = None
+    title: Text100 | None = None
+    location: Text200 | None = None
+    department: Text200 | None = None
+    organization_id: Id | None = None
+    emails: Emails | None = Field(default=None, description="Replaces the list.")
+    phones: Phones | None = Field(default=None, description="Replaces the list.")
+
+
+def list_contacts(
+    db: Database,
+    principal: Principal,
+    *,
+    q: str | None = None,
+    organization_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ContactOut]:
+    """Contacts by name; ``q`` matches a part of the name or of an email address."""
+    q = no_nul(q)
+    with db.read() as s:
+        stmt = select(Contact).where(Contact.corporation_id == principal.corporation_id)
+        if organization_id is not None:
+            stmt = stmt.where(Contact.organization_id == organization_id)
+        if q:
+            needle = q.lower()
+            by_email = select(ContactEmail.contact_id).where(
+                ContactEmail.corporation_id == principal.corporation_id,
+                ContactEmail.email.contains(needle, autoescape=True),
+            )
+            stmt = stmt.where(
+                or_(
+                    func.lower(Contact.first_name + " " + Contact.last_name).contains(
+                        needle, autoescape=True
+                    ),
+                    Contact.id.in_(by_email),
+                )
+            )
+        stmt = stmt.order_by(Contact.last_name, Contact.first_name, Contact.id)
+        return _out(s, s.scalars(stmt.limit(limit).offset(offset)).all())
+
+
+def get_contact(db: Database, principal: Principal, contact_id: int) -> ContactOut:
+    with db.read() as s:
+        return _out(s, [get_row(s, Contact, contact_id, principal.corporation_id, "contact")])[0]
+
+
+def create_contact(db: Database, principal: Principal, data: ContactCreate) -> ContactOut:
+    require_manager(principal)
+    corp = principal.corporation_id
+    values = data.model_dump(include=set(_FIELDS))
+    _require_identity(values, data.emails)
+    with db.write() as s:
+        if data.organization_id is not None:
+            require_ref(s, Organization, data.organization_id, corp, "organization_id")
+        row = Contact(corporation_id=corp, **values)
+        s.add(row)
+        flush(s, "the contact could not be stored")
+        parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
+        audit.record(
+            s,
+            principal,
+            corp,
+            "contact.created",
+            "contact",
+            row.id,
+            changes=created(values | parts),
+        )
+        return _out(s, [row])[0]
+
+
+def update_contact(
+    db: Database, principal: Principal, contact_id: int, patch: ContactPatch
+) -> ContactOut:
+    values = present(patch, (*_FIELDS[:-1], "emails", "phones"))
+    if "phones" in values:
+        values["phones"] = [p.model_dump() for p in patch.phones or []]
+    if "emails" in values:
+        values["emails"] = list(dict.fromkeys(values["emails"]))
+    with db.write() as s:
+        row = get_row(s, Contact, contact_id, principal.corporation_id, "contact")
+        require_manager(principal)
+        before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
+        after = before | values
+        if after == before:
+            return _out(s, [row])[0]
+        _require_identity(after, after["emails"])
+        if after["organization_id"] is not None:
+            require_ref(
+                s, Organization, after["organization_id"], row.corporation_id, "organization_id"
+            )
+        for name in _FIELDS:
+            setattr(row, name, after[name])
+        _set_parts(s, row, after["emails"], after["phones"])
+        audit.record(
+            s,
+            principal,
+            row.corporation_id,
+            "contact.updated",
+            "contact",
+            row.id,
+            changes=audit.diff(before, after),
+        )
+        return _out(s, [row])[0]
+
+
+def delete_contact(db: Database, principal: Principal, contact_id: int) -> None:
+    with db.write() as s:
+        row = get_row(s, Contact, contact_id, principal.corporation_id, "contact")
+        require_manager(principal)
+        ensure_unused(
+            s, Contact, row.id, "contact", owned=frozenset({"contact_emails", "contact_phones"})
+        )
+        before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
+        s.execute(delete(ContactEmail).where(ContactEmail.contact_id == row.id))
+        s.execute(delete(ContactPhone).where(ContactPhone.contact_id == row.id))
+        s.delete(row)
+        flush(s, f"contact {contact_id} is still in use")
+        audit.record(
+            s,
+            principal,
+            row.corporation_id,
+            "contact.deleted",
+            "contact",
+            contact_id,
+            changes=deleted(before),
+        )
+
+
+def _require_identity(values: dict[str, Any], emails: list[str]) -> None:
+    if not (values["first_name"] or values["last_name"] or emails):
+        raise ValidationFailed("a contact needs a name or an email address", field="last_name")
+
+
+def _set_parts(
+    s: Session, contact: Contact, emails: list[str], phones: list[dict[str, str]]
+) -> dict[str, Any]:
+    """Replace the contact's emails and phones; Conflict naming an address another
+    contact of the corporation has."""
+    emails = list(dict.fromkeys(emails))
+    if emails:
+        taken = s.execute(
+            select(ContactEmail.email, ContactEmail.contact_id).where(
+                ContactEmail.corporation_id == contact.corporation_id,
+                ContactEmail.email.in_(emails),
+                ContactEmail.contact_id != contact.id,
+            )
+        ).first()
+        if taken is not None:
+            raise Conflict(
+                f"email {taken[0]} belongs to contact {taken[1]} already",
+                field="emails",
+                contact_id=taken[1],
+            )
+    s.execute(delete(ContactEmail).where(ContactEmail.contact_id == contact.id))
+    s.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact.id))
+    for i, email in enumerate(emails):
+        s.add(
+            ContactEmail(
+                corporation_id=contact.corporation_id,
+                contact_id=contact.id,
+                email=email,
+                is_primary=i == 0,
+            )
+        )
+    for phone in phones:
+        s.add(ContactPhone(contact_id=contact.id, number=phone["number"], kind=phone["kind"]))
+    flush(s, "one of the email addresses belongs to another contact already")
+    return {"emails": emails, "phones": phones}
+
+
+def _no_parts() -> dict[str, Any]:
+    return {"emails": [], "phones": []}
+
+
+def _parts(s: Session, contact_ids: list[int]) -> dict[int, dict[str, Any]]:
+    out: dict[int, dict[str, Any]] = {cid: _no_parts() for cid in contact_ids}
+    if not contact_ids:
+        return out
+    emails = s.execute(
+        select(ContactEmail.contact_id, ContactEmail.email)
+        .where(ContactEmail.contact_id.in_(contact_ids))
+        .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
+    )
+    for cid, email in emails:
+        out[cid]["emails"].append(email)
+    phones = s.execute(
+        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.kind)
+        .where(ContactPhone.contact_id.in_(contact_ids))
+        .order_by(ContactPhone.id)
+    )
+    for cid, number, kind in phones:
+        out[cid]["phones"].append({"number": number, "kind": kind})
+    return out
+
+
+def _out(s: Session, rows: Sequence[Contact]) -> list[ContactOut]:
+    parts = _parts(s, [r.id for r in rows])
+    return [
+        ContactOut(
+            **snapshot(r, _FIELDS),
+            id=r.id,
+            created_at=r.created_at,
+            emails=parts[r.id]["emails"],
+            phones=[PhoneOut(**p) for p in parts[r.id]["phones"]],
+        )
+        for r in rows
+    ]

@@ -1,0 +1,154 @@
+"""Case priorities. ``rank`` orders them (lower is more urgent); exactly one is the
+default, given to cases opened without one: making a priority the default unsets the
+previous default in the same transaction."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field
+from sqlalchemy import select
+
+from casedesk.domain.errors import Conflict
+from casedesk.domain.permissions import Principal
+from casedesk.services import audit
+from casedesk.services.reference.common import (
+    In,
+    Name100,
+    Out,
+    claim_default,
+    created,
+    deleted,
+    ensure_unique,
+    ensure_unused,
+    flush,
+    get_row,
+    has_default,
+    lock_rows,
+    present,
+    require_manager,
+    snapshot,
+)
+from casedesk.store.db import Database
+from casedesk.store.models import Priority
+
+_FIELDS = ("name", "rank", "is_default")
+Rank = Annotated[int, Field(ge=-1_000_000, le=1_000_000, description="Lower is more urgent.")]
+
+
+class PriorityOut(Out):
+    id: int
+    name: str
+    rank: int
+    is_default: bool
+
+
+class PriorityCreate(In):
+    name: Name100
+    rank: Rank = 0
+    is_default: bool = False
+
+
+class PriorityPatch(In):
+    name: Name100 | None = None
+    rank: Rank | None = None
+    is_default: bool | None = None
+
+
+def list_priorities(db: Database, principal: Principal) -> list[PriorityOut]:
+    with db.read() as s:
+        rows = s.scalars(
+            select(Priority)
+            .where(Priority.corporation_id == principal.corporation_id)
+            .order_by(Priority.rank, Priority.name, Priority.id)
+        )
+        return [PriorityOut.model_validate(r) for r in rows]
+
+
+def get_priority(db: Database, principal: Principal, priority_id: int) -> PriorityOut:
+    with db.read() as s:
+        return PriorityOut.model_validate(
+            get_row(s, Priority, priority_id, principal.corporation_id, "priority")
+        )
+
+
+def create_priority(db: Database, principal: Principal, data: PriorityCreate) -> PriorityOut:
+    require_manager(principal)
+    corp = principal.corporation_id
+    with db.write() as s:
+        ensure_unique(s, Priority, corp, "name", data.name, "priority")
+        row = Priority(corporation_id=corp, name=data.name, rank=data.rank, is_default=False)
+        s.add(row)
+        flush(s, f"a priority named {data.name!r} exists already")
+        if data.is_default or not has_default(s, Priority, corp):
+            claim_default(s, Priority, row)
+        audit.record(
+            s,
+            principal,
+            corp,
+            "priority.created",
+            "priority",
+            row.id,
+            changes=created(snapshot(row, _FIELDS)),
+        )
+        return PriorityOut.model_validate(row)
+
+
+def update_priority(
+    db: Database, principal: Principal, priority_id: int, patch: PriorityPatch
+) -> PriorityOut:
+    values = present(patch, _FIELDS)
+    with db.write() as s:
+        row = get_row(s, Priority, priority_id, principal.corporation_id, "priority")
+        require_manager(principal)
+        before = snapshot(row, _FIELDS)
+        after = before | values
+        if after == before:
+            return PriorityOut.model_validate(row)
+        if before["is_default"] and not after["is_default"]:
+            raise Conflict(
+                "one priority is always the default; make another priority the default instead",
+                field="is_default",
+            )
+        ensure_unique(
+            s, Priority, row.corporation_id, "name", after["name"], "priority", exclude_id=row.id
+        )
+        row.name, row.rank = after["name"], after["rank"]
+        flush(s, f"a priority named {row.name!r} exists already")
+        if after["is_default"] and not before["is_default"]:
+            claim_default(s, Priority, row)
+        audit.record(
+            s,
+            principal,
+            row.corporation_id,
+            "priority.updated",
+            "priority",
+            row.id,
+            changes=audit.diff(before, after),
+        )
+        return PriorityOut.model_validate(row)
+
+
+def delete_priority(db: Database, principal: Principal, priority_id: int) -> None:
+    with db.write() as s:
+        row = get_row(s, Priority, priority_id, principal.corporation_id, "priority")
+        require_manager(principal)
+        lock_rows(s, Priority, row.corporation_id)
+        ensure_unused(s, Priority, row.id, "priority")
+        if row.is_default:
+            raise Conflict(
+                f"priority {row.id} is the default priority; make another priority "
+                "the default first"
+            )
+        before = snapshot(row, _FIELDS)
+        s.delete(row)
+        flush(s, f"priority {priority_id} is still in use")
+        audit.record(
+            s,
+            principal,
+            row.corporation_id,
+            "priority.deleted",
+            "priority",
+            priority_id,
+            changes=deleted(before),
+        )

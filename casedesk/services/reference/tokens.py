@@ -1,0 +1,76 @@
+"""API tokens as the API manages them: anyone creates, lists and revokes their own;
+admins also those of the users of their corporation. A token is shown once, when it is
+created; afterwards only its first characters identify it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+from sqlalchemy import select
+
+from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.permissions import Principal
+from casedesk.services import auth
+from casedesk.services.clock import utcnow
+from casedesk.services.reference.common import Email, In, Out, Text200, UtcInstant, require_admin
+from casedesk.store.db import Database
+from casedesk.store.models import ApiToken, User
+
+
+class TokenCreate(In):
+    name: Text200 = ""
+    expires_at: UtcInstant | None = Field(default=None, description="Never expires when omitted.")
+    user_email: Email | None = Field(
+        default=None, description="Admins only: create the token for this user of theirs."
+    )
+
+
+class TokenOut(Out):
+    id: int
+    user_id: int
+    name: str
+    prefix: str = Field(description="The token's first characters, to tell tokens apart.")
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="The token itself. It is not stored and not shown again.")
+
+
+def create_token(
+    db: Database, principal: Principal, data: TokenCreate, *, now: datetime | None = None
+) -> TokenCreated:
+    now = now or utcnow()
+    if data.expires_at is not None and data.expires_at <= now:
+        raise ValidationFailed("expires_at must be in the future", field="expires_at")
+    with db.read() as s:
+        own_email = s.scalar(select(User.email).where(User.id == principal.user_id))
+    email = data.user_email or own_email or ""
+    if email.strip().lower() != own_email:
+        require_admin(principal, "create tokens for other users")
+    token_id, token = auth.create_token(
+        db, email, name=data.name, expires_at=data.expires_at, actor=principal
+    )
+    with db.read() as s:
+        row = s.get_one(ApiToken, token_id)
+        return TokenCreated(**TokenOut.model_validate(row).model_dump(), token=token)
+
+
+def list_tokens(db: Database, principal: Principal, user_id: int | None = None) -> list[TokenOut]:
+    """The caller's tokens, revoked and expired ones included; never the secrets."""
+    owner = principal.user_id if user_id is None else user_id
+    with db.read() as s:
+        if owner != principal.user_id:
+            user = s.get(User, owner)
+            if user is None or user.corporation_id != principal.corporation_id:
+                raise NotFound(f"user {owner} not found")
+            require_admin(principal, "see other users' tokens")
+        rows = s.scalars(select(ApiToken).where(ApiToken.user_id == owner).order_by(ApiToken.id))
+        return [TokenOut.model_validate(r) for r in rows]
+
+
+def revoke_token(db: Database, principal: Principal, token_id: int) -> None:
+    auth.revoke_token(db, principal, token_id)
