@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
+from pydantic import Field
 
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
@@ -57,3 +58,6 @@ Db = Annotated[Database, Depends(get_db)]
 #: Ids are positive and fit every backend's integer (and JavaScript's safe range).
 MAX_ID = 2**53
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
+#: An id as an item of a repeatable query parameter (``?group_id=1&group_id=2``). Bounds
+#: go on the items: ``Query(ge=...)`` on a list would compare the list itself.
+IdItem = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -13,7 +13,7 @@ from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFaile
 from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, StatusCatalog, UserStatus, resolve_status
-from casedesk.services import audit, custom_fields, members, tags
+from casedesk.services import audit, custom_fields, links, members, tags
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
@@ -176,6 +176,8 @@ def update_case(
             raise ValidationFailed(f"group_id {patch.group_id} does not exist", field="group_id")
         if "parent_id" in fields and patch.parent_id == case.id:
             raise ValidationFailed("a case cannot be its own parent", field="parent_id")
+        if "parent_id" in fields and patch.parent_id is not None:
+            links.check_no_cycle(s, case.id, patch.parent_id, field="parent_id")
         before = _snapshot(case)
         for name in _PLAIN:
             if name in fields:

@@ -130,19 +130,22 @@ def _change(
             if adding
             else rules.end_member(members, role, party, now)
         )
-        persist(s, case.id, changed, rows)
-        touch(case, now)
-        audit.record(
-            s,
-            principal,
-            case.corporation_id,
-            "member.added" if adding else "member.ended",
-            "case",
-            case.id,
-            case_id=case.id,
-            changes={f"members.{role.value}": {"from": before, "to": party if adding else None}},
-        )
-        s.flush()
+        if changed != members:  # re-adding an active member changes nothing
+            persist(s, case.id, changed, rows)
+            touch(case, now)
+            audit.record(
+                s,
+                principal,
+                case.corporation_id,
+                "member.added" if adding else "member.ended",
+                "case",
+                case.id,
+                case_id=case.id,
+                changes={
+                    f"members.{role.value}": {"from": before, "to": party if adding else None}
+                },
+            )
+            s.flush()
         rows_now = s.scalars(
             select(CaseMember).where(CaseMember.case_id == case.id).order_by(CaseMember.id)
         ).all()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select, tuple_
@@ -35,6 +35,8 @@ from casedesk.store.models import (
 )
 from casedesk.store.search_index import matching_case_ids
 
+_MAX_ID = 2**53
+_MAX_NUMBER = 2**31 - 1
 _SORT_COLUMNS = {
     "created_at": Case.created_at,
     "updated_at": Case.updated_at,
@@ -183,15 +185,16 @@ def _decode_cursor(cursor: str, key: str) -> tuple[Any, int]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, last_id = json.loads(raw)
-        if not isinstance(last_id, int):
+        # Bounds keep a forged cursor from overflowing the database's integers.
+        if not isinstance(last_id, int) or not 0 <= last_id <= _MAX_ID:
             raise TypeError
         if key == "number":
-            if not isinstance(value, int):
+            if not isinstance(value, int) or not 0 <= value <= _MAX_NUMBER:
                 raise TypeError
             return value, last_id
         dt = datetime.fromisoformat(value)
         if dt.tzinfo is None:
             raise TypeError
-        return dt, last_id
-    except (ValueError, TypeError, json.JSONDecodeError):
+        return dt.astimezone(UTC), last_id
+    except (ValueError, TypeError, OverflowError):
         raise ValidationFailed("cursor is not valid for this sort order", field="cursor") from None

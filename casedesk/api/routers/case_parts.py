@@ -22,6 +22,9 @@ from casedesk.services.schemas import (
 router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS)
 OtherId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TagPath = Annotated[str, Path(min_length=1, max_length=100)]
+#: A plain int: path values arrive as text, which a ``Literal[1, 2, 20]`` never equals.
+#: The service refuses other roles with a 422 naming ``role``.
+RolePath = Annotated[int, Path(description="1 assigned user, 2 follower, 20 contact")]
 
 
 @router.get("/messages", response_model=list[MessageOut], tags=["messages"])
@@ -51,7 +54,7 @@ def add_member(case_id: CaseId, data: MemberCreate, caller: Caller, db: Db) -> l
 
 @router.delete("/members/{role}/{party_id}", response_model=list[MemberOut], tags=["members"])
 def end_member(
-    case_id: CaseId, role: Literal[1, 2, 20], party_id: OtherId, caller: Caller, db: Db
+    case_id: CaseId, role: RolePath, party_id: OtherId, caller: Caller, db: Db
 ) -> list[MemberOut]:
     """End a membership; it stays in the history with its end time."""
     return members.end_member(db, caller, case_id, role, party_id)

@@ -8,8 +8,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import JSONResponse
+from pydantic import Field
+from pydantic import ValidationError as PydanticValidationError
 
-from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
+from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission
@@ -26,6 +28,11 @@ from casedesk.services.schemas import (
 )
 
 router = APIRouter(prefix="/cases", tags=["cases"])
+
+# Constraints of repeatable query parameters apply to each value.
+StatusItem = Annotated[int, Field(ge=1, le=8)]
+TagItem = Annotated[str, Field(min_length=1, max_length=100)]
+CustomItem = Annotated[str, Field(min_length=1, max_length=300)]
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": desc, "content": {PROBLEM: {}}}
@@ -97,20 +104,18 @@ def create_case(
 def list_cases(
     caller: Caller,
     db: Db,
-    status: Annotated[list[int], Query(ge=1, le=8)] = [],  # noqa: B006
-    status_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    priority_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    category_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    queue_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    group_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    assignee_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    status: Annotated[list[StatusItem], Query()] = [],  # noqa: B006
+    status_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    priority_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    category_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    queue_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    group_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    assignee_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
     unassigned: bool | None = None,
-    contact_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    organization_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    tag: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
-    custom: Annotated[
-        list[str], Query(max_length=300, description="custom field filter `key:value`")
-    ] = [],  # noqa: B006
+    contact_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    organization_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    tag: Annotated[list[TagItem], Query()] = [],  # noqa: B006
+    custom: Annotated[list[CustomItem], Query(description="custom field filter `key:value`")] = [],  # noqa: B006
     created_after: datetime | None = None,
     created_before: datetime | None = None,
     updated_after: datetime | None = None,
@@ -131,16 +136,26 @@ def count_cases(
     request: Request,
     caller: Caller,
     db: Db,
-    status: Annotated[list[int], Query(ge=1, le=8)] = [],  # noqa: B006
-    group_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    queue_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
-    assignee_id: Annotated[list[int], Query(ge=1, le=MAX_ID)] = [],  # noqa: B006
+    status: Annotated[list[StatusItem], Query()] = [],  # noqa: B006
+    status_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    priority_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    category_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    queue_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    group_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    assignee_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
     unassigned: bool | None = None,
-    tag: Annotated[list[str], Query(max_length=100)] = [],  # noqa: B006
+    contact_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    organization_id: Annotated[list[IdItem], Query()] = [],  # noqa: B006
+    tag: Annotated[list[TagItem], Query()] = [],  # noqa: B006
+    custom: Annotated[list[CustomItem], Query(description="custom field filter `key:value`")] = [],  # noqa: B006
+    created_after: datetime | None = None,
+    created_before: datetime | None = None,
+    updated_after: datetime | None = None,
+    updated_before: datetime | None = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     include_deleted: bool = False,
 ) -> dict[str, int]:
-    """How many cases the caller may see match the filters."""
+    """How many cases the caller may see match the filters (the filters of the search)."""
     params = {k: v for k, v in locals().items() if k not in ("request", "caller", "db")}
     return {"count": search.count_cases(db, caller, _query(params))}
 
@@ -194,4 +209,9 @@ def _query(params: dict[str, Any]) -> CaseQuery:
         v = values.get(k)
         if v is not None and v.tzinfo is None:
             raise ValidationFailed(f"{k} needs a time zone (e.g. Z)", field=k)
-    return CaseQuery(**values, custom=custom)
+    try:
+        return CaseQuery(**values, custom=custom)
+    except PydanticValidationError as exc:  # e.g. a tag that is blank once stripped
+        first = exc.errors()[0]
+        field = ".".join(str(p) for p in first["loc"])
+        raise ValidationFailed(f"{field}: {first['msg']}", field=field) from None
