@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, or_, select
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import NotFound, ValidationFailed
@@ -47,7 +49,7 @@ def add_link(db: Database, principal: Principal, case_id: int, data: LinkCreate)
         else:
             child, parent = (case, other) if data.kind == "parent" else (other, case)
             ensure_updatable(child)
-            _check_no_cycle(s, child.id, parent.id)
+            check_no_cycle(s, child.id, parent.id)
             child.parent_id = parent.id
             touch(child, now)
         touch(case, now)
@@ -72,21 +74,25 @@ def remove_link(
     with db.write() as s:
         case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
         ensure_updatable(case)
+        removed = False
         if kind == "related":
             a, b = sorted((case_id, other_id))
-            s.execute(
+            result = s.execute(
                 delete(CaseLink).where(
                     CaseLink.case_id == a, CaseLink.other_case_id == b, CaseLink.kind == "related"
                 )
             )
+            removed = cast(CursorResult[Any], result).rowcount > 0
         elif kind == "parent" and case.parent_id == other_id:
             case.parent_id = None
+            removed = True
         elif kind == "child":
             child = load_case(s, principal, other_id, Permission.EDIT_CASE, for_update=True)
             if child.parent_id == case.id:
                 child.parent_id = None
                 touch(child, now)
-        else:
+                removed = True
+        if not removed:
             raise NotFound(f"no {kind} link to case {other_id}")
         touch(case, now)
         audit.record(
@@ -117,8 +123,11 @@ def _links(s: Session, principal: Principal, case: Case) -> LinksOut:
     related = (
         s.scalars(visible.where(Case.id.in_(others)).order_by(Case.id)).all() if others else []
     )
+    parent = (
+        s.scalar(visible.where(Case.id == case.parent_id)) if case.parent_id is not None else None
+    )
     return LinksOut(
-        parent_id=case.parent_id,
+        parent_id=parent,
         children=list(children),
         related=list(related),
         merged_into_id=case.merged_into_id,
@@ -126,11 +135,13 @@ def _links(s: Session, principal: Principal, case: Case) -> LinksOut:
     )
 
 
-def _check_no_cycle(s: Session, child_id: int, parent_id: int) -> None:
+def check_no_cycle(s: Session, child_id: int, parent_id: int, field: str = "case_id") -> None:
+    """ValidationFailed naming ``field`` when making ``parent_id`` the parent of
+    ``child_id`` would close a loop in the parent chain."""
     seen = {child_id}
     current: int | None = parent_id
     while current is not None:
         if current in seen:
-            raise ValidationFailed("that parent would make a cycle", field="case_id")
+            raise ValidationFailed("that parent would make a cycle", field=field)
         seen.add(current)
         current = s.scalar(select(Case.parent_id).where(Case.id == current))
