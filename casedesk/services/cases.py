@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFailed
-from casedesk.domain.members import MemberRole
+from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, StatusCatalog, UserStatus, resolve_status
 from casedesk.services import audit, custom_fields, links, members, tags
@@ -109,7 +109,7 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
             reason="created",
         )
     )
-    roster, rows = members.load(s, case.id)
+    roster: list[Member] = []  # a new case has no members yet
     if data.assignee_id:
         roster = members.set_single(roster, MemberRole.ASSIGNED_USER, data.assignee_id, now)
     if data.contact_id:
@@ -117,11 +117,11 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
     for uid in dict.fromkeys(data.follower_ids):
         require_agent(s, uid, corp, "follower_ids")
         roster = members.set_single(roster, MemberRole.FOLLOWER, uid, now)
-    members.persist(s, case.id, roster, rows)
+    members.persist(s, case.id, roster, {})
     if data.tags:
         tags.replace_tags(s, corp, case.id, data.tags)
     custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
-    index_case(s, case)
+    index_case(s, case, new=True)
     s.flush()
     out = build_one(s, case)
     audit.record(

@@ -34,6 +34,8 @@ def set_values(
 ) -> dict[str, dict[str, Any]]:
     """Validate and store ``values``; returns the audit changes. On create every
     required field must be present."""
+    if not values and not creating:
+        return {}
     defined = specs(session, corporation_id)
     for key in values:
         if key not in defined:
@@ -44,7 +46,8 @@ def set_values(
                 raise ValidationFailed(
                     f"custom field {key!r} is required", field=f"custom_fields.{key}"
                 )
-    current = read_values(session, [case_id]).get(case_id, {})
+    # A case being created has no values yet.
+    current = {} if creating else read_values(session, [case_id]).get(case_id, {})
     changes: dict[str, dict[str, Any]] = {}
     for key, raw in values.items():
         field_id, spec = defined[key]

@@ -66,12 +66,23 @@ def is_index_object(name: str | None, type_: str) -> bool:
     return type_ == "index" and name == PG_INDEX
 
 
-def index_text(session: Session, case_id: int, source: str, source_id: int, body: str) -> None:
+def index_text(
+    session: Session, case_id: int, source: str, source_id: int, body: str, *, new: bool = False
+) -> None:
     """Make ``body`` the searchable text of ``(source, source_id)``, creating the
-    document or replacing its text. Blank text removes the document."""
+    document or replacing its text. Blank text removes the document. ``new`` says the
+    source was created in this transaction, so there is no document to replace yet."""
     body = _clean(body)
     if not body.strip():
-        drop_document(session, source, source_id)
+        if not new:
+            drop_document(session, source, source_id)
+        return
+    if new:
+        session.execute(
+            insert(SearchDocument).values(
+                case_id=case_id, source=source, source_id=source_id, body=body
+            )
+        )
         return
     result = session.execute(
         update(SearchDocument)
