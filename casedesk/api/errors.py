@@ -86,4 +86,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
-        return problem(exc.status_code, str(exc.detail), code)
+        response = problem(exc.status_code, str(exc.detail), code)
+        response.headers.update(exc.headers or {})  # e.g. the Allow of a 405
+        return response

@@ -2,12 +2,13 @@
 
 SQLite (the embedded default) runs in WAL mode with pragmas for speed; write
 transactions start with ``BEGIN IMMEDIATE`` so two writers never deadlock upgrading a
-read lock. Writers also take a lock of their own before they begin (a thread lock plus
-an ``flock`` on ``<database>.writelock`` shared by every process on the file): SQLite
-lets only one writer in at a time anyway, and a writer refused by SQLite sleeps in its
-busy handler (1, 2, 5 … 100 ms) instead of starting the moment the file is free, which
-under concurrent writes costs far more than the writes. PostgreSQL runs at READ
-COMMITTED; lost updates are prevented by the case ``version`` column and row locks.
+read lock. Writers also queue on a lock of their own before they begin (a thread lock
+plus an ``flock`` on ``<database>.writelock``, shared by every process on the file):
+SQLite lets one writer in at a time anyway, and a writer it turns away sleeps in the
+busy handler with growing naps (up to 100 ms) while newcomers overtake it, so under
+concurrent writes some requests waited seconds. Queueing keeps them in order.
+PostgreSQL runs at READ COMMITTED; lost updates are prevented by the case ``version``
+column and row locks.
 """
 
 from __future__ import annotations
