@@ -322,7 +322,7 @@ def server(
     url: str, data_dir: Path, port: int, workers: int, stock: bool
 ) -> Iterator[subprocess.Popen[bytes]]:
     env = os.environ | {"CASEDESK_DATABASE_URL": url, "CASEDESK_DATA_DIR": str(data_dir)}
-    if stock:  # the uvicorn command line as is (see serve.py for what differs)
+    if stock:  # the uvicorn command line as is (see casedesk/server.py for what differs)
         cmd = [
             sys.executable, "-m", "uvicorn", "--factory", "casedesk.api.app:create_app",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
@@ -330,8 +330,9 @@ def server(
         ]  # fmt: skip
     else:
         cmd = [
-            sys.executable, str(Path(__file__).with_name("serve.py")),
+            sys.executable, "-m", "casedesk.cli", "serve",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+            "--no-access-log",
         ]  # fmt: skip
     log = (data_dir / "server.log").open("wb")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
@@ -439,7 +440,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--stock-uvicorn",
         action="store_true",
-        help="run `uvicorn --workers N` as is (with N > 1 it adds ~40 ms a request: serve.py)",
+        help="run plain `uvicorn --workers N` (N > 1 adds ~40 ms a request; casedesk/server.py)",
     )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
@@ -457,7 +458,7 @@ def main(argv: list[str] | None = None) -> None:
             stack.enter_context(server(url, workdir, port, args.workers, args.stock_uvicorn))
             print(
                 f"casedesk bench: backend={args.backend} workers={args.workers} n={args.n} "
-                f"server={'uvicorn CLI' if args.stock_uvicorn else 'bench/serve.py'} "
+                f"server={'uvicorn CLI' if args.stock_uvicorn else 'casedesk serve'} "
                 f"concurrency={args.concurrency} cpus={os.cpu_count()} "
                 f"python={platform.python_version()}",
                 flush=True,

@@ -84,9 +84,12 @@ def serve(
     load_demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Load the demo data set first.")
     ] = False,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
+    ] = True,
 ) -> None:
     """Run the HTTP server (migrating the database first)."""
-    import uvicorn
+    from casedesk import server
 
     settings = Settings()
     with _database(settings) as db:
@@ -96,7 +99,7 @@ def serve(
     base, docs = _urls(host, port)
     typer.echo(f"casedesk on {base}  (API: {base}/api/v1, docs: {docs})")
     typer.echo(f"database: {_safe_url(settings.effective_database_url)}")
-    uvicorn.run("casedesk.api.app:create_app", factory=True, host=host, port=port, workers=workers)
+    server.run(host, port, workers, access_log=access_log)
 
 
 @app.command()
@@ -158,3 +161,7 @@ def load_demo_data(
     typer.echo(
         f"Start the server with `casedesk serve`; the API is at {base}/api/v1, its docs at {docs}."
     )
+
+
+if __name__ == "__main__":
+    app()
