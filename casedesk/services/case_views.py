@@ -22,8 +22,7 @@ def build(session: Session, cases: list[Case]) -> list[CaseOut]:
             select(Corporation.id, Corporation.case_prefix).where(
                 Corporation.id.in_({c.corporation_id for c in cases})
             )
-        )
-        .all()
+        ).all()
     )
     member_rows: dict[int, list[CaseMember]] = {}
     for m in session.scalars(

@@ -53,8 +53,7 @@ def _tag_ids(session: Session, corporation_id: int, wanted: list[str]) -> list[i
             select(Tag.name, Tag.id).where(
                 Tag.corporation_id == corporation_id, Tag.name.in_(wanted)
             )
-        )
-        .all()
+        ).all()
     )
     for name in wanted:
         if name not in existing:
