@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
+from casedesk.domain.permissions import Principal
 from casedesk.services import custom_fields, tags
+from casedesk.services.access import readable_cases
 from casedesk.services.members import to_out
 from casedesk.services.schemas import CaseOut
 from casedesk.store.models import Case, CaseMember, Corporation
 
 
-def build(session: Session, cases: list[Case]) -> list[CaseOut]:
+def build(session: Session, cases: list[Case], principal: Principal) -> list[CaseOut]:
     if not cases:
         return []
     ids = [c.id for c in cases]
+    visible_refs = _visible_references(session, cases, principal)
     prefixes = dict(
         session.execute(
             select(Corporation.id, Corporation.case_prefix).where(
@@ -64,8 +69,8 @@ def build(session: Session, cases: list[Case]) -> list[CaseOut]:
                 customer_reference=c.customer_reference,
                 occurred_at=c.occurred_at,
                 code=c.code,
-                merged_into_id=c.merged_into_id,
-                parent_id=c.parent_id,
+                merged_into_id=visible_refs(c.merged_into_id),
+                parent_id=visible_refs(c.parent_id),
                 version=c.version,
                 created_at=c.created_at,
                 updated_at=c.updated_at,
@@ -82,8 +87,24 @@ def build(session: Session, cases: list[Case]) -> list[CaseOut]:
     return out
 
 
-def build_one(session: Session, case: Case) -> CaseOut:
-    return build(session, [case])[0]
+def build_one(session: Session, case: Case, principal: Principal) -> CaseOut:
+    return build(session, [case], principal)[0]
+
+
+def _visible_references(
+    session: Session, cases: list[Case], principal: Principal
+) -> Callable[[int | None], int | None]:
+    """Parent and merged-into ids of cases the caller cannot see are shown as null, so
+    a case view never reveals a case of another group (one query, only when needed)."""
+    refs = {r for c in cases for r in (c.parent_id, c.merged_into_id) if r is not None}
+    if not refs or principal.visible_group_ids is None:
+        return lambda ref: ref
+    seen = set(
+        session.scalars(
+            readable_cases(principal).with_only_columns(Case.id).where(Case.id.in_(refs))
+        )
+    )
+    return lambda ref: ref if ref in seen else None
 
 
 def _active(rows: list[CaseMember], role: MemberRole) -> int | None:

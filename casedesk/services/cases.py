@@ -123,7 +123,7 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
     custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
     index_case(s, case, new=True)
     s.flush()
-    out = build_one(s, case)
+    out = build_one(s, case, principal)
     audit.record(
         s,
         principal,
@@ -144,7 +144,7 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
 
 def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
     with db.read() as s:
-        return build_one(s, load_case(s, principal, case_id))
+        return build_one(s, load_case(s, principal, case_id), principal)
 
 
 def update_case(
@@ -229,7 +229,7 @@ def update_case(
                 {"case_id": case.id, "fields": sorted(changes)},
             )
             s.flush()
-        return build_one(s, case)
+        return build_one(s, case, principal)
 
 
 def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
@@ -258,7 +258,7 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
             )
             audit.emit(s, case.corporation_id, "case.deleted", {"case_id": case.id})
             s.flush()
-        return build_one(s, case)
+        return build_one(s, case, principal)
 
 
 def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -> CaseOut:
@@ -298,7 +298,7 @@ def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -
         )
         audit.emit(s, case.corporation_id, "case.merged", {"case_id": case.id, "into": target.id})
         s.flush()
-        return build_one(s, case)
+        return build_one(s, case, principal)
 
 
 def _next_number(s: Session, corporation_id: int) -> int:

@@ -61,7 +61,7 @@ def search_cases(db: Database, principal: Principal, query: CaseQuery) -> CasePa
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         cursor = _encode_cursor(getattr(rows[-1], key), rows[-1].id) if more and rows else None
-        return CasePage(items=build(s, rows), next_cursor=cursor)
+        return CasePage(items=build(s, rows, principal), next_cursor=cursor)
 
 
 def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:

@@ -323,3 +323,27 @@ def test_missing_permissions_give_403_on_visible_cases(
     )
     assert client.get(url, headers=nobody.headers).status_code == 403
     assert client.get(f"{API}/cases", headers=nobody.headers).status_code == 403
+
+
+def test_a_case_view_does_not_reveal_a_hidden_parent_or_merge_target(
+    client: TestClient, world: World, cases_ab: tuple[int, int]
+) -> None:
+    a, b = cases_ab
+    other_a = create(client, world.agent_a, group_id=world.group_a)["id"]
+    # An admin, who sees both groups, hangs A's case under B's and merges another into B's.
+    r = client.patch(f"{API}/cases/{a}", json={"parent_id": b}, headers=world.admin.headers)
+    assert r.status_code == 200, r.text
+    r = client.post(
+        f"{API}/cases/{other_a}/merge", json={"into_case_id": b}, headers=world.admin.headers
+    )
+    assert r.status_code == 200, r.text
+
+    for case_id, field in ((a, "parent_id"), (other_a, "merged_into_id")):
+        agent_view = client.get(f"{API}/cases/{case_id}", headers=world.agent_a.headers).json()
+        admin_view = client.get(f"{API}/cases/{case_id}", headers=world.admin.headers).json()
+        assert admin_view[field] == b
+        assert agent_view[field] is None
+    listed = client.get(f"{API}/cases", headers=world.agent_a.headers).json()["items"]
+    assert {c["id"]: c["parent_id"] for c in listed}[a] is None
+    links = client.get(f"{API}/cases/{a}/links", headers=world.agent_a.headers).json()
+    assert links["parent_id"] is None
