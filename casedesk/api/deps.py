@@ -22,7 +22,7 @@ _bearer = HTTPBearer(auto_error=False, description="API token from `casedesk tok
 _basic = HTTPBasic(auto_error=False, description="Email and password")
 
 
-def get_db(request: Request) -> Database:
+async def get_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
