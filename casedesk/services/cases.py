@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.domain.statuses import InternalStatus, StatusCatalog, UserStatus, resolve_status
+from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
 from casedesk.services import audit, custom_fields, links, members, tags
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
@@ -63,7 +63,6 @@ _NOT_NULL = {"title", "priority_id", "group_id", "description"}
 def open_case(
     db: Database, principal: Principal, data: CaseCreate, *, now: datetime | None = None
 ) -> CaseOut:
-    principal.require(Permission.CREATE_CASE)
     now = now or utcnow()
     with db.write() as s:
         return open_case_in(s, principal, data, now)
@@ -71,10 +70,11 @@ def open_case(
 
 def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: datetime) -> CaseOut:
     """``open_case`` inside a transaction the caller owns (used by idempotent creates)."""
+    principal.require(Permission.CREATE_CASE)
     corp = principal.corporation_id
     _check_refs(s, principal, data, data.model_fields_set | {"title"})
     catalog = status_catalog(s, corp)
-    status = _resolve(catalog, data.status, data.status_id, None)
+    status = resolve_status(catalog, data.status, data.status_id, None)
     _check_status_permission(principal, status)
     group_id = data.group_id or default_group_id(s, principal, data.queue_id)
     case = Case(
@@ -172,8 +172,6 @@ def update_case(
             if getattr(patch, name) is None:
                 raise ValidationFailed(f"{name} cannot be null", field=name)
         _check_refs(s, principal, patch, fields)
-        if "group_id" in fields and patch.group_id and not principal.sees_group(patch.group_id):
-            raise ValidationFailed(f"group_id {patch.group_id} does not exist", field="group_id")
         if "parent_id" in fields and patch.parent_id == case.id:
             raise ValidationFailed("a case cannot be its own parent", field="parent_id")
         if "parent_id" in fields and patch.parent_id is not None:
@@ -186,7 +184,7 @@ def update_case(
         if fields & {"status", "status_id"}:
             catalog = status_catalog(s, case.corporation_id)
             previous = current_status(catalog, case)
-            new = _resolve(catalog, patch.status, patch.status_id, previous)
+            new = resolve_status(catalog, patch.status, patch.status_id, previous)
             if new.id != previous.id:
                 _check_status_permission(principal, new)
                 enter_status(
@@ -241,7 +239,7 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
         ensure_updatable(case)
         catalog = status_catalog(s, case.corporation_id)
         previous = current_status(catalog, case)
-        new = _resolve(catalog, int(InternalStatus.DELETED), None, previous)
+        new = resolve_status(catalog, int(InternalStatus.DELETED), None, previous)
         if enter_status(
             s, case, new, now, actor_id=principal.user_id, reason="deleted", previous=previous
         ):
@@ -279,7 +277,7 @@ def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -
         ensure_updatable(target)
         catalog = status_catalog(s, case.corporation_id)
         previous = current_status(catalog, case)
-        new = _resolve(catalog, int(InternalStatus.MERGED), None, previous)
+        new = resolve_status(catalog, int(InternalStatus.MERGED), None, previous)
         enter_status(
             s, case, new, now, actor_id=principal.user_id, reason="merged", previous=previous
         )
@@ -314,12 +312,6 @@ def _next_number(s: Session, corporation_id: int) -> int:
         s.execute(insert(CaseCounter).values(corporation_id=corporation_id, last_number=1))
         return 1
     return int(number)
-
-
-def _resolve(
-    catalog: StatusCatalog, internal: int | None, status_id: int | None, current: UserStatus | None
-) -> UserStatus:
-    return resolve_status(catalog, internal, status_id, current)
 
 
 def _check_status_permission(principal: Principal, status: UserStatus) -> None:

@@ -15,7 +15,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstrai
 Id = Annotated[int, Field(ge=1, le=2**53)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, Field(max_length=100_000)]
-ShortText = Annotated[str, Field(max_length=200)]
 TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 CustomValue = str | float | int | bool | date | None
 Origin = Literal["api", "email", "portal", "phone", "web", "chat", "import", "scheduled"]

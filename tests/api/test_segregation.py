@@ -306,6 +306,9 @@ def test_missing_permissions_give_403_on_visible_cases(
     assert client.patch(url, json={"title": "edited"}, headers=editor.headers).status_code == 200
     r = client.post(f"{API}/cases", json={"title": "t"}, headers=editor.headers)
     assert r.status_code == 403 and r.json()["permission"] == "create_case"
+    keyed = editor.headers | {"Idempotency-Key": "no-create-right"}
+    r = client.post(f"{API}/cases", json={"title": "t"}, headers=keyed)
+    assert r.status_code == 403 and r.json()["permission"] == "create_case"
 
     deleter = make_actor(
         db,
