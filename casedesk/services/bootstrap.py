@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.numbering import validate_prefix
-from casedesk.domain.statuses import InternalStatus
+from casedesk.domain.statuses import InternalStatus, default_clock
 from casedesk.store.models import CaseCounter, CaseStatus, Corporation, Group, Priority
 
 DEFAULT_STATUS_NAMES = {
@@ -31,7 +31,11 @@ def create_corporation(s: Session, name: str, case_prefix: str = "") -> Corporat
     for internal, label in DEFAULT_STATUS_NAMES.items():
         s.add(
             CaseStatus(
-                corporation_id=corp.id, name=label, internal_status=int(internal), is_default=True
+                corporation_id=corp.id,
+                name=label,
+                internal_status=int(internal),
+                is_default=True,
+                clock=default_clock(internal),
             )
         )
     for label, rank, default in DEFAULT_PRIORITIES:

@@ -43,7 +43,11 @@ def status_id(db: Database, corp: int, internal: InternalStatus, *, name: str | 
     with db.write() as s:
         if name is not None:
             row = CaseStatus(
-                corporation_id=corp, name=name, internal_status=int(internal), is_default=False
+                corporation_id=corp,
+                name=name,
+                internal_status=int(internal),
+                is_default=False,
+                clock="internal",
             )
             s.add(row)
             s.flush()

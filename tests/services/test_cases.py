@@ -48,7 +48,11 @@ def default_status(db: Database, corp: int, internal: InternalStatus) -> int:
 def add_status(db: Database, corp: int, name: str, internal: InternalStatus) -> int:
     with db.write() as s:
         row = CaseStatus(
-            corporation_id=corp, name=name, internal_status=int(internal), is_default=False
+            corporation_id=corp,
+            name=name,
+            internal_status=int(internal),
+            is_default=False,
+            clock="internal",
         )
         s.add(row)
         s.flush()

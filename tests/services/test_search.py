@@ -84,7 +84,11 @@ def data(db: Database) -> Data:
         c1 = Contact(corporation_id=corp.id, first_name="Peter")
         c2 = Contact(corporation_id=corp.id, first_name="Alice")
         vendor = CaseStatus(
-            corporation_id=corp.id, name="Waiting for vendor", internal_status=3, is_default=False
+            corporation_id=corp.id,
+            name="Waiting for vendor",
+            internal_status=3,
+            is_default=False,
+            clock="external",
         )
         s.add_all([laser, q1, q2, o1, o2, c1, c2, vendor])
         for key, ftype, options in (

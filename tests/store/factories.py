@@ -19,7 +19,13 @@ def corporation(session: Session) -> Corporation:
     session.add_all(
         [
             Group(corporation_id=corp.id, name="Support", is_default=True),
-            CaseStatus(corporation_id=corp.id, name="Open", internal_status=1, is_default=True),
+            CaseStatus(
+                corporation_id=corp.id,
+                name="Open",
+                internal_status=1,
+                is_default=True,
+                clock="internal",
+            ),
             Priority(corporation_id=corp.id, name="Normal", is_default=True),
         ]
     )

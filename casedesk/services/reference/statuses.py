@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
+from casedesk.domain.statuses import default_clock
 from casedesk.services import audit
 from casedesk.services.reference.common import (
     In,
@@ -97,6 +98,7 @@ def create_status(db: Database, principal: Principal, data: StatusCreate) -> Sta
             name=data.name,
             internal_status=data.internal_status,
             is_default=False,
+            clock=default_clock(data.internal_status),
         )
         s.add(row)
         flush(s, f"a status named {data.name!r} exists already")

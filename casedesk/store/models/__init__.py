@@ -1,6 +1,14 @@
 """All models, imported here so ``Base.metadata`` is complete for Alembic."""
 
+from casedesk.store.models.automation import (
+    CaseSchedule,
+    CaseTemplate,
+    CategoryAgent,
+    JobLease,
+    ScheduleRun,
+)
 from casedesk.store.models.base import Base, utcnow
+from casedesk.store.models.billing import Invoice, TimeEntry
 from casedesk.store.models.cases import (
     Attachment,
     Case,
@@ -36,6 +44,7 @@ from casedesk.store.models.tenancy import (
     GroupMembership,
     User,
 )
+from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 
 __all__ = [
     "ApiToken",
@@ -43,14 +52,19 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "Calendar",
     "Case",
     "CaseCounter",
     "CaseLink",
     "CaseMember",
     "CaseMessage",
+    "CaseRead",
+    "CaseSchedule",
     "CaseStatus",
     "CaseTag",
+    "CaseTemplate",
     "Category",
+    "CategoryAgent",
     "Contact",
     "ContactEmail",
     "ContactPhone",
@@ -60,14 +74,20 @@ __all__ = [
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
+    "Invoice",
+    "JobLease",
     "Organization",
     "OrganizationDomain",
     "OutboxEvent",
     "Priority",
     "Queue",
+    "ScheduleRun",
     "SearchDocument",
+    "SlaBreach",
+    "SlaPolicy",
     "StatusHistory",
     "Tag",
+    "TimeEntry",
     "User",
     "utcnow",
 ]

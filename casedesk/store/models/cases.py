@@ -75,6 +75,21 @@ class Case(Base):
     external_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Time-keeping, maintained by the SLA service: the policy in force, the due dates
+    # (Track-It expected response / fix), the oldest unanswered customer message, the
+    # escalation level (seed 001 AlertLevel / AlertTimeout) and when the sweep must look
+    # at the case again.
+    sla_policy_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sla_policies.id", ondelete="SET NULL"), nullable=True
+    )
+    first_response_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    next_response_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    resolution_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    awaiting_reply_since: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    alert_level: Mapped[int] = mapped_column(Integer, default=0)
+    alert_timeout_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    sla_check_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+    auto_close_chaser_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     __mapper_args__ = {"version_id_col": version}
 

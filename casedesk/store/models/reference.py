@@ -21,6 +21,12 @@ class Category(Base):
         ForeignKey("categories.id"), nullable=True, index=True
     )
     name: Mapped[str] = mapped_column(String(200))
+    #: How new cases of this category get an assignee when asked to assign automatically:
+    #: ``round_robin`` or ``least_open`` among its agents (``category_agents``); None: never.
+    assign_strategy: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    last_assigned_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class Priority(Base):
@@ -32,6 +38,10 @@ class Priority(Base):
     name: Mapped[str] = mapped_column(String(100))
     rank: Mapped[int] = mapped_column(Integer, default=0)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The priority's office hours ("timeframe", seed 001); None: around the clock.
+    calendar_id: Mapped[int | None] = mapped_column(
+        ForeignKey("calendars.id", ondelete="SET NULL"), nullable=True
+    )
 
 
 class CaseStatus(Base):
@@ -45,6 +55,12 @@ class CaseStatus(Base):
     name: Mapped[str] = mapped_column(String(100))
     internal_status: Mapped[int] = mapped_column(Integer)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Which clock runs while a case holds this status: internal, external, queue, stopped.
+    clock: Mapped[str] = mapped_column(String(16))
+    #: Auto-close (ITFlow): a chaser after this many days in the status, and closing
+    #: after as many more; None on ``auto_close_days`` means the status never auto-closes.
+    auto_close_chaser_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    auto_close_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class Queue(Base):
