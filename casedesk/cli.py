@@ -9,14 +9,16 @@ output meant for scripts goes to stdout (``tokens create`` prints the token alon
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Annotated
 
 import typer
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
+from casedesk.automation.runner import Scheduler, holder_id, run_due
 from casedesk.config import Settings
 from casedesk.domain.errors import DomainError
 from casedesk.services import auth, demo, users
@@ -87,6 +89,13 @@ def serve(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
+    jobs: Annotated[
+        bool,
+        typer.Option(
+            "--jobs/--no-jobs",
+            help="Also run the background jobs in this process (as `casedesk worker` does).",
+        ),
+    ] = True,
 ) -> None:
     """Run the HTTP server (migrating the database first)."""
     from casedesk import server
@@ -96,10 +105,44 @@ def serve(
         if load_demo:
             with _expected_errors():
                 demo.load_demo(db)
-    base, docs = _urls(host, port)
-    typer.echo(f"casedesk on {base}  (API: {base}/api/v1, docs: {docs})")
-    typer.echo(f"database: {_safe_url(settings.effective_database_url)}")
-    server.run(host, port, workers, access_log=access_log)
+        base, docs = _urls(host, port)
+        typer.echo(f"casedesk on {base}  (API: {base}/api/v1, docs: {docs})")
+        typer.echo(f"database: {_safe_url(settings.effective_database_url)}")
+        scheduler = Scheduler(db) if jobs else None
+        if scheduler is not None:
+            scheduler.start()
+        try:
+            server.run(host, port, workers, access_log=access_log)
+        finally:
+            if scheduler is not None:
+                scheduler.stop()
+
+
+@app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run the jobs that are due once, then exit.")
+    ] = False,
+    tick: Annotated[
+        float, typer.Option(min=0.1, max=3600, help="Seconds between looks for due jobs.")
+    ] = 5.0,
+) -> None:
+    """Run the background jobs: on-hold expiry, SLA sweep, auto-close, scheduled cases.
+
+    Any number of workers (and servers running jobs) may share one database; each job
+    runs in one of them at a time.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    with _database(Settings()) as db:
+        if once:
+            with _expected_errors():
+                handled = run_due(db, holder_id())
+            for name, count in sorted(handled.items()):
+                typer.echo(f"{name}: {count}")
+            return
+        typer.echo("casedesk worker running; stop with Ctrl-C")
+        with suppress(KeyboardInterrupt):
+            Scheduler(db, tick=tick).run_forever()
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Background jobs: what runs when, and the loop that runs them in any process."""

@@ -1,0 +1,24 @@
+"""The periodic jobs, each a service function that does its work for a given ``now``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from casedesk.services import holds
+from casedesk.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    name: str
+    #: How often it runs (at most; a busy or stopped worker makes it later).
+    every: timedelta
+    #: Does the work due at ``now``; returns how many items it handled.
+    run: Callable[[Database, datetime], int]
+    #: How long a holder may take before another process may run it instead.
+    lease: timedelta = timedelta(minutes=10)
+
+
+JOBS: tuple[Job, ...] = (Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),)
