@@ -48,6 +48,7 @@ def audit_actions(db: Database, entity_type: str) -> list[str]:
         ("statuses", {"name": "In progress", "internal_status": 1}),
         ("queues", {"name": "First line"}),
         ("custom-fields", {"key": "impact", "label": "Impact", "type": "text"}),
+        ("calendars", {"name": "Office", "time_zone": "UTC", "hours": {}}),
     ],
 )
 def test_everyone_reads_admins_write(

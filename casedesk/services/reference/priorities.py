@@ -13,6 +13,7 @@ from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
 from casedesk.services import audit
 from casedesk.services.reference.common import (
+    Id,
     In,
     Name100,
     Out,
@@ -29,10 +30,11 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
+from casedesk.services.references import require_ref
 from casedesk.store.db import Database
-from casedesk.store.models import Priority
+from casedesk.store.models import Calendar, Priority
 
-_FIELDS = ("name", "rank", "is_default")
+_FIELDS = ("name", "rank", "is_default", "calendar_id")
 Rank = Annotated[int, Field(ge=-1_000_000, le=1_000_000, description="Lower is more urgent.")]
 
 
@@ -41,18 +43,23 @@ class PriorityOut(Out):
     name: str
     rank: int
     is_default: bool
+    calendar_id: int | None
 
 
 class PriorityCreate(In):
     name: Name100
     rank: Rank = 0
     is_default: bool = False
+    calendar_id: Id | None = Field(
+        default=None, description="Office hours its SLA clocks count in; none: 24x7."
+    )
 
 
 class PriorityPatch(In):
     name: Name100 | None = None
     rank: Rank | None = None
     is_default: bool | None = None
+    calendar_id: Id | None = None
 
 
 def list_priorities(db: Database, principal: Principal) -> list[PriorityOut]:
@@ -76,8 +83,16 @@ def create_priority(db: Database, principal: Principal, data: PriorityCreate) ->
     require_manager(principal)
     corp = principal.corporation_id
     with db.write() as s:
+        if data.calendar_id is not None:
+            require_ref(s, Calendar, data.calendar_id, corp, "calendar_id")
         ensure_unique(s, Priority, corp, "name", data.name, "priority")
-        row = Priority(corporation_id=corp, name=data.name, rank=data.rank, is_default=False)
+        row = Priority(
+            corporation_id=corp,
+            name=data.name,
+            rank=data.rank,
+            is_default=False,
+            calendar_id=data.calendar_id,
+        )
         s.add(row)
         flush(s, f"a priority named {data.name!r} exists already")
         if data.is_default or not has_default(s, Priority, corp):
@@ -97,7 +112,7 @@ def create_priority(db: Database, principal: Principal, data: PriorityCreate) ->
 def update_priority(
     db: Database, principal: Principal, priority_id: int, patch: PriorityPatch
 ) -> PriorityOut:
-    values = present(patch, _FIELDS)
+    values = present(patch, ("name", "rank", "is_default"))
     with db.write() as s:
         row = get_row(s, Priority, priority_id, principal.corporation_id, "priority")
         require_manager(principal)
@@ -110,10 +125,13 @@ def update_priority(
                 "one priority is always the default; make another priority the default instead",
                 field="is_default",
             )
+        if after["calendar_id"] is not None:
+            require_ref(s, Calendar, after["calendar_id"], row.corporation_id, "calendar_id")
         ensure_unique(
             s, Priority, row.corporation_id, "name", after["name"], "priority", exclude_id=row.id
         )
         row.name, row.rank = after["name"], after["rank"]
+        row.calendar_id = after["calendar_id"]
         flush(s, f"a priority named {row.name!r} exists already")
         if after["is_default"] and not before["is_default"]:
             claim_default(s, Priority, row)

@@ -10,7 +10,7 @@ history would change meaning.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from sqlalchemy import ColumnElement, func, select
@@ -40,7 +40,16 @@ from casedesk.services.reference.common import (
 from casedesk.store.db import Database
 from casedesk.store.models import CaseStatus
 
-_FIELDS = ("name", "internal_status", "is_default")
+_FIELDS = (
+    "name",
+    "internal_status",
+    "is_default",
+    "clock",
+    "auto_close_chaser_days",
+    "auto_close_days",
+)
+Clock = Literal["internal", "external", "queue", "stopped"]
+Days = Annotated[int, Field(ge=0, le=3650)]
 Internal = Annotated[
     int,
     Field(
@@ -57,18 +66,39 @@ class StatusOut(Out):
     name: str
     internal_status: int
     is_default: bool
+    clock: Clock
+    auto_close_chaser_days: int | None
+    auto_close_days: int | None
 
 
 class StatusCreate(In):
     name: Name100
     internal_status: Internal
     is_default: bool = False
+    clock: Clock | None = Field(
+        default=None,
+        description="What the time in this status counts as: internal (working on it), "
+        "external (waiting on the customer), queue (not yet picked up) or stopped. "
+        "Default: internal for Open and Awaiting internal, external for Awaiting "
+        "external, stopped otherwise.",
+    )
+    auto_close_chaser_days: Days | None = Field(
+        default=None, description="Days in this status before a friendly chaser is sent."
+    )
+    auto_close_days: Days | None = Field(
+        default=None,
+        description="Days after the chaser (or after entering, without one) before the case "
+        "is closed; none: the status never closes cases by itself.",
+    )
 
 
 class StatusPatch(In):
     name: Name100 | None = None
     internal_status: Internal | None = None
     is_default: bool | None = None
+    clock: Clock | None = None
+    auto_close_chaser_days: Days | None = None
+    auto_close_days: Days | None = None
 
 
 def list_statuses(db: Database, principal: Principal) -> list[StatusOut]:
@@ -98,7 +128,9 @@ def create_status(db: Database, principal: Principal, data: StatusCreate) -> Sta
             name=data.name,
             internal_status=data.internal_status,
             is_default=False,
-            clock=default_clock(data.internal_status),
+            clock=data.clock or default_clock(data.internal_status),
+            auto_close_chaser_days=data.auto_close_chaser_days,
+            auto_close_days=data.auto_close_days,
         )
         s.add(row)
         flush(s, f"a status named {data.name!r} exists already")
@@ -119,7 +151,7 @@ def create_status(db: Database, principal: Principal, data: StatusCreate) -> Sta
 def update_status(
     db: Database, principal: Principal, status_id: int, patch: StatusPatch
 ) -> StatusOut:
-    values = present(patch, _FIELDS)
+    values = present(patch, ("name", "internal_status", "is_default", "clock"))
     with db.write() as s:
         row = get_row(s, CaseStatus, status_id, principal.corporation_id, "status")
         require_manager(principal)
@@ -141,6 +173,9 @@ def update_status(
             s, CaseStatus, row.corporation_id, "name", after["name"], "status", exclude_id=row.id
         )
         row.name, row.internal_status = after["name"], after["internal_status"]
+        row.clock = after["clock"]
+        row.auto_close_chaser_days = after["auto_close_chaser_days"]
+        row.auto_close_days = after["auto_close_days"]
         flush(s, f"a status named {row.name!r} exists already")
         scope = _same(row.internal_status)
         if after["is_default"] and (moved or not before["is_default"]):
