@@ -94,18 +94,22 @@ NAIVE = datetime(2026, 3, 2, 10)
 @pytest.mark.parametrize(
     ("call", "field"),
     [
-        pytest.param(lambda: auto_close_step(E, None, E, -S, CLOSE), "chaser_after", id="neg"),
         pytest.param(
-            lambda: auto_close_step(E, None, E, CHASER, timedelta(0)), "close_after", id="zero"
+            lambda: auto_close_step(E, None, E, -S, CLOSE), "chaser_after", id="negative-chaser"
+        ),
+        pytest.param(
+            lambda: auto_close_step(E, None, E, CHASER, timedelta(0)),
+            "close_after",
+            id="zero-close",
         ),
         pytest.param(lambda: next_check_at(E, None, None, -D), "close_after", id="neg-close"),
         pytest.param(
-            lambda: auto_close_step(NAIVE, None, E, CHASER, CLOSE), "entered_at", id="naive-1"
+            lambda: auto_close_step(NAIVE, None, E, CHASER, CLOSE), "entered_at", id="naive-entered"
         ),
         pytest.param(
-            lambda: auto_close_step(E, NAIVE, E, CHASER, CLOSE), "chaser_sent_at", id="naive-2"
+            lambda: auto_close_step(E, NAIVE, E, CHASER, CLOSE), "chaser_sent_at", id="naive-chaser"
         ),
-        pytest.param(lambda: auto_close_step(E, None, NAIVE, CHASER, CLOSE), "now", id="naive-3"),
+        pytest.param(lambda: auto_close_step(E, None, NAIVE, CHASER, CLOSE), "now", id="naive-now"),
     ],
 )
 def test_bad_input_names_the_field(call: Callable[[], object], field: str) -> None:
