@@ -34,10 +34,6 @@ from cronsim import CronSim, CronSimError
 
 from casedesk.domain.errors import ValidationFailed
 
-#: More than the largest wall-clock jump any zone has made (2h double summer time), so that
-#: walking back from ``wall(t) + _MAX_SHIFT`` cannot miss an occurrence at or before ``t``.
-_MAX_SHIFT = timedelta(hours=3)
-
 
 class Kind(StrEnum):
     DAILY = "daily"
@@ -136,8 +132,13 @@ class Recurrence:
         """The latest occurrence at or before ``at`` (aware UTC), None if there is none."""
         at = _as_utc(at, "at")
         zone = _zone(self.zone)
-        for wall in self._walls(_wall(at, zone) + _MAX_SHIFT, forward=False):
-            instant = _instant(wall, zone)
+        # Inside the second pass of a repeated hour, wall times later than wall(at) already
+        # ran in the first pass; they reach up to wall(at) read with the first pass's offset.
+        wall = _wall(at, zone)
+        first_pass = wall.replace(tzinfo=zone, fold=0).utcoffset()
+        assert first_pass is not None
+        for candidate in self._walls(at.replace(tzinfo=None) + first_pass, forward=False):
+            instant = _instant(candidate, zone)
             if instant <= at:
                 return instant
         return None

@@ -205,6 +205,14 @@ def test_next_after_accepts_any_aware_datetime() -> None:
         # after the repeated 02:30: the first one (00:30Z) is the occurrence
         pytest.param(DAILY_0230_OSLO, z(2026, 10, 25, 1, 45), z(2026, 10, 25, 0, 30), id="fold"),
         pytest.param(DAILY_0230_OSLO, z(2026, 10, 25, 0, 20), z(2026, 10, 24, 0, 30), id="pre"),
+        # 01:10Z is 02:10 in the second (CET) pass: 02:30 already ran in the first, at 00:30Z
+        pytest.param(DAILY_0230_OSLO, z(2026, 10, 25, 1, 10), z(2026, 10, 25, 0, 30), id="repeat"),
+        pytest.param(
+            Recurrence.cron("30 2 * * *", OSLO),
+            z(2026, 10, 25, 1, 10),
+            z(2026, 10, 25, 0, 30),
+            id="cron-repeat",
+        ),
         # the gap: 02:30 ran at 03:00 CEST = 01:00Z
         pytest.param(DAILY_0230_OSLO, z(2026, 3, 29, 5), z(2026, 3, 29, 1), id="gap"),
         # Sunday 8 March evening in New York: last weekday run is Friday 09:00 EST = 14:00Z
