@@ -148,13 +148,3 @@ def _last_open_or_default(catalog: StatusCatalog, last_open: UserStatus | None) 
     if default is None:
         raise ValidationFailed("no default user status for Open is defined", field="status")
     return default
-
-
-def default_clock(internal: int) -> str:
-    """The clock a new user status runs unless told otherwise: Open and Awaiting internal
-    count as internal work, Awaiting external as waiting on the customer, the rest stop."""
-    if internal in OPEN_STATUSES:
-        return "internal"
-    if internal == InternalStatus.AWAITING_EXTERNAL:
-        return "external"
-    return "stopped"

@@ -6,8 +6,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casedesk.domain.clock import clock_class_for
 from casedesk.domain.numbering import validate_prefix
-from casedesk.domain.statuses import InternalStatus, default_clock
+from casedesk.domain.statuses import InternalStatus
 from casedesk.store.models import CaseCounter, CaseStatus, Corporation, Group, Priority
 
 DEFAULT_STATUS_NAMES = {
@@ -35,7 +36,7 @@ def create_corporation(s: Session, name: str, case_prefix: str = "") -> Corporat
                 name=label,
                 internal_status=int(internal),
                 is_default=True,
-                clock=default_clock(internal),
+                clock=clock_class_for(internal).value,
             )
         )
     for label, rank, default in DEFAULT_PRIORITIES:

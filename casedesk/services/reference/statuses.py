@@ -16,9 +16,10 @@ from pydantic import Field
 from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
+from casedesk.domain.clock import clock_class_for
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.domain.statuses import default_clock
+from casedesk.domain.statuses import InternalStatus
 from casedesk.services import audit
 from casedesk.services.reference.common import (
     In,
@@ -128,7 +129,7 @@ def create_status(db: Database, principal: Principal, data: StatusCreate) -> Sta
             name=data.name,
             internal_status=data.internal_status,
             is_default=False,
-            clock=data.clock or default_clock(data.internal_status),
+            clock=data.clock or clock_class_for(InternalStatus(data.internal_status)).value,
             auto_close_chaser_days=data.auto_close_chaser_days,
             auto_close_days=data.auto_close_days,
         )

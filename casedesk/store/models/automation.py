@@ -45,6 +45,8 @@ class CaseSchedule(Base):
     recurrence: Mapped[dict[str, Any]] = mapped_column(JSON)
     time_zone: Mapped[str] = mapped_column(String(64))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Occurrences at or before this instant never run (set on creation and on edits).
+    anchor_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     next_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
     last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -40,8 +40,9 @@ class SlaPolicy(Base):
     """Targets for first response, next response and resolution, in office minutes.
 
     A policy applies to the cases matching all of its set conditions (priority, category,
-    organization); the most specific one wins. ``alert_levels`` lists the escalation
-    levels as minutes relative to the due date (negative: before it).
+    organization); the most specific one wins, then the lowest ``position``.
+    ``alert_levels`` lists the escalation levels, each at a share of the target or at
+    minutes from the due date (``domain.escalation.AlertLevel``).
     """
 
     __tablename__ = "sla_policies"
@@ -62,7 +63,8 @@ class SlaPolicy(Base):
     first_response_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     next_response_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
     resolution_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    alert_levels: Mapped[list[int]] = mapped_column(JSON)
+    alert_levels: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer, default=0)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
