@@ -1,4 +1,4 @@
-"""Case use-cases: open, update, get, soft delete, merge."""
+"""Case use-cases: open, update, get, soft delete (merging is in ``merging``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFailed
+from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
@@ -267,46 +267,6 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
             )
             audit.emit(s, case.corporation_id, "case.deleted", {"case_id": case.id})
             s.flush()
-        return build_one(s, case, principal)
-
-
-def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -> CaseOut:
-    """Mark ``case_id`` as merged into ``into_id``. A merged case accepts no updates;
-    callers are pointed at the target."""
-    now = utcnow()
-    if case_id == into_id:
-        raise ValidationFailed("a case cannot be merged into itself", field="into_case_id")
-    with db.write() as s:
-        case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
-        ensure_updatable(case)
-        try:
-            target = load_case(s, principal, into_id, Permission.EDIT_CASE, for_update=True)
-        except NotFound as exc:
-            raise ValidationFailed(
-                f"into_case_id {into_id} does not exist", field="into_case_id"
-            ) from exc
-        ensure_updatable(target)
-        catalog = status_catalog(s, case.corporation_id)
-        previous = current_status(catalog, case)
-        new = resolve_status(catalog, int(InternalStatus.MERGED), None, previous)
-        enter_status(
-            s, case, new, now, actor_id=principal.user_id, reason="merged", previous=previous
-        )
-        case.merged_into_id = target.id
-        touch(case, now)
-        touch(target, now)
-        audit.record(
-            s,
-            principal,
-            case.corporation_id,
-            "case.merged",
-            "case",
-            case.id,
-            case_id=case.id,
-            changes={"merged_into_id": {"from": None, "to": target.id}},
-        )
-        audit.emit(s, case.corporation_id, "case.merged", {"case_id": case.id, "into": target.id})
-        s.flush()
         return build_one(s, case, principal)
 
 

@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
 from casedesk.domain.errors import ValidationFailed
-from casedesk.services import cases, idempotency, search
+from casedesk.services import cases, idempotency, merging, search
 from casedesk.services.clock import utcnow
 from casedesk.services.schemas import (
     CaseCreate,
@@ -191,8 +191,11 @@ def delete_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
 
 @router.post("/{case_id}/merge", response_model=CaseOut, responses=_ERRORS)
 def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> JSONResponse:
-    """Merge this case into another; it then refuses updates, naming the target."""
-    return _with_etag(cases.merge_case(db, caller, case_id, body.into_case_id))
+    """Merge this case into another: its messages, attachments, followers and tags move
+    to the target, its contact too if the target has none. The merged case then refuses
+    updates (409 naming the target). Merging into a merged or deleted case, or back into
+    a case merged into this one, is a 409."""
+    return _with_etag(merging.merge_case(db, caller, case_id, body.into_case_id))
 
 
 def _query(params: dict[str, Any]) -> CaseQuery:
