@@ -62,7 +62,7 @@ def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
     return frozenset(versions)
 
 
-def _with_etag(
+def with_etag(
     case: CaseOut, status: int = 200, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     h = {"ETag": etag(case)} | (headers or {})
@@ -80,7 +80,7 @@ def create_case(
     answer instead of creating a second case."""
     if idempotency_key is None:
         out = cases.open_case(db, caller, data)
-        return _with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+        return with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
     status, body, replayed = idempotency.run_once(
         db,
         caller,
@@ -160,7 +160,7 @@ def count_cases(
 
 @router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
 def get_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
-    return _with_etag(cases.get_case(db, caller, case_id))
+    return with_etag(cases.get_case(db, caller, case_id))
 
 
 @router.patch(
@@ -180,13 +180,13 @@ def update_case(
     out = cases.update_case(
         db, caller, case_id, patch, expected_versions=parse_if_match(if_match, case_id)
     )
-    return _with_etag(out)
+    return with_etag(out)
 
 
 @router.delete("/{case_id}", response_model=CaseOut, responses=_ERRORS)
 def delete_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
     """Soft delete: the case moves to the Deleted status."""
-    return _with_etag(cases.delete_case(db, caller, case_id))
+    return with_etag(cases.delete_case(db, caller, case_id))
 
 
 @router.post("/{case_id}/merge", response_model=CaseOut, responses=_ERRORS)
@@ -195,7 +195,7 @@ def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> J
     to the target, its contact too if the target has none. The merged case then refuses
     updates (409 naming the target). Merging into a merged or deleted case, or back into
     a case merged into this one, is a 409."""
-    return _with_etag(merging.merge_case(db, caller, case_id, body.into_case_id))
+    return with_etag(merging.merge_case(db, caller, case_id, body.into_case_id))
 
 
 def _query(params: dict[str, Any]) -> CaseQuery:
