@@ -23,6 +23,7 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    templates,
 )
 from casedesk.config import Settings
 from casedesk.store.db import Database
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         directory.router,
         catalog.router,
         customers.router,
+        templates.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -69,6 +69,17 @@ def with_etag(
     return JSONResponse(case.model_dump(mode="json"), status_code=status, headers=h)
 
 
+def created_once(status: int, body: dict[str, Any], replayed: bool) -> JSONResponse:
+    """The answer to an idempotent create: the stored case, marked when replayed."""
+    headers = {
+        "ETag": f'"{body["id"]}-{body["version"]}"',
+        "Location": f"/api/v1/cases/{body['id']}",
+    }
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
 @router.post("", status_code=201, response_model=CaseOut, responses=_ERRORS)
 def create_case(
     data: CaseCreate,
@@ -89,13 +100,7 @@ def create_case(
         idempotency.request_hash(data.model_dump(mode="json", exclude_unset=True)),
         lambda s: (201, cases.open_case_in(s, caller, data, utcnow()).model_dump(mode="json")),
     )
-    headers = {
-        "ETag": f'"{body["id"]}-{body["version"]}"',
-        "Location": f"/api/v1/cases/{body['id']}",
-    }
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(body, status_code=status, headers=headers)
+    return created_once(status, body, replayed)
 
 
 @router.get("", response_model=CasePage, responses=_ERRORS)
