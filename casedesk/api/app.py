@@ -23,6 +23,7 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    templates,
     timekeeping,
 )
 from casedesk.config import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         directory.router,
         catalog.router,
         customers.router,
+        templates.router,
         timekeeping.router,
     ):
         app.include_router(router, prefix="/api/v1")

@@ -1,4 +1,4 @@
-"""Case use-cases: open, update, get, soft delete, merge."""
+"""Case use-cases: open, update, get, soft delete (merging is in ``merging``)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFailed
+from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
@@ -25,17 +25,16 @@ from casedesk.services.case_state import (
 from casedesk.services.case_views import build_one
 from casedesk.services.clock import utcnow
 from casedesk.services.references import (
-    REFERENCE_FIELDS,
+    check_case_refs,
     default_group_id,
     default_priority_id,
     require_agent,
-    require_ref,
     status_catalog,
 )
 from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
 from casedesk.services.search_text import index_case
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseCounter, CaseStatus, StatusHistory
+from casedesk.store.models import Case, CaseCounter, StatusHistory
 
 #: Plain columns copied from input to the row as they are.
 _PLAIN = (
@@ -68,11 +67,20 @@ def open_case(
         return open_case_in(s, principal, data, now)
 
 
-def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: datetime) -> CaseOut:
-    """``open_case`` inside a transaction the caller owns (used by idempotent creates)."""
+def open_case_in(
+    s: Session,
+    principal: Principal,
+    data: CaseCreate,
+    now: datetime,
+    *,
+    source: dict[str, int] | None = None,
+) -> CaseOut:
+    """``open_case`` inside a transaction the caller owns (used by idempotent creates,
+    templates and splits). ``source`` says where the case came from (e.g. the template
+    it was opened from); it goes into the audit record and the outbox event."""
     principal.require(Permission.CREATE_CASE)
     corp = principal.corporation_id
-    _check_refs(s, principal, data, data.model_fields_set | {"title"})
+    check_case_refs(s, principal, data, data.model_fields_set | {"title"})
     catalog = status_catalog(s, corp)
     status = resolve_status(catalog, data.status, data.status_id, None)
     _check_status_permission(principal, status)
@@ -135,10 +143,13 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
         changes={
             k: {"from": None, "to": audit.jsonable(v)}
             for k, v in data.model_dump(exclude_none=True).items()
-        },
+        }
+        | {k: {"from": None, "to": v} for k, v in (source or {}).items()},
         at=now,
     )
-    audit.emit(s, corp, "case.created", {"case_id": case.id, "number": case.number})
+    audit.emit(
+        s, corp, "case.created", {"case_id": case.id, "number": case.number} | (source or {})
+    )
     return out
 
 
@@ -171,7 +182,7 @@ def update_case(
         for name in _NOT_NULL & fields:
             if getattr(patch, name) is None:
                 raise ValidationFailed(f"{name} cannot be null", field=name)
-        _check_refs(s, principal, patch, fields)
+        check_case_refs(s, principal, patch, fields)
         if "parent_id" in fields and patch.parent_id == case.id:
             raise ValidationFailed("a case cannot be its own parent", field="parent_id")
         if "parent_id" in fields and patch.parent_id is not None:
@@ -259,46 +270,6 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
         return build_one(s, case, principal)
 
 
-def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -> CaseOut:
-    """Mark ``case_id`` as merged into ``into_id``. A merged case accepts no updates;
-    callers are pointed at the target."""
-    now = utcnow()
-    if case_id == into_id:
-        raise ValidationFailed("a case cannot be merged into itself", field="into_case_id")
-    with db.write() as s:
-        case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
-        ensure_updatable(case)
-        try:
-            target = load_case(s, principal, into_id, Permission.EDIT_CASE, for_update=True)
-        except NotFound as exc:
-            raise ValidationFailed(
-                f"into_case_id {into_id} does not exist", field="into_case_id"
-            ) from exc
-        ensure_updatable(target)
-        catalog = status_catalog(s, case.corporation_id)
-        previous = current_status(catalog, case)
-        new = resolve_status(catalog, int(InternalStatus.MERGED), None, previous)
-        enter_status(
-            s, case, new, now, actor_id=principal.user_id, reason="merged", previous=previous
-        )
-        case.merged_into_id = target.id
-        touch(case, now)
-        touch(target, now)
-        audit.record(
-            s,
-            principal,
-            case.corporation_id,
-            "case.merged",
-            "case",
-            case.id,
-            case_id=case.id,
-            changes={"merged_into_id": {"from": None, "to": target.id}},
-        )
-        audit.emit(s, case.corporation_id, "case.merged", {"case_id": case.id, "into": target.id})
-        s.flush()
-        return build_one(s, case, principal)
-
-
 def _next_number(s: Session, corporation_id: int) -> int:
     """Bump the corporation's counter. The UPDATE takes the row lock (PostgreSQL) or runs
     under the write lock (SQLite), so concurrent creates get distinct, consecutive numbers."""
@@ -321,27 +292,6 @@ def _check_status_permission(principal: Principal, status: UserStatus) -> None:
         principal.require(Permission.DELETE_CASE)
     elif status.internal == InternalStatus.MERGED:
         raise ValidationFailed("use the merge operation to merge a case", field="status")
-
-
-def _check_refs(s: Session, principal: Principal, data: Any, fields: set[str]) -> None:
-    corp = principal.corporation_id
-    for name, model in REFERENCE_FIELDS.items():
-        value = getattr(data, name, None)
-        if name in fields and value is not None:
-            if name == "assignee_id":
-                require_agent(s, value, corp, name)
-            elif name == "parent_id":
-                parent = s.scalar(
-                    select(Case.group_id).where(Case.id == value, Case.corporation_id == corp)
-                )
-                if parent is None or not principal.sees_group(parent):
-                    raise ValidationFailed(f"parent_id {value} does not exist", field=name)
-            else:
-                require_ref(s, model, value, corp, name)
-    if "group_id" in fields and data.group_id and not principal.sees_group(data.group_id):
-        raise ValidationFailed(f"group_id {data.group_id} does not exist", field="group_id")
-    if "status_id" in fields and data.status_id is not None:
-        require_ref(s, CaseStatus, data.status_id, corp, "status_id")
 
 
 def _update_members(

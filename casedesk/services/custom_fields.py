@@ -24,6 +24,16 @@ def specs(session: Session, corporation_id: int) -> dict[str, tuple[int, FieldSp
     }
 
 
+def check_values(session: Session, corporation_id: int, values: dict[str, Any]) -> None:
+    """ValidationFailed naming the field unless every key is a defined custom field and
+    its value fits the field's type (for values kept to be set later, e.g. templates)."""
+    defined = specs(session, corporation_id)
+    for key, raw in values.items():
+        if key not in defined:
+            raise ValidationFailed(f"unknown custom field {key!r}", field=f"custom_fields.{key}")
+        coerce(defined[key][1], raw)
+
+
 def set_values(
     session: Session,
     corporation_id: int,

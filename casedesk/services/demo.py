@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit, cases, messages
+from casedesk.services import audit, cases, merging, messages
 from casedesk.services.auth import principal_for
 from casedesk.services.bootstrap import create_corporation
 from casedesk.services.clock import utcnow
@@ -457,7 +457,7 @@ class _Story:
                     )
                 )
             if target is not None:
-                cases.merge_case(self.db, agent, self.case_id, target)
+                merging.merge_case(self.db, agent, self.case_id, target)
             return
         if outcome != "open" or n % 3 == 0:
             self.say(

@@ -3,6 +3,8 @@ rules need (status catalog, default priority, default group)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -94,3 +96,27 @@ def require_agent(session: Session, user_id: int, corporation_id: int, field: st
     if user is None or user.corporation_id != corporation_id or not user.is_active:
         raise ValidationFailed(f"{field} {user_id} is not an active user", field=field)
     return user
+
+
+def check_case_refs(s: Session, principal: Principal, data: Any, fields: set[str]) -> None:
+    """ValidationFailed naming the field unless every id among ``fields`` of ``data`` (a
+    case create, update or template) is a row of the caller's corporation the caller may
+    point at: groups and parent cases must be visible to them, assignees active users."""
+    corp = principal.corporation_id
+    for name, model in REFERENCE_FIELDS.items():
+        value = getattr(data, name, None)
+        if name in fields and value is not None:
+            if name == "assignee_id":
+                require_agent(s, value, corp, name)
+            elif name == "parent_id":
+                parent = s.scalar(
+                    select(Case.group_id).where(Case.id == value, Case.corporation_id == corp)
+                )
+                if parent is None or not principal.sees_group(parent):
+                    raise ValidationFailed(f"parent_id {value} does not exist", field=name)
+            else:
+                require_ref(s, model, value, corp, name)
+    if "group_id" in fields and data.group_id and not principal.sees_group(data.group_id):
+        raise ValidationFailed(f"group_id {data.group_id} does not exist", field="group_id")
+    if "status_id" in fields and data.status_id is not None:
+        require_ref(s, CaseStatus, data.status_id, corp, "status_id")

@@ -231,3 +231,10 @@ class HistoryOut(BaseModel):
 
 class MergeRequest(_In):
     into_case_id: Id
+
+
+class SplitRequest(_In):
+    title: Title | None = Field(
+        default=None,
+        description="Title of the new case; by default the message's first line.",
+    )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from casedesk.store.models import Case, CaseMessage
+from casedesk.store.models import Case, CaseMessage, SearchDocument
 from casedesk.store.search_index import index_text
 
 
@@ -14,3 +15,14 @@ def index_case(s: Session, case: Case, *, new: bool = False) -> None:
 
 def index_message(s: Session, message: CaseMessage) -> None:
     index_text(s, message.case_id, "message", message.id, message.body_text, new=True)
+
+
+def move_message_documents(s: Session, message_ids: list[int], case_id: int) -> None:
+    """The documents of moved messages now belong to ``case_id``. Only the owner
+    changes, not the text, so the full-text index itself needs no update."""
+    s.execute(
+        update(SearchDocument)
+        .where(SearchDocument.source == "message", SearchDocument.source_id.in_(message_ids))
+        .values(case_id=case_id)
+        .execution_options(synchronize_session=False)
+    )

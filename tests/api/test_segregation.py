@@ -55,8 +55,11 @@ def cases_ab(client: TestClient, world: World) -> tuple[int, int]:
     return a["id"], b["id"]
 
 
-def case_routes(world: World, other: int) -> list[tuple[str, str, dict[str, Any] | None]]:
-    """Every route on one case: (method, path below /cases/{id}, JSON body)."""
+def case_routes(
+    world: World, other: int, message_id: int
+) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """Every route on one case: (method, path below /cases/{id}, JSON body).
+    ``message_id`` is a message of the hidden case."""
     uid = world.agent_b.user_id
     return [
         ("GET", "", None),
@@ -67,6 +70,7 @@ def case_routes(world: World, other: int) -> list[tuple[str, str, dict[str, Any]
         ("GET", "/messages", None),
         ("POST", "/messages", {"body_text": "hello"}),
         ("POST", "/messages", {"direction": "inbound", "body_text": "hello"}),
+        ("POST", f"/messages/{message_id}/split", {"title": "mine now"}),
         ("GET", "/members", None),
         ("POST", "/members", {"role": 2, "user_id": uid}),
         ("DELETE", f"/members/1/{uid}", None),
@@ -78,6 +82,12 @@ def case_routes(world: World, other: int) -> list[tuple[str, str, dict[str, Any]
         ("DELETE", f"/links/related/{other}", None),
         ("GET", "/history", None),
     ]
+
+
+def first_message(client: TestClient, world: World, theirs: int) -> int:
+    r = client.get(f"{API}/cases/{theirs}/messages", headers=world.agent_b.headers)
+    message_id: int = r.json()[0]["id"]
+    return message_id
 
 
 def call(
@@ -103,6 +113,7 @@ ROUTE_IDS = [
     "messages",
     "add message",
     "inbound message",
+    "split message",
     "members",
     "add member",
     "end member",
@@ -121,7 +132,7 @@ def test_a_case_of_another_group_answers_like_a_missing_one(
     client: TestClient, db: Database, world: World, cases_ab: tuple[int, int], route: int
 ) -> None:
     mine, theirs = cases_ab
-    method, path, body = case_routes(world, mine)[route]
+    method, path, body = case_routes(world, mine, first_message(client, world, theirs))[route]
     before = client.get(f"{API}/cases/{theirs}", headers=world.agent_b.headers).json()
     before_parts = [
         client.get(f"{API}/cases/{theirs}{p}", headers=world.agent_b.headers).json()
@@ -151,7 +162,8 @@ def test_visibility_is_checked_before_permissions(
     viewer = make_actor(
         db, "viewer@acme.test", "agent", ["A"], world.corporation_id, permissions=["view_case"]
     )
-    method, path, body = case_routes(world, also_mine)[route]
+    message_id = first_message(client, world, theirs)
+    method, path, body = case_routes(world, also_mine, message_id)[route]
     hidden = call(client, viewer, method, f"/{theirs}{path}", body)
     assert hidden.status_code == 404, hidden.text
     assert shape(hidden, theirs) == shape(

@@ -18,7 +18,7 @@ from casedesk.domain.errors import (
     ValidationFailed,
 )
 from casedesk.domain.permissions import Permission
-from casedesk.services import attachments, cases, messages
+from casedesk.services import attachments, merging, messages
 from casedesk.services.attachments import (
     MAX_FILENAME_BYTES,
     Upload,
@@ -339,7 +339,7 @@ def test_merged_case_accepts_no_attachments(
     db: Database, store: LocalBlobStore, world: World, case: CaseOut
 ) -> None:
     target = make_case(db, world.agent_a, group_id=world.group_a)
-    cases.merge_case(db, world.agent_a.principal, case.id, target.id)
+    merging.merge_case(db, world.agent_a.principal, case.id, target.id)
     with pytest.raises(CaseMerged):
         upload(db, store, world.agent_a, case.id, b"data")
     assert blob_files(store) == []

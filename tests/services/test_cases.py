@@ -1,5 +1,5 @@
 """Case use-cases against a real store: opening with defaults, status precedence, the
-reopen rule on messages, merging, soft delete, custom fields and links."""
+reopen rule on messages, soft delete, custom fields and links."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from casedesk.domain.errors import CaseMerged, Forbidden, NotFound, ValidationFailed
+from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services import cases, history, links, messages
 from casedesk.services.bootstrap import create_corporation
@@ -388,31 +388,7 @@ def test_message_visibility_and_direction_must_agree(
     assert messages.list_messages(db, world.agent_a.principal, case.id) == []
 
 
-# --------------------------------------------------------------------------- merge and delete
-
-
-def test_merge_marks_the_case_and_refuses_further_updates(db: Database, world: World) -> None:
-    source, target = make_case(db, world.agent_a), make_case(db, world.agent_a)
-    out = cases.merge_case(db, world.agent_a.principal, source.id, target.id)
-    assert (out.status, out.merged_into_id) == (5, target.id)
-    assert links.get_links(db, world.agent_a.principal, target.id).merged_from == [source.id]
-
-    with pytest.raises(CaseMerged) as err:
-        patch(db, world, source.id, title="again")
-    assert err.value.merged_into_id == target.id
-    with pytest.raises(CaseMerged):
-        cases.merge_case(db, world.agent_a.principal, make_case(db, world.agent_a).id, source.id)
-    with pytest.raises(CaseMerged):
-        cases.delete_case(db, world.admin.principal, source.id)
-
-
-def test_merge_into_itself_or_an_invisible_case_is_refused(db: Database, world: World) -> None:
-    mine, theirs = make_case(db, world.agent_a), make_case(db, world.agent_b)
-    for into in (mine.id, theirs.id, 999_999):
-        with pytest.raises(ValidationFailed) as err:
-            cases.merge_case(db, world.agent_a.principal, mine.id, into)
-        assert err.value.field == "into_case_id"
-    assert cases.get_case(db, world.agent_a.principal, mine.id).status == 1
+# --------------------------------------------------------------------------- delete
 
 
 def test_soft_delete_moves_to_deleted_and_keeps_the_case(db: Database, world: World) -> None:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
+from fastapi.responses import JSONResponse
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
-from casedesk.api.routers.cases import _ERRORS
-from casedesk.services import history, links, members, messages, tags
+from casedesk.api.routers.cases import _ERRORS, with_etag
+from casedesk.services import history, links, members, messages, splitting, tags
 from casedesk.services.schemas import (
+    CaseOut,
     HistoryOut,
     LinkCreate,
     LinksOut,
@@ -17,6 +19,7 @@ from casedesk.services.schemas import (
     MemberOut,
     MessageCreate,
     MessageOut,
+    SplitRequest,
 )
 
 router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS)
@@ -37,6 +40,24 @@ def add_message(case_id: CaseId, data: MessageCreate, caller: Caller, db: Db) ->
     """Add an external message or an internal note. An inbound external message reopens
     a Closed or Awaiting-external case."""
     return messages.add_message(db, caller, case_id, data)
+
+
+@router.post(
+    "/messages/{message_id}/split", status_code=201, response_model=CaseOut, tags=["messages"]
+)
+def split_message(
+    case_id: CaseId,
+    message_id: OtherId,
+    caller: Caller,
+    db: Db,
+    data: SplitRequest | None = None,
+) -> JSONResponse:
+    """Move this message, with its attachments, to a new case in the same group with
+    this case's priority, category, queue, organization and contact; the two cases are
+    linked as related. Needs edit rights here and the right to create cases."""
+    title = data.title if data is not None else None
+    out = splitting.split_message(db, caller, case_id, message_id, title)
+    return with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
 
 
 @router.get("/members", response_model=list[MemberOut], tags=["members"])

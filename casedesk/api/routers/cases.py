@@ -14,7 +14,7 @@ from pydantic import ValidationError as PydanticValidationError
 from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
 from casedesk.domain.errors import ValidationFailed
-from casedesk.services import cases, idempotency, search
+from casedesk.services import cases, idempotency, merging, search
 from casedesk.services.clock import utcnow
 from casedesk.services.schemas import (
     CaseCreate,
@@ -62,11 +62,22 @@ def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
     return frozenset(versions)
 
 
-def _with_etag(
+def with_etag(
     case: CaseOut, status: int = 200, headers: dict[str, str] | None = None
 ) -> JSONResponse:
     h = {"ETag": etag(case)} | (headers or {})
     return JSONResponse(case.model_dump(mode="json"), status_code=status, headers=h)
+
+
+def created_once(status: int, body: dict[str, Any], replayed: bool) -> JSONResponse:
+    """The answer to an idempotent create: the stored case, marked when replayed."""
+    headers = {
+        "ETag": f'"{body["id"]}-{body["version"]}"',
+        "Location": f"/api/v1/cases/{body['id']}",
+    }
+    if replayed:
+        headers["Idempotent-Replayed"] = "true"
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 @router.post("", status_code=201, response_model=CaseOut, responses=_ERRORS)
@@ -80,7 +91,7 @@ def create_case(
     answer instead of creating a second case."""
     if idempotency_key is None:
         out = cases.open_case(db, caller, data)
-        return _with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+        return with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
     status, body, replayed = idempotency.run_once(
         db,
         caller,
@@ -89,13 +100,7 @@ def create_case(
         idempotency.request_hash(data.model_dump(mode="json", exclude_unset=True)),
         lambda s: (201, cases.open_case_in(s, caller, data, utcnow()).model_dump(mode="json")),
     )
-    headers = {
-        "ETag": f'"{body["id"]}-{body["version"]}"',
-        "Location": f"/api/v1/cases/{body['id']}",
-    }
-    if replayed:
-        headers["Idempotent-Replayed"] = "true"
-    return JSONResponse(body, status_code=status, headers=headers)
+    return created_once(status, body, replayed)
 
 
 @router.get("", response_model=CasePage, responses=_ERRORS)
@@ -160,7 +165,7 @@ def count_cases(
 
 @router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
 def get_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
-    return _with_etag(cases.get_case(db, caller, case_id))
+    return with_etag(cases.get_case(db, caller, case_id))
 
 
 @router.patch(
@@ -180,19 +185,22 @@ def update_case(
     out = cases.update_case(
         db, caller, case_id, patch, expected_versions=parse_if_match(if_match, case_id)
     )
-    return _with_etag(out)
+    return with_etag(out)
 
 
 @router.delete("/{case_id}", response_model=CaseOut, responses=_ERRORS)
 def delete_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
     """Soft delete: the case moves to the Deleted status."""
-    return _with_etag(cases.delete_case(db, caller, case_id))
+    return with_etag(cases.delete_case(db, caller, case_id))
 
 
 @router.post("/{case_id}/merge", response_model=CaseOut, responses=_ERRORS)
 def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> JSONResponse:
-    """Merge this case into another; it then refuses updates, naming the target."""
-    return _with_etag(cases.merge_case(db, caller, case_id, body.into_case_id))
+    """Merge this case into another: its messages, attachments, followers and tags move
+    to the target, its contact too if the target has none. The merged case then refuses
+    updates (409 naming the target). Merging into a merged or deleted case, or back into
+    a case merged into this one, is a 409."""
+    return with_etag(merging.merge_case(db, caller, case_id, body.into_case_id))
 
 
 def _query(params: dict[str, Any]) -> CaseQuery:
