@@ -23,6 +23,7 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    schedules,
     templates,
     timekeeping,
 )
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         catalog.router,
         customers.router,
         templates.router,
+        schedules.router,
         timekeeping.router,
     ):
         app.include_router(router, prefix="/api/v1")

@@ -262,7 +262,10 @@ def _clamped(year: int, month: int, day: int) -> date:
 
 def _cron_walls(expression: str, start: datetime, forward: bool) -> Iterator[datetime]:
     # A naive start makes cronsim match plain wall-clock times with no DST handling of its
-    # own; the rules of this module are applied by _instant.
+    # own; the rules of this module are applied by _instant. Going back, cronsim skips a
+    # match at ``start`` itself; starting a minute later includes it (callers filter).
+    if not forward:
+        start += timedelta(minutes=1)
     yield from CronSim(expression, start, reverse=not forward)
 
 

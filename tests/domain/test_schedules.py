@@ -11,7 +11,7 @@ CET = UTC+1, CEST = UTC+2, EST = UTC-5, EDT = UTC-4.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -421,3 +421,10 @@ def test_naive_datetimes_are_refused(call: Callable[[], object], field: str) -> 
     with pytest.raises(ValidationFailed) as err:
         call()
     assert err.value.field == field
+
+
+def test_a_cron_occurrence_exactly_at_the_instant_is_the_last_at_or_before_it() -> None:
+    cron = Recurrence.cron("30 7 * * *", "Europe/Oslo")
+    at = datetime(2026, 3, 25, 6, 30, tzinfo=UTC)  # 07:30 in Oslo
+    assert cron.last_at_or_before(at) == at
+    assert cron.last_at_or_before(at - timedelta(seconds=1)) == at - timedelta(days=1)
