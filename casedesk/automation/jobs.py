@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from casedesk.services import holds
+from casedesk.services import auto_close, holds
 from casedesk.store.db import Database
 
 
@@ -21,4 +21,7 @@ class Job:
     lease: timedelta = timedelta(minutes=10)
 
 
-JOBS: tuple[Job, ...] = (Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),)
+JOBS: tuple[Job, ...] = (
+    Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
+    Job("auto-close", timedelta(minutes=1), auto_close.run_auto_close),
+)
