@@ -23,6 +23,7 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    time_entries,
     timekeeping,
 )
 from casedesk.config import Settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         catalog.router,
         customers.router,
         timekeeping.router,
+        time_entries.router,
     ):
         app.include_router(router, prefix="/api/v1")
 
