@@ -23,6 +23,7 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    invoices,
     time_entries,
     timekeeping,
 )
@@ -64,6 +65,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         customers.router,
         timekeeping.router,
         time_entries.router,
+        invoices.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -245,8 +245,12 @@ def _rows(s: Session, case_id: int) -> list[TimeEntry]:
 
 
 def _entry(s: Session, case_id: int, entry_id: int) -> TimeEntry:
+    """The entry, locked: an invoice being created at the same time either has it already
+    (and this write sees ``invoice_id``) or waits and bills the entry as written."""
     row = s.scalars(
-        select(TimeEntry).where(TimeEntry.id == entry_id, TimeEntry.case_id == case_id)
+        select(TimeEntry)
+        .where(TimeEntry.id == entry_id, TimeEntry.case_id == case_id)
+        .with_for_update()
     ).one_or_none()
     if row is None:
         raise NotFound(f"time entry {entry_id} not found")
