@@ -23,8 +23,10 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    invoices,
     schedules,
     templates,
+    time_entries,
     timekeeping,
 )
 from casedesk.config import Settings
@@ -66,6 +68,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         templates.router,
         schedules.router,
         timekeeping.router,
+        time_entries.router,
+        invoices.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -28,6 +28,9 @@ class Permission(StrEnum):
     VIEW_ATTACHMENTS = "view_attachments"
     ADD_ATTACHMENTS = "add_attachments"
     MANAGE_REFERENCE = "manage_reference"
+    #: Create and read invoices: they span every group's cases of an organization and
+    #: carry money, so neither case rights nor reference management imply it.
+    MANAGE_BILLING = "manage_billing"
 
 
 ALL_PERMISSIONS = frozenset(Permission)

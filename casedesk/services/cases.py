@@ -13,7 +13,7 @@ from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
-from casedesk.services import audit, custom_fields, links, members, tags
+from casedesk.services import assignment, audit, custom_fields, links, members, tags
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
@@ -126,6 +126,7 @@ def open_case_in(
         require_agent(s, uid, corp, "follower_ids")
         roster = members.set_single(roster, MemberRole.FOLLOWER, uid, now)
     members.persist(s, case.id, roster, {})
+    assigned = assignment.assign_if_asked(s, case, data, now)
     if data.tags:
         tags.replace_tags(s, corp, case.id, data.tags)
     custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
@@ -144,7 +145,8 @@ def open_case_in(
             k: {"from": None, "to": audit.jsonable(v)}
             for k, v in data.model_dump(exclude_none=True).items()
         }
-        | {k: {"from": None, "to": v} for k, v in (source or {}).items()},
+        | {k: {"from": None, "to": v} for k, v in (source or {}).items()}
+        | assigned,
         at=now,
     )
     audit.emit(
@@ -210,6 +212,7 @@ def update_case(
                 changes["status_id"] = {"from": previous.id, "to": new.id}
                 changes["status"] = {"from": int(previous.internal), "to": int(new.internal)}
         changes |= _update_members(s, case, patch, fields, now)
+        changes |= assignment.assign_if_asked(s, case, patch, now)
         if "tags" in fields:
             changes |= tags.replace_tags(s, case.corporation_id, case.id, patch.tags or [])  # type: ignore[arg-type]
         if "custom_fields" in fields and patch.custom_fields:

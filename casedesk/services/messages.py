@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
@@ -27,7 +28,7 @@ from casedesk.services.references import require_ref, status_catalog
 from casedesk.services.schemas import MessageCreate, MessageOut
 from casedesk.services.search_text import index_message
 from casedesk.store.db import Database
-from casedesk.store.models import CaseMessage, Contact
+from casedesk.store.models import Case, CaseMessage, Contact
 
 
 def add_message(
@@ -79,7 +80,6 @@ def add_message(
             case.internal_updated_at = now
             if direction == "outbound" and case.first_response_at is None:
                 case.first_response_at = now
-        index_message(s, msg)
         audit.record(
             s,
             principal,
@@ -97,19 +97,27 @@ def add_message(
             | changes,
             at=now,
         )
-        audit.emit(
-            s,
-            case.corporation_id,
-            "message.added",
-            {
-                "case_id": case.id,
-                "message_id": msg.id,
-                "visibility": data.visibility,
-                "direction": direction,
-            },
-        )
+        publish(s, case, msg)
         s.flush()
         return _out(msg)
+
+
+def publish(s: Session, case: Case, msg: CaseMessage) -> None:
+    """Index a stored message and announce it. Every message goes through here, so the
+    channels that deliver external messages (email) see each one, system messages too."""
+    index_message(s, msg)
+    audit.emit(
+        s,
+        case.corporation_id,
+        "message.added",
+        {
+            "case_id": case.id,
+            "message_id": msg.id,
+            "visibility": msg.visibility,
+            "direction": msg.direction,
+            "is_system": msg.is_system,
+        },
+    )
 
 
 def list_messages(

@@ -51,6 +51,12 @@ class CaseFields(_In):
     parent_id: Id | None = None
     tags: Annotated[list[TagName], Field(max_length=50)] | None = None
     custom_fields: dict[Annotated[str, Field(max_length=64)], CustomValue] | None = None
+    auto_assign: bool = Field(
+        default=False,
+        description="Assign by the category's rules (its strategy and agents); the case "
+        "stays unassigned, and the history says why, when nobody can be picked. Not "
+        "together with assignee_id.",
+    )
 
 
 class CaseCreate(CaseFields):

@@ -52,6 +52,12 @@ def cases_ab(client: TestClient, world: World) -> tuple[int, int]:
         json={"body_text": "confidential"},
         headers=world.agent_b.headers,
     )
+    r = client.post(
+        f"{API}/cases/{b['id']}/time-entries",
+        json={"duration_seconds": 3600, "hourly_rate": "120"},
+        headers=world.agent_b.headers,
+    )
+    assert r.status_code == 201 and r.json()["id"] == 1, r.text
     return a["id"], b["id"]
 
 
@@ -81,6 +87,11 @@ def case_routes(
         ("POST", "/links", {"kind": "related", "case_id": other}),
         ("DELETE", f"/links/related/{other}", None),
         ("GET", "/history", None),
+        ("GET", "/time-entries", None),
+        ("POST", "/time-entries", {"duration_seconds": 600, "hourly_rate": "90"}),
+        ("PATCH", "/time-entries/1", {"note": "mine now"}),
+        ("DELETE", "/time-entries/1", None),
+        ("GET", "/time-totals", None),
     ]
 
 
@@ -124,6 +135,11 @@ ROUTE_IDS = [
     "add link",
     "remove link",
     "history",
+    "time entries",
+    "add time entry",
+    "change time entry",
+    "delete time entry",
+    "time totals",
 ]
 
 
@@ -136,7 +152,7 @@ def test_a_case_of_another_group_answers_like_a_missing_one(
     before = client.get(f"{API}/cases/{theirs}", headers=world.agent_b.headers).json()
     before_parts = [
         client.get(f"{API}/cases/{theirs}{p}", headers=world.agent_b.headers).json()
-        for p in ("/messages", "/links", "/history")
+        for p in ("/messages", "/links", "/history", "/time-entries")
     ]
 
     hidden = call(client, world.agent_a, method, f"/{theirs}{path}", body)
@@ -148,7 +164,7 @@ def test_a_case_of_another_group_answers_like_a_missing_one(
     assert client.get(f"{API}/cases/{theirs}", headers=world.agent_b.headers).json() == before
     assert [
         client.get(f"{API}/cases/{theirs}{p}", headers=world.agent_b.headers).json()
-        for p in ("/messages", "/links", "/history")
+        for p in ("/messages", "/links", "/history", "/time-entries")
     ] == before_parts
 
 

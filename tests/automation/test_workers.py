@@ -1,5 +1,5 @@
 """Several worker processes over one database run every job, and every item of it,
-exactly once."""
+exactly once: each held case is released once, each quiet case chased or closed once."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services import cases
+from casedesk.services.auto_close import run_auto_close
 from casedesk.services.holds import release_expired_holds
 from casedesk.services.schemas import CasePatch
 from casedesk.store.db import Database
-from casedesk.store.models import Case, JobLease, StatusHistory
+from casedesk.store.models import Case, CaseMessage, CaseStatus, JobLease, StatusHistory
 from tests.factories import make_case, make_world
 
 HELD = 40
@@ -50,6 +51,21 @@ def _releases(db: Database) -> dict[int, int]:
 
 def test_two_worker_processes_run_each_job_once(db: Database, tmp_path: Path) -> None:
     ids = _hold_cases(db, datetime.now(UTC) - timedelta(minutes=1))
+
+    # Each job ran in one process (which handled every held case); the other found it taken.
+    assert _run_two_workers(db, tmp_path) == ["auto-close: 0", f"hold-expiry: {HELD}"]
+    assert _releases(db) == dict.fromkeys(ids, 1)
+    with db.read() as s:
+        assert s.scalar(select(JobLease.runs).where(JobLease.name == "hold-expiry")) == 1
+        assert s.scalar(select(func.count()).where(Case.status == InternalStatus.ON_HOLD)) == 0
+
+
+def _job_reports(outputs: list[tuple[bytes, bytes]]) -> list[str]:
+    """The ``job: count`` lines of every worker, sorted."""
+    return sorted(line for out, _ in outputs for line in out.decode().splitlines() if line)
+
+
+def _run_two_workers(db: Database, tmp_path: Path) -> list[str]:
     env = os.environ | {
         "CASEDESK_DATABASE_URL": db.engine.url.render_as_string(hide_password=False),
         "CASEDESK_DATA_DIR": str(tmp_path),
@@ -60,15 +76,86 @@ def test_two_worker_processes_run_each_job_once(db: Database, tmp_path: Path) ->
         for _ in range(2)
     ]
     outputs = [w.communicate(timeout=120) for w in workers]
-
     assert [w.returncode for w in workers] == [0, 0], outputs
-    reports = [out.decode() for out, _ in outputs]
-    # One process ran the job and handled every held case; the other found it taken.
-    assert sorted(r.strip() for r in reports) == ["", f"hold-expiry: {HELD}"]
-    assert _releases(db) == dict.fromkeys(ids, 1)
+    return _job_reports(outputs)
+
+
+def _quiet_cases(db: Database, entered: datetime) -> tuple[list[int], list[int]]:
+    """Cases in an auto-close status since ``entered``: half are due a chaser, the other
+    half got theirs long ago and are due to close."""
+    world = make_world(db)
+    with db.write() as s:
+        status = s.scalars(
+            select(CaseStatus).where(
+                CaseStatus.corporation_id == world.corporation_id,
+                CaseStatus.internal_status == InternalStatus.AWAITING_EXTERNAL,
+            )
+        ).one()
+        status.auto_close_chaser_days, status.auto_close_days = 3, 2
+    chase, close = [], []
+    for n in range(HELD):
+        case = make_case(db, world.admin, title=f"Quiet {n}", group_id=world.group_a)
+        cases.update_case(
+            db,
+            world.admin.principal,
+            case.id,
+            CasePatch(status=InternalStatus.AWAITING_EXTERNAL),
+            now=entered,
+        )
+        (chase if n % 2 else close).append(case.id)
+    with db.write() as s:
+        for case_id in close:
+            s.get_one(Case, case_id).auto_close_chaser_sent_at = entered + timedelta(days=3)
+    return chase, close
+
+
+def _chasers(db: Database) -> dict[int, int]:
     with db.read() as s:
-        assert s.scalar(select(JobLease.runs).where(JobLease.name == "hold-expiry")) == 1
-        assert s.scalar(select(func.count()).where(Case.status == InternalStatus.ON_HOLD)) == 0
+        rows = s.execute(
+            select(CaseMessage.case_id, func.count())
+            .where(CaseMessage.is_system.is_(True))
+            .group_by(CaseMessage.case_id)
+        ).all()
+    return {case_id: count for case_id, count in rows}
+
+
+def _closes(db: Database) -> dict[int, int]:
+    with db.read() as s:
+        rows = s.execute(
+            select(StatusHistory.case_id, func.count())
+            .where(StatusHistory.reason == "auto-close")
+            .group_by(StatusHistory.case_id)
+        ).all()
+    return {case_id: count for case_id, count in rows}
+
+
+def test_two_worker_processes_chase_and_close_each_case_once(db: Database, tmp_path: Path) -> None:
+    chase, close = _quiet_cases(db, datetime.now(UTC) - timedelta(days=10))
+
+    assert _run_two_workers(db, tmp_path) == [f"auto-close: {HELD}", "hold-expiry: 0"]
+    assert _chasers(db) == dict.fromkeys(chase, 1)
+    assert _closes(db) == dict.fromkeys(close, 1)
+
+
+def test_concurrent_auto_close_runs_chase_and_close_each_case_once(db: Database) -> None:
+    chase, close = _quiet_cases(db, datetime(2026, 1, 1, tzinfo=UTC))
+    now = datetime(2026, 1, 10, tzinfo=UTC)
+    start = threading.Barrier(2)
+    handled: list[int] = []
+
+    def run() -> None:
+        start.wait()
+        handled.append(run_auto_close(db, now))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sum(handled) == HELD
+    assert _chasers(db) == dict.fromkeys(chase, 1)
+    assert _closes(db) == dict.fromkeys(close, 1)
 
 
 def test_concurrent_runs_of_the_same_job_move_each_case_once(db: Database) -> None:

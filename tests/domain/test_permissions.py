@@ -49,9 +49,10 @@ def test_agent_may_do_what_its_permission_set_holds(
         assert err.value.extra["permission"] == permission.value
 
 
-def test_default_agent_set_excludes_delete_and_reference_management() -> None:
+def test_default_agent_set_excludes_delete_reference_management_and_billing() -> None:
     assert P.DELETE_CASE not in DEFAULT_AGENT_PERMISSIONS
     assert P.MANAGE_REFERENCE not in DEFAULT_AGENT_PERMISSIONS
+    assert P.MANAGE_BILLING not in DEFAULT_AGENT_PERMISSIONS
     assert {P.VIEW_CASE, P.CREATE_CASE, P.EDIT_CASE, P.CLOSE_CASE} <= DEFAULT_AGENT_PERMISSIONS
 
 

@@ -7,6 +7,8 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
+from casedesk.services import assignment
+from casedesk.services.assignment import AssignmentRules, AssignmentRulesOut
 from casedesk.services.reference import (
     categories,
     field_definitions,
@@ -66,6 +68,26 @@ def update_category(
 def delete_category(category_id: RowId, caller: Caller, db: Db) -> None:
     """Refused (409) while it has subcategories or cases."""
     categories.delete_category(db, caller, category_id)
+
+
+@router.get(
+    "/categories/{category_id}/assignment", response_model=AssignmentRulesOut, tags=["categories"]
+)
+def get_assignment_rules(category_id: RowId, caller: Caller, db: Db) -> AssignmentRulesOut:
+    """How cases of this category are assigned when a create or update asks for
+    `auto_assign`: the strategy and the agents who take them."""
+    return assignment.get_rules(db, caller, category_id)
+
+
+@router.put(
+    "/categories/{category_id}/assignment", response_model=AssignmentRulesOut, tags=["categories"]
+)
+def set_assignment_rules(
+    category_id: RowId, data: AssignmentRules, caller: Caller, db: Db
+) -> AssignmentRulesOut:
+    """Replace the strategy and the agents (active users of the corporation). Agents who
+    cannot see a case's group are passed over for that case."""
+    return assignment.set_rules(db, caller, category_id, data)
 
 
 @router.get("/priorities", response_model=list[PriorityOut], tags=["priorities"])
