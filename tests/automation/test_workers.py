@@ -12,11 +12,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from casedesk.automation.jobs import JOBS
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import cases
+from casedesk.services import cases, schedules, templates
 from casedesk.services.auto_close import run_auto_close
 from casedesk.services.holds import release_expired_holds
+from casedesk.services.schedules import RecurrenceIn, ScheduleCreate
 from casedesk.services.schemas import CasePatch
+from casedesk.services.templates import TemplateCreate, TemplateFields
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseMessage, CaseStatus, JobLease, StatusHistory
 from tests.factories import make_case, make_world
@@ -53,11 +56,17 @@ def test_two_worker_processes_run_each_job_once(db: Database, tmp_path: Path) ->
     ids = _hold_cases(db, datetime.now(UTC) - timedelta(minutes=1))
 
     # Each job ran in one process (which handled every held case); the other found it taken.
-    assert _run_two_workers(db, tmp_path) == ["auto-close: 0", f"hold-expiry: {HELD}"]
+    assert _run_two_workers(db, tmp_path) == _only({"hold-expiry": HELD})
     assert _releases(db) == dict.fromkeys(ids, 1)
     with db.read() as s:
         assert s.scalar(select(JobLease.runs).where(JobLease.name == "hold-expiry")) == 1
         assert s.scalar(select(func.count()).where(Case.status == InternalStatus.ON_HOLD)) == 0
+
+
+def _only(handled: dict[str, int]) -> list[str]:
+    """What the workers report when ``handled`` is all that was to do: every job once,
+    the others with nothing handled."""
+    return sorted(f"{job.name}: {handled.get(job.name, 0)}" for job in JOBS)
 
 
 def _job_reports(outputs: list[tuple[bytes, bytes]]) -> list[str]:
@@ -132,7 +141,7 @@ def _closes(db: Database) -> dict[int, int]:
 def test_two_worker_processes_chase_and_close_each_case_once(db: Database, tmp_path: Path) -> None:
     chase, close = _quiet_cases(db, datetime.now(UTC) - timedelta(days=10))
 
-    assert _run_two_workers(db, tmp_path) == [f"auto-close: {HELD}", "hold-expiry: 0"]
+    assert _run_two_workers(db, tmp_path) == _only({"auto-close": HELD})
     assert _chasers(db) == dict.fromkeys(chase, 1)
     assert _closes(db) == dict.fromkeys(close, 1)
 
@@ -178,3 +187,29 @@ def test_concurrent_runs_of_the_same_job_move_each_case_once(db: Database) -> No
 
     assert sum(moved) == HELD
     assert _releases(db) == dict.fromkeys(ids, 1)
+
+
+def test_two_worker_processes_open_a_scheduled_case_once(db: Database, tmp_path: Path) -> None:
+    world = make_world(db)
+    template = templates.create_template(
+        db,
+        world.admin.principal,
+        TemplateCreate(name="Daily", fields=TemplateFields(title="Daily check")),
+    )
+    made = datetime.now(UTC) - timedelta(days=2)
+    schedules.create_schedule(
+        db,
+        world.admin.principal,
+        ScheduleCreate(
+            name="Daily",
+            template_id=template.id,
+            recurrence=RecurrenceIn(kind="cron", expression="* * * * *"),
+            time_zone="UTC",
+        ),
+        now=made,
+    )
+
+    # Two days of minutes were missed: one case, for the latest, by one worker.
+    assert _run_two_workers(db, tmp_path) == _only({"schedules": 1})
+    with db.read() as s:
+        assert s.scalars(select(Case.title)).all() == ["Daily check"]
