@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from casedesk.services import holds
+from casedesk.services import holds, sla
 from casedesk.store.db import Database
 
 
@@ -21,4 +21,7 @@ class Job:
     lease: timedelta = timedelta(minutes=10)
 
 
-JOBS: tuple[Job, ...] = (Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),)
+JOBS: tuple[Job, ...] = (
+    Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
+    Job("sla-sweep", timedelta(minutes=1), sla.sla_sweep),
+)

@@ -13,7 +13,7 @@ from casedesk.domain.errors import NotFound, PreconditionFailed, ValidationFaile
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
-from casedesk.services import audit, custom_fields, links, members, tags
+from casedesk.services import audit, custom_fields, links, members, sla, tags
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
@@ -123,6 +123,7 @@ def open_case_in(s: Session, principal: Principal, data: CaseCreate, now: dateti
     custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
     index_case(s, case, new=True)
     s.flush()
+    sla.refresh(s, case, now)
     out = build_one(s, case, principal)
     audit.record(
         s,
@@ -207,6 +208,7 @@ def update_case(
             )
         if changes:
             touch(case, now)
+            sla.refresh(s, case, now)
             if fields & {"title", "description"}:
                 index_case(s, case)
             audit.record(
@@ -244,6 +246,7 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
             s, case, new, now, actor_id=principal.user_id, reason="deleted", previous=previous
         ):
             touch(case, now)
+            sla.refresh(s, case, now)
             audit.record(
                 s,
                 principal,
@@ -284,6 +287,7 @@ def merge_case(db: Database, principal: Principal, case_id: int, into_id: int) -
         case.merged_into_id = target.id
         touch(case, now)
         touch(target, now)
+        sla.refresh(s, case, now)
         audit.record(
             s,
             principal,
