@@ -19,6 +19,7 @@ from casedesk.api.guards import IntakeGuard
 from casedesk.api.routers import (
     attachments,
     case_parts,
+    case_times,
     cases,
     catalog,
     customers,
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     for router in (
         cases.router,
         case_parts.router,
+        case_times.router,
         attachments.router,
         directory.router,
         catalog.router,

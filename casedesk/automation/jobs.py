@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from casedesk.services import auto_close, holds, schedules
+from casedesk.services import auto_close, holds, schedules, sla
 from casedesk.store.db import Database
 
 
@@ -25,4 +25,5 @@ JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
     Job("auto-close", timedelta(minutes=1), auto_close.run_auto_close),
+    Job("sla-sweep", timedelta(minutes=1), sla.sla_sweep),
 )

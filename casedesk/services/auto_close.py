@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.auto_close import Action, auto_close_step
 from casedesk.domain.statuses import InternalStatus, resolve_status
-from casedesk.services import audit
+from casedesk.services import audit, sla
 from casedesk.services.case_state import current_status, enter_status, touch
 from casedesk.services.messages import publish
 from casedesk.services.references import status_catalog
@@ -153,6 +153,7 @@ def _send_chaser(s: Session, case: Case, t: Timing, now: datetime) -> None:
     before = case.auto_close_chaser_sent_at
     case.auto_close_chaser_sent_at = now
     touch(case, now)
+    sla.refresh(s, case, now, actor_label="scheduler")
     audit.record(
         s,
         None,
@@ -186,6 +187,7 @@ def _close(s: Session, case: Case, now: datetime) -> bool:
     ):
         return False
     touch(case, now)
+    sla.refresh(s, case, now, actor_label="scheduler")
     changes = {
         "status_id": {"from": previous.id, "to": closed.id},
         "status": {"from": int(previous.internal), "to": int(closed.internal)},

@@ -13,7 +13,7 @@ from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
-from casedesk.services import assignment, audit, custom_fields, links, members, tags
+from casedesk.services import assignment, audit, custom_fields, links, members, sla, tags
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
@@ -132,6 +132,7 @@ def open_case_in(
     custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
     index_case(s, case, new=True)
     s.flush()
+    sla.refresh(s, case, now)
     out = build_one(s, case, principal)
     audit.record(
         s,
@@ -221,6 +222,7 @@ def update_case(
             )
         if changes:
             touch(case, now)
+            sla.refresh(s, case, now)
             if fields & {"title", "description"}:
                 index_case(s, case)
             audit.record(
@@ -258,6 +260,7 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
             s, case, new, now, actor_id=principal.user_id, reason="deleted", previous=previous
         ):
             touch(case, now)
+            sla.refresh(s, case, now)
             audit.record(
                 s,
                 principal,

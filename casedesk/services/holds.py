@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from casedesk.domain.statuses import InternalStatus, StatusCatalog, tick
-from casedesk.services import audit
+from casedesk.services import audit, sla
 from casedesk.services.case_state import current_status, enter_status, last_open_status, touch
 from casedesk.services.references import status_catalog
 from casedesk.store.db import Database
@@ -50,6 +50,7 @@ def release_expired_holds(db: Database, now: datetime) -> int:
                 ):
                     continue
                 touch(case, now)
+                sla.refresh(s, case, now, actor_label="scheduler")
                 changes = {
                     "status_id": {"from": previous.id, "to": new.id},
                     "on_hold_until": {"from": audit.jsonable(until), "to": None},

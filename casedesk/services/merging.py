@@ -30,7 +30,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.merging import FIELD, MergeSide, check_merge
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, resolve_status
-from casedesk.services import audit, members, tags
+from casedesk.services import audit, members, sla, tags
 from casedesk.services.access import load_case
 from casedesk.services.case_content import move_everything
 from casedesk.services.case_state import current_status, enter_status, touch
@@ -80,6 +80,8 @@ def merge_case(
         source.merged_into_id = target.id
         touch(source, now)
         touch(target, now)
+        sla.refresh(s, source, now)
+        sla.refresh(s, target, now)
 
         corp = source.corporation_id
         left: audit.Changes = {

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import status_after_external_update
-from casedesk.services import audit
+from casedesk.services import audit, sla
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     current_status,
@@ -80,6 +80,7 @@ def add_message(
             case.internal_updated_at = now
             if direction == "outbound" and case.first_response_at is None:
                 case.first_response_at = now
+        sla.refresh(s, case, now)
         audit.record(
             s,
             principal,

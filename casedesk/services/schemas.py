@@ -121,6 +121,10 @@ class CaseOut(BaseModel):
     external_updated_at: datetime | None
     first_response_at: datetime | None
     closed_at: datetime | None
+    first_response_due_at: datetime | None
+    next_response_due_at: datetime | None
+    resolution_due_at: datetime | None
+    alert_level: int
     tags: list[str]
     custom_fields: dict[str, str | float | bool | date | None]
     members: list[MemberOut]

@@ -49,6 +49,7 @@ def audit_actions(db: Database, entity_type: str) -> list[str]:
         ("queues", {"name": "First line"}),
         ("custom-fields", {"key": "impact", "label": "Impact", "type": "text"}),
         ("calendars", {"name": "Office", "time_zone": "UTC", "hours": {}}),
+        ("sla-policies", {"name": "Standard", "resolution_minutes": 480}),
     ],
 )
 def test_everyone_reads_admins_write(

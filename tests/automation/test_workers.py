@@ -17,18 +17,51 @@ from casedesk.domain.statuses import InternalStatus
 from casedesk.services import cases, schedules, templates
 from casedesk.services.auto_close import run_auto_close
 from casedesk.services.holds import release_expired_holds
+from casedesk.services.reference import priorities, sla_policies
+from casedesk.services.reference.priorities import PriorityCreate
+from casedesk.services.reference.sla_policies import SlaPolicyCreate
 from casedesk.services.schedules import RecurrenceIn, ScheduleCreate
-from casedesk.services.schemas import CasePatch
+from casedesk.services.schemas import CaseCreate, CasePatch
+from casedesk.services.sla import sla_sweep
 from casedesk.services.templates import TemplateCreate, TemplateFields
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseMessage, CaseStatus, JobLease, StatusHistory
-from tests.factories import make_case, make_world
+from casedesk.store.models import (
+    AuditEntry,
+    Case,
+    CaseMessage,
+    CaseStatus,
+    JobLease,
+    StatusHistory,
+)
+from tests.factories import World, make_case, make_world
 
 HELD = 40
+OVERDUE = 30
 
 
-def _hold_cases(db: Database, until: datetime) -> list[int]:
-    world = make_world(db)
+def _overdue_cases(db: Database, world: World, created: datetime) -> list[int]:
+    """Cases of a priority with a one-hour resolution target, opened at ``created``."""
+    admin = world.admin.principal
+    urgent = priorities.create_priority(db, admin, PriorityCreate(name="Urgent")).id
+    sla_policies.create_policy(
+        db, admin, SlaPolicyCreate(name="Urgent", priority_id=urgent, resolution_minutes=60)
+    )
+    data = CaseCreate(title="Server down", priority_id=urgent, group_id=world.group_a)
+    return [cases.open_case(db, admin, data, now=created).id for _ in range(OVERDUE)]
+
+
+def _escalations(db: Database) -> dict[int, int]:
+    with db.read() as s:
+        rows = s.execute(
+            select(AuditEntry.case_id, func.count())
+            .where(AuditEntry.action == "case.escalated")
+            .group_by(AuditEntry.case_id)
+        ).all()
+    return {case_id: count for case_id, count in rows}
+
+
+def _hold_cases(db: Database, until: datetime, world: World | None = None) -> list[int]:
+    world = world or make_world(db)
     ids = []
     for n in range(HELD):
         case = make_case(db, world.admin, title=f"Held {n}", group_id=world.group_a)
@@ -53,13 +86,18 @@ def _releases(db: Database) -> dict[int, int]:
 
 
 def test_two_worker_processes_run_each_job_once(db: Database, tmp_path: Path) -> None:
-    ids = _hold_cases(db, datetime.now(UTC) - timedelta(minutes=1))
+    world = make_world(db)
+    overdue = _overdue_cases(db, world, datetime.now(UTC) - timedelta(hours=3))
+    ids = _hold_cases(db, datetime.now(UTC) - timedelta(minutes=1), world)
 
-    # Each job ran in one process (which handled every held case); the other found it taken.
-    assert _run_two_workers(db, tmp_path) == _only({"hold-expiry": HELD})
+    # Each job ran in one process only, which handled every item; the other found it taken.
+    assert _run_two_workers(db, tmp_path) == _only({"hold-expiry": HELD, "sla-sweep": OVERDUE})
     assert _releases(db) == dict.fromkeys(ids, 1)
+    # three hours after opening, one-hour targets are at the top level: one escalation each
+    assert _escalations(db) == dict.fromkeys(overdue, 1)
     with db.read() as s:
         assert s.scalar(select(JobLease.runs).where(JobLease.name == "hold-expiry")) == 1
+        assert s.scalar(select(JobLease.runs).where(JobLease.name == "sla-sweep")) == 1
         assert s.scalar(select(func.count()).where(Case.status == InternalStatus.ON_HOLD)) == 0
 
 
@@ -213,3 +251,26 @@ def test_two_worker_processes_open_a_scheduled_case_once(db: Database, tmp_path:
     assert _run_two_workers(db, tmp_path) == _only({"schedules": 1})
     with db.read() as s:
         assert s.scalars(select(Case.title)).all() == ["Daily check"]
+
+
+def test_concurrent_sweeps_escalate_each_case_once(db: Database) -> None:
+    created = datetime(2026, 1, 1, tzinfo=UTC)
+    ids = _overdue_cases(db, make_world(db), created)
+    now = created + timedelta(minutes=61)
+    start = threading.Barrier(2)
+    swept: list[int] = []
+
+    def run() -> None:
+        start.wait()
+        swept.append(sla_sweep(db, now))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert sum(swept) == OVERDUE
+    assert _escalations(db) == dict.fromkeys(ids, 1)
+    with db.read() as s:
+        assert set(s.scalars(select(Case.alert_level).where(Case.id.in_(ids)))) == {2}

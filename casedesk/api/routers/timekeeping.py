@@ -1,5 +1,6 @@
-"""/calendars: office hours and holidays that SLA clocks and time metrics count in.
-Everyone reads; writing needs the manage_reference permission."""
+"""/calendars: office hours and holidays that SLA clocks and time metrics count in;
+/sla-policies: the targets those clocks run against. Everyone reads; writing needs the
+manage_reference permission."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
-from casedesk.services.reference import calendars
+from casedesk.services.reference import calendars, sla_policies
 from casedesk.services.reference.calendars import CalendarCreate, CalendarOut, CalendarPatch
+from casedesk.services.reference.sla_policies import (
+    SlaPolicyCreate,
+    SlaPolicyOut,
+    SlaPolicyPatch,
+)
 
 router = APIRouter(responses=ERRORS)
 
@@ -39,3 +45,33 @@ def update_calendar(
 def delete_calendar(calendar_id: RowId, caller: Caller, db: Db) -> None:
     """Refused (409) while a priority uses it."""
     calendars.delete_calendar(db, caller, calendar_id)
+
+
+@router.get("/sla-policies", response_model=list[SlaPolicyOut], tags=["sla-policies"])
+def list_sla_policies(caller: Caller, db: Db) -> list[SlaPolicyOut]:
+    return sla_policies.list_policies(db, caller)
+
+
+@router.post("/sla-policies", status_code=201, response_model=SlaPolicyOut, tags=["sla-policies"])
+def create_sla_policy(data: SlaPolicyCreate, caller: Caller, db: Db) -> SlaPolicyOut:
+    """Conditions (priority, category, organization) name rows of your corporation; the
+    most specific matching policy applies to a case. Targets are office minutes."""
+    return sla_policies.create_policy(db, caller, data)
+
+
+@router.get("/sla-policies/{policy_id}", response_model=SlaPolicyOut, tags=["sla-policies"])
+def get_sla_policy(policy_id: RowId, caller: Caller, db: Db) -> SlaPolicyOut:
+    return sla_policies.get_policy(db, caller, policy_id)
+
+
+@router.patch("/sla-policies/{policy_id}", response_model=SlaPolicyOut, tags=["sla-policies"])
+def update_sla_policy(
+    policy_id: RowId, patch: SlaPolicyPatch, caller: Caller, db: Db
+) -> SlaPolicyOut:
+    return sla_policies.update_policy(db, caller, policy_id, patch)
+
+
+@router.delete("/sla-policies/{policy_id}", status_code=204, tags=["sla-policies"])
+def delete_sla_policy(policy_id: RowId, caller: Caller, db: Db) -> None:
+    """Open cases under it are re-evaluated by the next sweep; breaches stay recorded."""
+    sla_policies.delete_policy(db, caller, policy_id)
