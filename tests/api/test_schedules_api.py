@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from casedesk.services import schedules
+from casedesk.store.db import Database
 from tests.factories import World
 
 API = "/api/v1"
@@ -86,3 +89,22 @@ def test_schedule_names_are_unique(client: TestClient, world: World, template_id
     )
     r = client.post(f"{API}/schedules", json=body, headers=world.admin.headers)
     assert r.status_code == 409
+
+
+def test_a_schedule_made_over_the_api_opens_its_case_when_due(
+    client: TestClient, db: Database, world: World, template_id: int
+) -> None:
+    r = client.post(
+        f"{API}/schedules",
+        json=_body(template_id, recurrence={"kind": "daily", "at": "08:00"}),
+        headers=world.admin.headers,
+    )
+    assert r.status_code == 201, r.text
+    due = datetime.fromisoformat(r.json()["next_run_at"])
+
+    assert schedules.run_schedules(db, due) == 1
+
+    found = client.get(f"{API}/cases", headers=world.admin.headers).json()["items"]
+    assert [(c["title"], c["origin"]) for c in found] == [("Check the backups", "scheduled")]
+    after = client.get(f"{API}/schedules/{r.json()['id']}", headers=world.admin.headers).json()
+    assert datetime.fromisoformat(after["last_run_at"]) == due
