@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from casedesk.channels.email import jobs as mail_jobs
 from casedesk.services import holds
 from casedesk.store.db import Database
 
@@ -21,4 +22,8 @@ class Job:
     lease: timedelta = timedelta(minutes=10)
 
 
-JOBS: tuple[Job, ...] = (Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),)
+JOBS: tuple[Job, ...] = (
+    Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
+    Job("mail-poll", timedelta(minutes=1), mail_jobs.poll_mail),
+    Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
+)
