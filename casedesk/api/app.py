@@ -23,6 +23,7 @@ from casedesk.api.routers import (
     catalog,
     customers,
     directory,
+    mail,
     timekeeping,
 )
 from casedesk.config import Settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         catalog.router,
         customers.router,
         timekeeping.router,
+        mail.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -28,6 +28,8 @@ class Permission(StrEnum):
     VIEW_ATTACHMENTS = "view_attachments"
     ADD_ATTACHMENTS = "add_attachments"
     MANAGE_REFERENCE = "manage_reference"
+    #: Hand raw mail to the email channel (an MTA's pipe to ``/api/v1/mail/inbound``).
+    INGEST_MAIL = "ingest_mail"
 
 
 ALL_PERMISSIONS = frozenset(Permission)

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import PayloadTooLarge
 from casedesk.domain.mail import title_from_subject
-from casedesk.domain.permissions import Principal
+from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import attachments, mail_senders, mail_threading
 from casedesk.services.attachments import Upload
 from casedesk.services.cases import open_case_in
@@ -91,6 +91,11 @@ class IntakeResult:
     inbound_id: int | None = None
     #: The mail had been taken in before; nothing changed now.
     duplicate: bool = False
+
+
+def check_may_ingest(principal: Principal) -> None:
+    """Raw mail from outside (the MTA pipe) needs the ``ingest_mail`` permission."""
+    principal.require(Permission.INGEST_MAIL)
 
 
 def seen(db: Database, corporation_id: int, message_id: str) -> IntakeResult | None:
@@ -337,6 +342,7 @@ def _add_mail_message(
         now,
         email_headers=mail.headers,
         message_id_header=mail.message_id,
+        reopen=mail.automatic is None,
     )
     if stored:
         added = attachments.attach_stored_in(s, principal, case_id, stored, message.id, now)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from casedesk.domain.errors import Conflict, ValidationFailed
+from casedesk.domain.errors import Conflict, NotFound, ValidationFailed
 from casedesk.services.bootstrap import default_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import Group, Mailbox, MailSettings
@@ -87,6 +87,14 @@ def active_mailboxes(db: Database, env_imap_url: str | None = None) -> list[Mail
             MailboxConfig(None, default_corporation_id(db), env_imap_url, "", "flag", None)
         )
     return boxes
+
+
+def mailbox_corporation(db: Database, mailbox_id: int) -> int:
+    with db.read() as s:
+        corp = s.scalar(select(Mailbox.corporation_id).where(Mailbox.id == mailbox_id))
+    if corp is None:
+        raise NotFound(f"mailbox {mailbox_id} not found", mailbox_id=mailbox_id)
+    return int(corp)
 
 
 def default_corporation_id(db: Database) -> int:

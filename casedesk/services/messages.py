@@ -54,9 +54,11 @@ def add_message_in(
     *,
     email_headers: dict[str, Any] | None = None,
     message_id_header: str | None = None,
+    reopen: bool = True,
 ) -> MessageOut:
     """``add_message`` inside a transaction the caller owns (the email channel adds a
-    mail's message, its attachments and its intake record in one)."""
+    mail's message, its attachments and its intake record in one). ``reopen=False``
+    keeps the status of the case (an auto-reply does not reopen a closed case)."""
     direction = data.direction or ("note" if data.visibility == "internal" else "outbound")
     if data.visibility == "internal" and direction != "note":
         raise ValidationFailed("internal messages are notes", field="direction")
@@ -85,7 +87,9 @@ def add_message_in(
     s.add(msg)
     s.flush()
     changes: dict[str, dict[str, object]] = {}
-    if direction == "inbound":
+    if direction == "inbound" and not reopen:
+        case.external_updated_at = now
+    elif direction == "inbound":
         case.external_updated_at = now
         catalog = status_catalog(s, case.corporation_id)
         previous = current_status(catalog, case)

@@ -13,7 +13,9 @@ import email
 import email.policy
 import re
 from dataclasses import dataclass, field
+from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
+from email.utils import getaddresses
 
 from casedesk.channels.email import html as html_part
 from casedesk.channels.email.quotes import strip_quoted
@@ -68,8 +70,8 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         sender, name = _sender(msg, message_id)
         body = _Body()
         _walk(msg, body, 0, max_depth, message_id, sender)
-        headers = {h: header_text(str(msg.get(h, "")), 2000) for h in KEPT_HEADERS if h in msg}
-        lower = {k.lower(): str(v) for k, v in msg.items()}
+        headers = {h: header_text(_header(msg, h), 2000) for h in KEPT_HEADERS if h in msg}
+        lower = {k.lower(): _header(msg, k) for k in msg}
     except MailRejected:
         raise
     except Exception as exc:  # the parser's own errors on broken input, of any kind
@@ -81,7 +83,7 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         message_id=message_id,
         sender=sender,
         sender_name=name,
-        subject=header_text(str(msg.get("Subject", "")), 500),
+        subject=header_text(_header(msg, "Subject"), 500),
         references=_references(msg),
         text=strip_quoted(original),
         original_text=original,
@@ -106,14 +108,41 @@ def loose_message_id(raw: bytes) -> str:
     return found.group(1).decode("ascii", "replace") if found else fallback_message_id(raw)
 
 
+def _header(msg: EmailMessage, name: str) -> str:
+    """A header's decoded value. The standard parser refuses some values (a name that
+    decodes to a line break); those are decoded here without it, and cleaned later."""
+    try:
+        return str(msg.get(name, ""))
+    except (ValueError, IndexError, TypeError):
+        raw = next((v for k, v in msg.raw_items() if k.lower() == name.lower()), "")
+        try:
+            return str(make_header(decode_header(raw)))
+        except (ValueError, LookupError, UnicodeError):
+            return raw
+
+
 def _sender(msg: EmailMessage, message_id: str) -> tuple[str, str]:
-    header = msg.get("From")
-    addresses = getattr(header, "addresses", ()) if header is not None else ()
-    for address in addresses:
-        spec = (address.addr_spec or "").strip().lower()
+    pairs: list[tuple[str, str]]
+    try:
+        header = msg.get("From")
+        addresses = getattr(header, "addresses", ()) if header is not None else ()
+        pairs = [(a.display_name or "", a.addr_spec or "") for a in addresses]
+    except (ValueError, IndexError, TypeError):
+        raw = next((v for k, v in msg.raw_items() if k.lower() == "from"), "")
+        pairs = getaddresses([raw])
+        pairs = [(_decoded_words(name), spec) for name, spec in pairs]
+    for name, addr_spec in pairs:
+        spec = addr_spec.strip().lower()
         if "@" in spec and " " not in spec and len(spec) <= 320:
-            return spec, header_text(address.display_name or "", 200)
+            return spec, header_text(name, 200)
     raise MailRejected("no-sender", message_id)
+
+
+def _decoded_words(value: str) -> str:
+    try:
+        return str(make_header(decode_header(value)))
+    except (ValueError, LookupError, UnicodeError):
+        return value
 
 
 def _references(msg: Message) -> list[str]:
@@ -131,12 +160,17 @@ def _walk(
     if body.count > MAX_PARTS:
         raise MailRejected("too-many-parts", mid, sender)
     ctype = part.get_content_type()
+    if ctype == "message/rfc822" or part.get_filename() or part.is_attachment():
+        _attach(part, body)
+        return
     if part.is_multipart():
         for sub in part.iter_parts():
             _walk(sub, body, depth + 1, max_depth, mid, sender)  # type: ignore[arg-type]
         return
-    if ctype == "message/rfc822" or (part.get_filename() or part.is_attachment()):
-        _attach(part, body)
+    if ctype.startswith("multipart/"):  # its boundary is missing: keep what it holds as text
+        payload = part.get_payload()
+        if body.text is None and isinstance(payload, str):
+            body.text = payload
         return
     if ctype == "text/plain" and body.text is None:
         body.text = _decoded(part)

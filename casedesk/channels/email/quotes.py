@@ -17,6 +17,12 @@ _ATTRIBUTION = re.compile(
     r"|_{20,})$",
     re.I,
 )
+_FORWARDED = re.compile(
+    r"^(-{2,}\s*forwarded message\s*-{2,}"
+    r"|begin forwarded message:"
+    r"|-{2,}\s*weitergeleitete nachricht\s*-{2,})$",
+    re.I,
+)
 _OUTLOOK_FROM = re.compile(r"^\*?(from|von|de):\*?\s", re.I)
 _OUTLOOK_NEXT = re.compile(r"^\*?(sent|date|gesendet|envoyé|to|an|à):\*?\s", re.I)
 
@@ -27,6 +33,8 @@ def strip_quoted(text: str) -> str:
     cut = len(lines)
     for i, line in enumerate(lines):
         stripped = line.strip()
+        if _FORWARDED.match(stripped):
+            break  # what follows was forwarded on purpose, not quoted
         joined = f"{stripped} {lines[i + 1].strip()}" if i + 1 < len(lines) else stripped
         if _ATTRIBUTION.match(stripped) or (
             stripped.lower().startswith("on ") and _ATTRIBUTION.match(joined)
