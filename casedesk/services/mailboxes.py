@@ -31,11 +31,12 @@ def add_mailbox(
     name: str,
     imap_url: str,
     *,
-    folder: str = "INBOX",
+    folder: str = "",
     action: str = "flag",
     move_to: str | None = None,
     default_group_id: int | None = None,
 ) -> int:
+    """A mailbox to poll; ``folder`` empty means the folder the URL names (else INBOX)."""
     if action not in ACTIONS:
         raise ValidationFailed("processed mail is flagged or moved", field="action")
     if action == "move" and not move_to:
