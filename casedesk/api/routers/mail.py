@@ -42,8 +42,15 @@ class InboundOut(BaseModel):
         }
     },
     responses={
-        413: {"description": "The mail is over the size limit", "content": {PROBLEM: {}}},
-        415: {"description": "The body is not message/rfc822", "content": {PROBLEM: {}}},
+        code: {"description": desc, "content": {PROBLEM: {}}}
+        for code, desc in (
+            (400, "Malformed request"),
+            (401, "Not authenticated"),
+            (403, "Missing the ingest_mail permission"),
+            (413, "The mail is over the size limit"),
+            (415, "The body is not message/rfc822"),
+            (422, "The body is empty"),
+        )
     },
 )
 async def inbound(
