@@ -39,6 +39,15 @@ KEPT_HEADERS = (
     "auto-submitted",
     "precedence",
 )
+#: Headers that say a mail is automatic (see ``domain.mail.automatic_reason``).
+AUTOMATIC_HEADERS = (
+    "auto-submitted",
+    "precedence",
+    "list-id",
+    "x-autoreply",
+    "x-autorespond",
+    "return-path",
+)
 _MSGID = re.compile(r"<[^<>\s]{1,900}>")
 
 
@@ -71,7 +80,7 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         body = _Body()
         _walk(msg, body, 0, max_depth, message_id, sender)
         headers = {h: header_text(_header(msg, h), 2000) for h in KEPT_HEADERS if h in msg}
-        lower = {k.lower(): _header(msg, k) for k in msg}
+        lower = {h: _header(msg, h) for h in AUTOMATIC_HEADERS if h in msg}
     except MailRejected:
         raise
     except Exception as exc:  # the parser's own errors on broken input, of any kind
@@ -91,7 +100,7 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         parts=body.parts,
         headers=headers,
         automatic=automatic_reason(lower, msg.get_content_type(), sender),
-        own=LOOP_HEADER.lower() in lower,
+        own=LOOP_HEADER in msg,
         size=len(raw),
     )
 
