@@ -137,13 +137,25 @@ def test_every_topic_reaches_its_recipients(
             },
         )
         audit.emit(s, corp, "webhook.something", {"case_id": case})
+        inbound = CaseMessage(
+            case_id=case,
+            visibility="external",
+            direction="inbound",
+            body_text="The printer shows error 49.",
+        )
+        s.add(inbound)
+        s.flush()
+        audit.emit(s, corp, "message.added", {"case_id": case, "message_id": inbound.id})
 
     _deliver(db, smtp_server.url)
-    mails = smtp_server.inbox.wait_for(start + 4)[start:]
+    mails = smtp_server.inbox.wait_for(start + 6)[start:]
     subjects = {(m.recipients[0], m.message["Subject"]) for m in mails}
     assert ("alice@acme.test", "Assigned to you: Network printer offline [TCK-1]") in subjects
     assert ("alice@acme.test", "Escalated: Network printer offline [TCK-1]") in subjects
     assert ("bob@acme.test", "Escalated: Network printer offline [TCK-1]") in subjects
+    replied = "Customer reply on TCK-1: Network printer offline [TCK-1]"
+    assert ("alice@acme.test", replied) in subjects  # the assignee
+    assert ("bob@acme.test", replied) in subjects  # a follower
     chasers = [m for m in mails if m.message["Subject"].startswith("Is your request solved?")]
     assert [c.recipients for c in chasers] == [["carol@customer.example"]]
     assert "close the case in 3 days" in chasers[0].message.get_content()
