@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,9 +20,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from casedesk.automation.runner import Scheduler, holder_id, run_due
+from casedesk.channels.email.intake import Limits, ingest_raw
 from casedesk.config import Settings
 from casedesk.domain.errors import DomainError
-from casedesk.services import auth, demo, users
+from casedesk.services import auth, demo, mailboxes, users
+from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 
@@ -34,6 +37,8 @@ users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 tokens_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
+mail_app = typer.Typer(help="The email channel.", no_args_is_help=True)
+app.add_typer(mail_app, name="mail")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -127,7 +132,8 @@ def worker(
         float, typer.Option(min=0.1, max=3600, help="Seconds between looks for due jobs.")
     ] = 5.0,
 ) -> None:
-    """Run the background jobs: on-hold expiry, SLA sweep, auto-close, scheduled cases.
+    """Run the background jobs: on-hold expiry, SLA sweep, auto-close, scheduled cases,
+    mail polling and delivery.
 
     Any number of workers (and servers running jobs) may share one database; each job
     runs in one of them at a time.
@@ -185,6 +191,39 @@ def tokens_create(
     with _database(Settings()) as db, _expected_errors():
         _, token = auth.create_token(db, email, name=name)
     typer.echo(token)
+
+
+@mail_app.command("import")
+def mail_import(
+    file: Annotated[
+        Path, typer.Argument(help="A raw mail (.eml).", exists=True, dir_okay=False, readable=True)
+    ],
+    mailbox: Annotated[
+        int | None,
+        typer.Option("--mailbox", min=1, help="Take it in as if it came from this mailbox."),
+    ] = None,
+) -> None:
+    """Take in one mail from a file, as the poller would: a case, a message, or a
+    record of why not (quarantined mail is kept for review)."""
+    settings = Settings()
+    with _database(settings) as db, _expected_errors():
+        if mailbox is not None:
+            corporation_id = mailboxes.mailbox_corporation(db, mailbox)
+        else:
+            corporation_id = mailboxes.default_corporation_id(db)
+        raw = file.read_bytes()
+        result = ingest_raw(
+            db,
+            LocalBlobStore(settings.attachments_dir),
+            corporation_id,
+            raw,
+            Limits.from_settings(settings),
+            mailbox_id=mailbox,
+        )
+    case = f" case {result.case_id}" if result.case_id is not None else ""
+    reason = f" ({result.reason})" if result.reason else ""
+    again = " (already taken in before)" if result.duplicate else ""
+    typer.echo(f"{result.outcome.value}{case}{reason}{again}")
 
 
 @app.command("demo")

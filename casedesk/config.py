@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     max_attachment_bytes: int = 25 * 1024 * 1024
     #: Largest JSON body accepted, in bytes.
     max_body_bytes: int = 2 * 1024 * 1024
+    #: Largest raw email taken in (IMAP, the MTA pipe endpoint, ``mail import``), in bytes.
+    max_mail_bytes: int = 30 * 1024 * 1024
+    #: Deepest MIME nesting a mail may have before it is quarantined.
+    max_mime_depth: int = 12
+    #: The address mail is sent from when a corporation names none.
+    mail_from: str = "support@casedesk.invalid"
 
     @classmethod
     def settings_customise_sources(

@@ -25,6 +25,7 @@ from casedesk.api.routers import (
     customers,
     directory,
     invoices,
+    mail,
     schedules,
     templates,
     time_entries,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         timekeeping.router,
         time_entries.router,
         invoices.router,
+        mail.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

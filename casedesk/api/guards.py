@@ -1,8 +1,8 @@
 """Request intake checks that hold for every route, before any parsing.
 
 - Bodies over the limit are refused with 413, whether or not they declare a length
-  (chunked bodies are counted as they arrive). Multipart uploads are exempt: the
-  attachment service streams them with its own limit.
+  (chunked bodies are counted as they arrive). Multipart uploads and raw mail
+  (``message/rfc822``) are exempt: their routes hold them to limits of their own.
 - NUL characters are refused with 400 in the path, the query and JSON bodies: no store
   keeps them in text (PostgreSQL refuses them outright), so they can only be mistakes
   or probes.
@@ -33,7 +33,7 @@ class IntakeGuard:
             return
         headers = dict(scope.get("headers") or [])
         ctype = headers.get(b"content-type", b"").lower()
-        if ctype.startswith(b"multipart/"):
+        if ctype.startswith((b"multipart/", b"message/rfc822")):
             await self.app(scope, receive, send)
             return
         length = headers.get(b"content-length", b"")

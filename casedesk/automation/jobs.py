@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from casedesk.channels.email import jobs as mail_jobs
 from casedesk.services import auto_close, holds, schedules, sla
 from casedesk.store.db import Database
 
@@ -26,4 +27,6 @@ JOBS: tuple[Job, ...] = (
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
     Job("auto-close", timedelta(minutes=1), auto_close.run_auto_close),
     Job("sla-sweep", timedelta(minutes=1), sla.sla_sweep),
+    Job("mail-poll", timedelta(minutes=1), mail_jobs.poll_mail),
+    Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
 )

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     #: Create and read invoices: they span every group's cases of an organization and
     #: carry money, so neither case rights nor reference management imply it.
     MANAGE_BILLING = "manage_billing"
+    #: Hand raw mail to the email channel (an MTA's pipe to ``/api/v1/mail/inbound``).
+    INGEST_MAIL = "ingest_mail"
 
 
 ALL_PERMISSIONS = frozenset(Permission)

@@ -133,17 +133,36 @@ def add_attachments(
     now = now or utcnow()
     with db.read() as s:
         ensure_updatable(load_case(s, principal, case_id, Permission.ADD_ATTACHMENTS))
-    stored: list[tuple[_Received, str]] = []
+    stored = store_uploads(store, uploads, max_bytes)
+    try:
+        with db.write() as s:
+            return attach_stored_in(s, principal, case_id, stored, message_id, now)
+    except BaseException:
+        discard(store, stored)
+        raise
+
+
+#: Uploads whose bytes are in the blob store, waiting for their rows.
+Stored = list[tuple["_Received", str]]
+
+
+def store_uploads(store: BlobStore, uploads: Sequence[Upload], max_bytes: int) -> Stored:
+    """Put each upload's bytes in the blob store (all or none). The caller adds the
+    rows with ``attach_stored_in`` or gives the blobs back with ``discard``."""
+    stored: Stored = []
     try:
         for upload in uploads:
             received = _Received(upload, max_bytes)
             stored.append((received, store.put(received.chunks())))
-        with db.write() as s:
-            return _add_rows(s, principal, case_id, stored, message_id, now)
     except BaseException:
-        for _, key in stored:
-            store.delete(key)
+        discard(store, stored)
         raise
+    return stored
+
+
+def discard(store: BlobStore, stored: Stored) -> None:
+    for _, key in stored:
+        store.delete(key)
 
 
 def list_attachments(db: Database, principal: Principal, case_id: int) -> list[AttachmentOut]:
@@ -255,14 +274,15 @@ class _Received:
         return sniff_content_type(self.head, is_utf8_text=self.is_utf8_text)
 
 
-def _add_rows(
+def attach_stored_in(
     s: Session,
     principal: Principal,
     case_id: int,
-    stored: list[tuple[_Received, str]],
+    stored: Stored,
     message_id: int | None,
     now: datetime,
 ) -> list[AttachmentOut]:
+    """The rows, audit records and events of stored uploads, in the caller's transaction."""
     case = load_case(s, principal, case_id, Permission.ADD_ATTACHMENTS, for_update=True)
     ensure_updatable(case)
     if (

@@ -8,6 +8,7 @@ internal timestamp, and the first outbound one is the first response.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,67 +41,88 @@ def add_message(
     now: datetime | None = None,
 ) -> MessageOut:
     now = now or utcnow()
+    with db.write() as s:
+        return add_message_in(s, principal, case_id, data, now)
+
+
+def add_message_in(
+    s: Session,
+    principal: Principal,
+    case_id: int,
+    data: MessageCreate,
+    now: datetime,
+    *,
+    email_headers: dict[str, Any] | None = None,
+    message_id_header: str | None = None,
+    reopen: bool = True,
+) -> MessageOut:
+    """``add_message`` inside a transaction the caller owns (the email channel adds a
+    mail's message, its attachments and its intake record in one). ``reopen=False``
+    keeps the status of the case (an auto-reply does not reopen a closed case)."""
     direction = data.direction or ("note" if data.visibility == "internal" else "outbound")
     if data.visibility == "internal" and direction != "note":
         raise ValidationFailed("internal messages are notes", field="direction")
     if data.visibility == "external" and direction == "note":
         raise ValidationFailed("a note is internal", field="direction")
-    with db.write() as s:
-        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
-        ensure_updatable(case)
-        if data.contact_id is not None:
-            require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
-        msg = CaseMessage(
-            case_id=case.id,
-            visibility=data.visibility,
-            direction=direction,
-            is_system=False,
-            author_user_id=None if direction == "inbound" else principal.user_id,
-            author_contact_id=data.contact_id if direction == "inbound" else None,
-            body_text=data.body_text,
-            body_html=data.body_html,
-            note_type=data.note_type,
-            activity_code=data.activity_code,
-            duration_seconds=data.duration_seconds,
-            created_at=now,
-        )
-        s.add(msg)
-        s.flush()
-        changes: dict[str, dict[str, object]] = {}
-        if direction == "inbound":
-            case.external_updated_at = now
-            catalog = status_catalog(s, case.corporation_id)
-            previous = current_status(catalog, case)
-            new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
-            if enter_status(
-                s, case, new, now, actor_id=None, reason="external-update", previous=previous
-            ):
-                changes["status_id"] = {"from": previous.id, "to": new.id}
-        else:
-            case.internal_updated_at = now
-            if direction == "outbound" and case.first_response_at is None:
-                case.first_response_at = now
-        sla.refresh(s, case, now)
-        audit.record(
-            s,
-            principal,
-            case.corporation_id,
-            "message.added",
-            "message",
-            msg.id,
-            case_id=case.id,
-            changes={
-                "message": {
-                    "from": None,
-                    "to": {"visibility": data.visibility, "direction": direction},
-                }
+    case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+    ensure_updatable(case)
+    if data.contact_id is not None:
+        require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
+    msg = CaseMessage(
+        case_id=case.id,
+        visibility=data.visibility,
+        direction=direction,
+        is_system=False,
+        author_user_id=None if direction == "inbound" else principal.user_id,
+        author_contact_id=data.contact_id if direction == "inbound" else None,
+        body_text=data.body_text,
+        body_html=data.body_html,
+        note_type=data.note_type,
+        activity_code=data.activity_code,
+        duration_seconds=data.duration_seconds,
+        email_headers=email_headers,
+        message_id_header=message_id_header,
+        created_at=now,
+    )
+    s.add(msg)
+    s.flush()
+    changes: dict[str, dict[str, object]] = {}
+    if direction == "inbound" and not reopen:
+        case.external_updated_at = now
+    elif direction == "inbound":
+        case.external_updated_at = now
+        catalog = status_catalog(s, case.corporation_id)
+        previous = current_status(catalog, case)
+        new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
+        if enter_status(
+            s, case, new, now, actor_id=None, reason="external-update", previous=previous
+        ):
+            changes["status_id"] = {"from": previous.id, "to": new.id}
+    else:
+        case.internal_updated_at = now
+        if direction == "outbound" and case.first_response_at is None:
+            case.first_response_at = now
+    sla.refresh(s, case, now)
+    audit.record(
+        s,
+        principal,
+        case.corporation_id,
+        "message.added",
+        "message",
+        msg.id,
+        case_id=case.id,
+        changes={
+            "message": {
+                "from": None,
+                "to": {"visibility": data.visibility, "direction": direction},
             }
-            | changes,
-            at=now,
-        )
-        publish(s, case, msg)
-        s.flush()
-        return _out(msg)
+        }
+        | changes,
+        at=now,
+    )
+    publish(s, case, msg)
+    s.flush()
+    return _out(msg)
 
 
 def publish(s: Session, case: Case, msg: CaseMessage) -> None:

@@ -86,6 +86,12 @@ def _load_schema() -> Any:
     return schemathesis.openapi.from_asgi("/openapi.json", create_app(settings))
 
 
+@schemathesis.serializer("message/rfc822")
+def _raw_mail(ctx: Any, value: Any) -> bytes:
+    """Raw mail as generated: bytes as they are, anything else as its text."""
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
 _SCRATCH = tempfile.TemporaryDirectory(prefix="casedesk-openapi-")
 schema = _load_schema()
 

@@ -27,6 +27,14 @@ from casedesk.store.models.customers import (
     Organization,
     OrganizationDomain,
 )
+from casedesk.store.models.mail import (
+    InboundMail,
+    Mailbox,
+    MailRate,
+    MailSettings,
+    MailTemplate,
+    OutboundMail,
+)
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
 from casedesk.store.models.reference import (
     CaseStatus,
@@ -74,10 +82,16 @@ __all__ = [
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
+    "InboundMail",
     "Invoice",
     "JobLease",
+    "MailRate",
+    "MailSettings",
+    "MailTemplate",
+    "Mailbox",
     "Organization",
     "OrganizationDomain",
+    "OutboundMail",
     "OutboxEvent",
     "Priority",
     "Queue",

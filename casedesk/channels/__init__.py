@@ -1,0 +1,1 @@
+"""Channels: the ways cases arrive and leave besides the HTTP faces (email)."""

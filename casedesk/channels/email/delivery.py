@@ -1,0 +1,79 @@
+"""Delivering the outbox: claim due events, plan their mails, render, send, record.
+
+Run by the ``mail-delivery`` job. When SMTP fails (down, refusing logins, timing out)
+the event goes back with a backoff and the rest of the batch waits for its claim to run
+out, so nothing is lost and a dead server is not hammered. A recipient the server
+refuses for good is recorded as refused and not tried again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime
+
+from casedesk.channels.email import render
+from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
+from casedesk.services import notifications
+from casedesk.services.notifications import Event
+from casedesk.store.db import Database
+
+log = logging.getLogger("casedesk.mail")
+
+
+def deliver_outbox(
+    db: Database, smtp_url: str, now: datetime, *, default_from: str, batch: int = 50
+) -> int:
+    """Deliver every due event; how many were completed."""
+    done = 0
+    with SmtpSender(smtp_url) as sender:
+        while events := notifications.claim(db, now, batch=batch):
+            for index, event in enumerate(events):
+                try:
+                    _deliver(db, sender, event, now, default_from)
+                except TRANSIENT as exc:
+                    due = notifications.retry_later(db, event, now)
+                    log.warning("mail for event %s not sent (%s); again at %s", event.id, exc, due)
+                    for rest in events[index + 1 :]:
+                        notifications.retry_later(db, rest, now)
+                    return done
+                notifications.finish(db, event.id, now)
+                done += 1
+    return done
+
+
+def _deliver(
+    db: Database, sender: SmtpSender, event: Event, now: datetime, default_from: str
+) -> None:
+    plan = notifications.plan(db, event, default_from=default_from)
+    if not plan.mails:
+        return
+    sent = notifications.already_sent(db, event.id)
+    for mail in plan.mails:
+        if mail.recipient in sent:
+            continue
+        override = notifications.template_override(db, event.corporation_id, mail.template)
+        subject, body = render.render(mail.template, mail.context, override)
+        state = "sent"
+        message_id = ""
+        if mail.automatic and not notifications.under_cap(
+            db, event.corporation_id, mail.recipient, now, plan.identity.hourly_cap
+        ):
+            state = "capped"
+        else:
+            try:
+                msg = render.compose(
+                    plan.identity, mail, subject, body, corporation_id=event.corporation_id, now=now
+                )
+            except ValueError:
+                state = "invalid"
+            else:
+                message_id = str(msg["Message-ID"])
+                subject = str(msg["Subject"])
+                try:
+                    sender.send(msg, plan.identity.from_address, mail.recipient)
+                except smtplib.SMTPRecipientsRefused:
+                    state = "refused"
+        notifications.record(
+            db, event, mail, message_id=message_id, subject=subject, state=state, now=now
+        )

@@ -1,0 +1,86 @@
+"""One raw mail in, from any source (IMAP, the MTA pipe endpoint, ``mail import``):
+size limit, parsing, then ``services.mail_intake``. A mail too large or that cannot be
+parsed is quarantined with its raw bytes; nothing raises for bad mail."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from casedesk.channels.email.parse import MailRejected, loose_message_id, parse
+from casedesk.config import Settings
+from casedesk.services import mail_intake
+from casedesk.services.mail_intake import IntakeResult
+from casedesk.store.blobs import BlobStore
+from casedesk.store.db import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_mail_bytes: int
+    max_mime_depth: int
+    max_attachment_bytes: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(settings.max_mail_bytes, settings.max_mime_depth, settings.max_attachment_bytes)
+
+
+def ingest_raw(
+    db: Database,
+    store: BlobStore,
+    corporation_id: int,
+    raw: bytes,
+    limits: Limits,
+    *,
+    mailbox_id: int | None = None,
+    now: datetime | None = None,
+) -> IntakeResult:
+    if len(raw) > limits.max_mail_bytes:
+        return too_large(db, store, corporation_id, raw, mailbox_id=mailbox_id, now=now)
+    try:
+        mail = parse(raw, max_depth=limits.max_mime_depth)
+    except MailRejected as rejected:
+        return mail_intake.quarantine(
+            db,
+            store,
+            corporation_id,
+            raw,
+            rejected.reason,
+            message_id=rejected.message_id,
+            sender=rejected.sender,
+            mailbox_id=mailbox_id,
+            now=now,
+        )
+    return mail_intake.ingest(
+        db,
+        store,
+        corporation_id,
+        mail,
+        raw,
+        mailbox_id=mailbox_id,
+        max_attachment_bytes=limits.max_attachment_bytes,
+        now=now,
+    )
+
+
+def too_large(
+    db: Database,
+    store: BlobStore,
+    corporation_id: int,
+    raw: bytes,
+    *,
+    mailbox_id: int | None = None,
+    now: datetime | None = None,
+) -> IntakeResult:
+    """Quarantine a mail over the size limit (``raw`` may be its header alone)."""
+    return mail_intake.quarantine(
+        db,
+        store,
+        corporation_id,
+        raw,
+        "too-large",
+        message_id=loose_message_id(raw),
+        mailbox_id=mailbox_id,
+        now=now,
+    )
