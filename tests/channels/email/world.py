@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import cases, mailboxes
+from casedesk.services import cases, mailboxes, merging
 from casedesk.services.schemas import CasePatch
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -94,7 +94,7 @@ def make_mail_world(db: Database) -> MailWorld:
         )
     merged = make_case(db, admin, title="Email on phone", contact_id=mario)
     target = make_case(db, admin, title="Phone setup", contact_id=mario)
-    cases.merge_case(db, admin.principal, merged.id, target.id)
+    merging.merge_case(db, admin.principal, merged.id, target.id)
     mailboxes.set_mail_settings(
         db, corp, from_address="support@acme.example", from_name="Acme Support"
     )
