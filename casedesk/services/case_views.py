@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
@@ -14,7 +14,18 @@ from casedesk.services import custom_fields, tags
 from casedesk.services.access import readable_cases
 from casedesk.services.members import to_out
 from casedesk.services.schemas import CaseOut
-from casedesk.store.models import Case, CaseMember, Corporation
+from casedesk.store.models import Case, CaseMember, CaseTag, Corporation, CustomFieldValue
+
+_corporations = Corporation.__table__
+_members = CaseMember.__table__
+_case_tags = CaseTag.__table__
+_values = CustomFieldValue.__table__
+_case_ids: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
+_PROBE = select(
+    _corporations.c.id,
+    _corporations.c.case_prefix,
+    *(exists().where(t.c.case_id.in_(_case_ids)) for t in (_members, _case_tags, _values)),
+).where(_corporations.c.id.in_(bindparam("corporation_ids", expanding=True)))
 
 
 def build(session: Session, cases: list[Case], principal: Principal) -> list[CaseOut]:
@@ -22,20 +33,15 @@ def build(session: Session, cases: list[Case], principal: Principal) -> list[Cas
         return []
     ids = [c.id for c in cases]
     visible_refs = _visible_references(session, cases, principal)
-    prefixes = dict(
-        session.execute(
-            select(Corporation.id, Corporation.case_prefix).where(
-                Corporation.id.in_({c.corporation_id for c in cases})
-            )
-        ).all()
-    )
+    prefixes, has_members, has_tags, has_values = _probe(session, cases, ids)
     member_rows: dict[int, list[CaseMember]] = {}
-    for m in session.scalars(
-        select(CaseMember).where(CaseMember.case_id.in_(ids)).order_by(CaseMember.id)
-    ):
-        member_rows.setdefault(m.case_id, []).append(m)
-    tag_names = tags.names(session, ids)
-    cf = custom_fields.read_values(session, ids)
+    if has_members:
+        for m in session.scalars(
+            select(CaseMember).where(CaseMember.case_id.in_(ids)).order_by(CaseMember.id)
+        ):
+            member_rows.setdefault(m.case_id, []).append(m)
+    tag_names = tags.names(session, ids) if has_tags else {}
+    cf = custom_fields.read_values(session, ids) if has_values else {}
     out = []
     for c in cases:
         rows = member_rows.get(c.id, [])
@@ -89,6 +95,23 @@ def build(session: Session, cases: list[Case], principal: Principal) -> list[Cas
 
 def build_one(session: Session, case: Case, principal: Principal) -> CaseOut:
     return build(session, [case], principal)[0]
+
+
+def _probe(
+    session: Session, cases: list[Case], ids: list[int]
+) -> tuple[dict[int, str], bool, bool, bool]:
+    """Case number prefixes by corporation, and whether any of the cases has members,
+    tags or custom values: one statement, so the common case of a plain case costs no
+    further queries."""
+    corporation_ids = list({c.corporation_id for c in cases})
+    found = session.connection().execute(
+        _PROBE, {"case_ids": ids, "corporation_ids": corporation_ids}
+    )
+    rows = found.all()
+    prefixes = {row[0]: row[1] for row in rows}
+    if not rows:
+        return prefixes, False, False, False
+    return prefixes, bool(rows[0][2]), bool(rows[0][3]), bool(rows[0][4])
 
 
 def _visible_references(
