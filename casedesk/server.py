@@ -6,6 +6,10 @@ The socket is bound here rather than by uvicorn: ``uvicorn --workers N`` binds i
 every response written in two pieces (headers, then body) waits for the client's delayed
 ACK, about 40 ms a request on Linux. Binding with an explicit ``IPPROTO_TCP`` gives every
 worker the same fast sockets a single uvicorn process has.
+
+uvicorn picks uvloop and the httptools parser when they are installed (they are project
+dependencies): against asyncio's own loop and the pure-Python h11 parser they save a
+good part of the per-request cost outside the application.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ A case the caller may not see is reported exactly like one that does not exist.
 
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import NotFound
@@ -14,12 +14,25 @@ from casedesk.store.models import Case
 
 
 def readable_cases(principal: Principal) -> Select[Case]:
-    """SELECT of the cases ``principal`` may see."""
+    """SELECT of the cases ``principal`` may see (``load_case`` has the same filter)."""
     stmt = select(Case).where(Case.corporation_id == principal.corporation_id)
     groups = principal.visible_group_ids
     if groups is not None:
         stmt = stmt.where(Case.group_id.in_(groups))
     return stmt
+
+
+#: ``load_case``'s statements, built once: building a SELECT costs more than running it.
+_ONE = select(Case).where(
+    Case.corporation_id == bindparam("corporation_id"), Case.id == bindparam("case_id")
+)
+_ONE_IN_GROUPS = _ONE.where(Case.group_id.in_(bindparam("group_ids", expanding=True)))
+_LOAD = {
+    (False, False): _ONE,
+    (False, True): _ONE.with_for_update(),
+    (True, False): _ONE_IN_GROUPS,
+    (True, True): _ONE_IN_GROUPS.with_for_update(),
+}
 
 
 def not_found(case_id: int) -> NotFound:
@@ -39,10 +52,11 @@ def load_case(
     Visibility is checked first so that a hidden case never reveals itself through a 403.
     ``for_update`` locks the row on PostgreSQL (SQLite writers are already serialised).
     """
-    stmt = readable_cases(principal).where(Case.id == case_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    case = session.scalars(stmt).one_or_none()
+    groups = principal.visible_group_ids
+    params: dict[str, object] = {"corporation_id": principal.corporation_id, "case_id": case_id}
+    if groups is not None:
+        params["group_ids"] = list(groups)
+    case = session.scalars(_LOAD[groups is not None, for_update], params).one_or_none()
     if case is None:
         raise not_found(case_id)
     principal.require(Permission.VIEW_CASE)

@@ -7,12 +7,18 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Principal
 from casedesk.store.models import AuditEntry, OutboxEvent
 
 Changes = dict[str, dict[str, Any]]
+
+#: Core INSERTs on the session's connection: these rows are only ever appended, so the
+#: ORM's unit of work would add cost and nothing else.
+_INSERT_AUDIT = insert(AuditEntry)
+_INSERT_EVENT = insert(OutboxEvent)
 
 
 def jsonable(value: Any) -> Any:
@@ -49,25 +55,24 @@ def record(
     at: datetime | None = None,
     actor_label: str = "",
 ) -> None:
-    entry = AuditEntry(
-        corporation_id=corporation_id,
-        actor_user_id=principal.user_id if principal else None,
-        actor_label=actor_label or ("user" if principal else "system"),
-        action=action,
-        entity_type=entity_type,
-        entity_id=entity_id,
-        case_id=case_id,
-        changes=changes or {},
-    )
+    row: dict[str, Any] = {
+        "corporation_id": corporation_id,
+        "actor_user_id": principal.user_id if principal else None,
+        "actor_label": actor_label or ("user" if principal else "system"),
+        "action": action,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "case_id": case_id,
+        "changes": changes or {},
+    }
     if at is not None:
-        entry.at = at
-    session.add(entry)
+        row["at"] = at
+    session.connection().execute(_INSERT_AUDIT, row)
 
 
 def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, Any]) -> None:
-    session.add(
-        OutboxEvent(corporation_id=corporation_id, topic=topic, payload=jsonable_dict(payload))
-    )
+    row = {"corporation_id": corporation_id, "topic": topic, "payload": jsonable_dict(payload)}
+    session.connection().execute(_INSERT_EVENT, row)
 
 
 def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:

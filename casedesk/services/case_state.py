@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from casedesk.domain.statuses import (
@@ -53,18 +54,25 @@ def enter_status(
     if previous is not None and previous.id == new.id:
         return False
     apply_status(case, new, now, previous)
-    session.add(
-        StatusHistory(
-            case_id=case.id,
-            status_id=new.id,
-            internal_status=int(new.internal),
-            from_status_id=previous.id if previous else None,
-            changed_at=now,
-            changed_by_id=actor_id,
-            reason=reason,
-        )
+    record_status_change(
+        session,
+        case_id=case.id,
+        status_id=new.id,
+        internal_status=int(new.internal),
+        from_status_id=previous.id if previous else None,
+        changed_at=now,
+        changed_by_id=actor_id,
+        reason=reason,
     )
     return True
+
+
+_INSERT_HISTORY = insert(StatusHistory)
+
+
+def record_status_change(session: Session, **row: object) -> None:
+    """Append a status history row (a Core INSERT on the session's connection)."""
+    session.connection().execute(_INSERT_HISTORY, row)
 
 
 def apply_status(case: Case, new: UserStatus, now: datetime, previous: UserStatus | None) -> None:

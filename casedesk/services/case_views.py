@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import BindParameter, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
@@ -14,7 +15,18 @@ from casedesk.services import custom_fields, tags
 from casedesk.services.access import readable_cases
 from casedesk.services.members import to_out
 from casedesk.services.schemas import CaseOut
-from casedesk.store.models import Case, CaseMember, Corporation
+from casedesk.store.models import Case, CaseMember, CaseTag, Corporation, CustomFieldValue
+
+_corporations = Corporation.__table__
+_members = CaseMember.__table__
+_case_tags = CaseTag.__table__
+_values = CustomFieldValue.__table__
+_case_ids: BindParameter[list[int]] = bindparam("case_ids", expanding=True)
+_PROBE = select(
+    _corporations.c.id,
+    _corporations.c.case_prefix,
+    *(exists().where(t.c.case_id.in_(_case_ids)) for t in (_members, _case_tags, _values)),
+).where(_corporations.c.id.in_(bindparam("corporation_ids", expanding=True)))
 
 
 def build(session: Session, cases: list[Case], principal: Principal) -> list[CaseOut]:
@@ -22,77 +34,112 @@ def build(session: Session, cases: list[Case], principal: Principal) -> list[Cas
         return []
     ids = [c.id for c in cases]
     visible_refs = _visible_references(session, cases, principal)
-    prefixes = dict(
-        session.execute(
-            select(Corporation.id, Corporation.case_prefix).where(
-                Corporation.id.in_({c.corporation_id for c in cases})
-            )
-        ).all()
-    )
+    prefixes, has_members, has_tags, has_values = _probe(session, cases, ids)
     member_rows: dict[int, list[CaseMember]] = {}
-    for m in session.scalars(
-        select(CaseMember).where(CaseMember.case_id.in_(ids)).order_by(CaseMember.id)
-    ):
-        member_rows.setdefault(m.case_id, []).append(m)
-    tag_names = tags.names(session, ids)
-    cf = custom_fields.read_values(session, ids)
-    out = []
-    for c in cases:
-        rows = member_rows.get(c.id, [])
-        out.append(
-            CaseOut(
-                id=c.id,
-                number=c.number,
-                reference=format_case_number(prefixes.get(c.corporation_id, ""), c.number),
-                title=c.title,
-                description=c.description,
-                status=c.status,
-                status_id=c.status_id,
-                last_open_status_id=c.last_open_status_id,
-                last_open_at=c.last_open_at,
-                priority_id=c.priority_id,
-                category_id=c.category_id,
-                queue_id=c.queue_id,
-                group_id=c.group_id,
-                organization_id=c.organization_id,
-                asset_id=c.asset_id,
-                contact_id=_active(rows, MemberRole.CONTACT),
-                assignee_id=_active(rows, MemberRole.ASSIGNED_USER),
-                creator_id=c.creator_id,
-                deadline_at=c.deadline_at,
-                on_hold_until=c.on_hold_until,
-                on_hold_comment=c.on_hold_comment,
-                origin=c.origin,
-                from_address=c.from_address,
-                primary_reference=c.primary_reference,
-                secondary_reference=c.secondary_reference,
-                customer_reference=c.customer_reference,
-                occurred_at=c.occurred_at,
-                code=c.code,
-                merged_into_id=visible_refs(c.merged_into_id),
-                parent_id=visible_refs(c.parent_id),
-                version=c.version,
-                created_at=c.created_at,
-                updated_at=c.updated_at,
-                status_changed_at=c.status_changed_at,
-                internal_updated_at=c.internal_updated_at,
-                external_updated_at=c.external_updated_at,
-                first_response_at=c.first_response_at,
-                closed_at=c.closed_at,
-                first_response_due_at=c.first_response_due_at,
-                next_response_due_at=c.next_response_due_at,
-                resolution_due_at=c.resolution_due_at,
-                alert_level=c.alert_level or 0,
-                tags=tag_names.get(c.id, []),
-                custom_fields=cf.get(c.id, {}),
-                members=to_out(rows),
-            )
+    if has_members:
+        for m in session.scalars(
+            select(CaseMember).where(CaseMember.case_id.in_(ids)).order_by(CaseMember.id)
+        ):
+            member_rows.setdefault(m.case_id, []).append(m)
+    tag_names = tags.names(session, ids) if has_tags else {}
+    cf = custom_fields.read_values(session, ids) if has_values else {}
+    return [
+        _out(
+            c,
+            prefixes.get(c.corporation_id, ""),
+            member_rows.get(c.id, []),
+            tag_names.get(c.id, []),
+            cf.get(c.id, {}),
+            visible_refs(c.parent_id),
+            visible_refs(c.merged_into_id),
         )
-    return out
+        for c in cases
+    ]
+
+
+def build_new(case: Case, prefix: str) -> CaseOut:
+    """The view of a case created in this transaction without members, tags or custom
+    values, from the row in memory: its parent was checked visible when it was set."""
+    return _out(case, prefix, [], [], {}, case.parent_id, case.merged_into_id)
+
+
+def _out(
+    c: Case,
+    prefix: str,
+    rows: list[CaseMember],
+    tag_names: list[str],
+    values: dict[str, str | float | bool | date | None],
+    parent_id: int | None,
+    merged_into_id: int | None,
+) -> CaseOut:
+    return CaseOut(
+        id=c.id,
+        number=c.number,
+        reference=format_case_number(prefix, c.number),
+        title=c.title,
+        description=c.description,
+        status=c.status,
+        status_id=c.status_id,
+        last_open_status_id=c.last_open_status_id,
+        last_open_at=c.last_open_at,
+        priority_id=c.priority_id,
+        category_id=c.category_id,
+        queue_id=c.queue_id,
+        group_id=c.group_id,
+        organization_id=c.organization_id,
+        asset_id=c.asset_id,
+        contact_id=_active(rows, MemberRole.CONTACT),
+        assignee_id=_active(rows, MemberRole.ASSIGNED_USER),
+        creator_id=c.creator_id,
+        deadline_at=c.deadline_at,
+        on_hold_until=c.on_hold_until,
+        on_hold_comment=c.on_hold_comment,
+        origin=c.origin,
+        from_address=c.from_address,
+        primary_reference=c.primary_reference,
+        secondary_reference=c.secondary_reference,
+        customer_reference=c.customer_reference,
+        occurred_at=c.occurred_at,
+        code=c.code,
+        merged_into_id=merged_into_id,
+        parent_id=parent_id,
+        version=c.version,
+        created_at=c.created_at,
+        updated_at=c.updated_at,
+        status_changed_at=c.status_changed_at,
+        internal_updated_at=c.internal_updated_at,
+        external_updated_at=c.external_updated_at,
+        first_response_at=c.first_response_at,
+        closed_at=c.closed_at,
+        first_response_due_at=c.first_response_due_at,
+        next_response_due_at=c.next_response_due_at,
+        resolution_due_at=c.resolution_due_at,
+        alert_level=c.alert_level or 0,
+        tags=tag_names,
+        custom_fields=values,
+        members=to_out(rows),
+    )
 
 
 def build_one(session: Session, case: Case, principal: Principal) -> CaseOut:
     return build(session, [case], principal)[0]
+
+
+def _probe(
+    session: Session, cases: list[Case], ids: list[int]
+) -> tuple[dict[int, str], bool, bool, bool]:
+    """Case number prefixes by corporation, and whether any of the cases has members,
+    tags or custom values: one statement, so the common case of a plain case costs no
+    further queries."""
+    corporation_ids = list({c.corporation_id for c in cases})
+    found = session.connection().execute(
+        _PROBE, {"case_ids": ids, "corporation_ids": corporation_ids}
+    )
+    rows = found.all()
+    prefixes = {row[0]: row[1] for row in rows}
+    if not rows:
+        return prefixes, False, False, False
+    return prefixes, bool(rows[0][2]), bool(rows[0][3]), bool(rows[0][4])
 
 
 def _visible_references(

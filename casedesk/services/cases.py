@@ -6,7 +6,7 @@ from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import PreconditionFailed, ValidationFailed
@@ -20,21 +20,23 @@ from casedesk.services.case_state import (
     current_status,
     ensure_updatable,
     enter_status,
+    record_status_change,
     touch,
 )
-from casedesk.services.case_views import build_one
+from casedesk.services.case_views import build_new, build_one
 from casedesk.services.clock import utcnow
 from casedesk.services.references import (
     check_case_refs,
     default_group_id,
-    default_priority_id,
+    new_case_defaults,
     require_agent,
+    require_default_priority,
     status_catalog,
 )
 from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
 from casedesk.services.search_text import index_case
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseCounter, StatusHistory
+from casedesk.store.models import Case, CaseCounter
 
 #: Plain columns copied from input to the row as they are.
 _PLAIN = (
@@ -77,22 +79,34 @@ def open_case_in(
 ) -> CaseOut:
     """``open_case`` inside a transaction the caller owns (used by idempotent creates,
     templates and splits). ``source`` says where the case came from (e.g. the template
-    it was opened from); it goes into the audit record and the outbox event."""
+    it was opened from); it goes into the audit record and the outbox event.
+
+    Everything that can be checked is checked before the case number is taken: on
+    PostgreSQL taking it locks the corporation's counter row until commit."""
     principal.require(Permission.CREATE_CASE)
     corp = principal.corporation_id
     check_case_refs(s, principal, data, data.model_fields_set | {"title"})
     catalog = status_catalog(s, corp)
     status = resolve_status(catalog, data.status, data.status_id, None)
     _check_status_permission(principal, status)
-    group_id = data.group_id or default_group_id(s, principal, data.queue_id)
+    defaults = new_case_defaults(s, corp)
+    group_id = data.group_id or default_group_id(s, principal, data.queue_id, defaults)
+    priority_id = data.priority_id or require_default_priority(defaults)
+    roster: list[Member] = []  # a new case has no members yet
+    if data.assignee_id:
+        roster = members.set_single(roster, MemberRole.ASSIGNED_USER, data.assignee_id, now)
+    if data.contact_id:
+        roster = members.set_single(roster, MemberRole.CONTACT, data.contact_id, now)
+    for uid in dict.fromkeys(data.follower_ids):
+        require_agent(s, uid, corp, "follower_ids")
+        roster = members.set_single(roster, MemberRole.FOLLOWER, uid, now)
     case = Case(
         corporation_id=corp,
-        number=_next_number(s, corp),
         title=data.title,
         description=data.description or "",
         status=int(status.internal),
         status_id=status.id,
-        priority_id=data.priority_id or default_priority_id(s, corp),
+        priority_id=priority_id,
         group_id=group_id,
         creator_id=principal.user_id,
         origin=data.origin,
@@ -105,35 +119,26 @@ def open_case_in(
         if name not in {"title", "description", "priority_id", "group_id"}:
             setattr(case, name, getattr(data, name))
     apply_status(case, status, now, None)
+    case.number = _next_number(s, corp)
     s.add(case)
     s.flush()
-    s.add(
-        StatusHistory(
-            case_id=case.id,
-            status_id=status.id,
-            internal_status=case.status,
-            changed_at=now,
-            changed_by_id=principal.user_id,
-            reason="created",
-        )
+    record_status_change(
+        s,
+        case_id=case.id,
+        status_id=status.id,
+        internal_status=case.status,
+        changed_at=now,
+        changed_by_id=principal.user_id,
+        reason="created",
     )
-    roster: list[Member] = []  # a new case has no members yet
-    if data.assignee_id:
-        roster = members.set_single(roster, MemberRole.ASSIGNED_USER, data.assignee_id, now)
-    if data.contact_id:
-        roster = members.set_single(roster, MemberRole.CONTACT, data.contact_id, now)
-    for uid in dict.fromkeys(data.follower_ids):
-        require_agent(s, uid, corp, "follower_ids")
-        roster = members.set_single(roster, MemberRole.FOLLOWER, uid, now)
     members.persist(s, case.id, roster, {})
     assigned = assignment.assign_if_asked(s, case, data, now)
     if data.tags:
         tags.replace_tags(s, corp, case.id, data.tags)
-    custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
+    if data.custom_fields or defaults.requires_custom_fields:
+        custom_fields.set_values(s, corp, case.id, data.custom_fields or {}, creating=True)
     index_case(s, case, new=True)
-    s.flush()
     sla.refresh(s, case, now)
-    out = build_one(s, case, principal)
     audit.record(
         s,
         principal,
@@ -153,7 +158,10 @@ def open_case_in(
     audit.emit(
         s, corp, "case.created", {"case_id": case.id, "number": case.number} | (source or {})
     )
-    return out
+    if roster or data.tags or data.custom_fields or data.auto_assign:
+        s.flush()
+        return build_one(s, case, principal)
+    return build_new(case, defaults.case_prefix)
 
 
 def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
@@ -276,17 +284,21 @@ def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
         return build_one(s, case, principal)
 
 
+_BUMP_COUNTER = (
+    update(CaseCounter)
+    .where(CaseCounter.corporation_id == bindparam("of_corporation"))
+    .values(last_number=CaseCounter.last_number + 1)
+    .returning(CaseCounter.last_number)
+)
+
+
 def _next_number(s: Session, corporation_id: int) -> int:
     """Bump the corporation's counter. The UPDATE takes the row lock (PostgreSQL) or runs
     under the write lock (SQLite), so concurrent creates get distinct, consecutive numbers."""
-    number = s.execute(
-        update(CaseCounter)
-        .where(CaseCounter.corporation_id == corporation_id)
-        .values(last_number=CaseCounter.last_number + 1)
-        .returning(CaseCounter.last_number)
-    ).scalar()
+    connection = s.connection()
+    number = connection.execute(_BUMP_COUNTER, {"of_corporation": corporation_id}).scalar()
     if number is None:
-        s.execute(insert(CaseCounter).values(corporation_id=corporation_id, last_number=1))
+        connection.execute(insert(CaseCounter).values(corporation_id=corporation_id, last_number=1))
         return 1
     return int(number)
 

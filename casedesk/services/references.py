@@ -3,9 +3,10 @@ rules need (status catalog, default priority, default group)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import ValidationFailed
@@ -18,6 +19,8 @@ from casedesk.store.models import (
     CaseStatus,
     Category,
     Contact,
+    Corporation,
+    CustomFieldDefinition,
     Group,
     Organization,
     Priority,
@@ -50,28 +53,60 @@ REFERENCE_FIELDS: dict[str, type[Base]] = {
 }
 
 
+_statuses = CaseStatus.__table__.c
+_STATUS_CATALOG = select(_statuses.id, _statuses.internal_status, _statuses.is_default).where(
+    _statuses.corporation_id == bindparam("corporation_id")
+)
+
+
 def status_catalog(session: Session, corporation_id: int) -> StatusCatalog:
-    rows = session.execute(
-        select(CaseStatus.id, CaseStatus.internal_status, CaseStatus.is_default).where(
-            CaseStatus.corporation_id == corporation_id
-        )
-    ).all()
+    rows = session.connection().execute(_STATUS_CATALOG, {"corporation_id": corporation_id})
     return StatusCatalog([UserStatus(r[0], InternalStatus(r[1]), r[2]) for r in rows])
 
 
-def default_priority_id(session: Session, corporation_id: int) -> int:
-    row = session.execute(
-        select(Priority.id)
-        .where(Priority.corporation_id == corporation_id)
-        .order_by(Priority.is_default.desc(), Priority.rank, Priority.id)
-        .limit(1)
-    ).first()
-    if row is None:
+@dataclass(frozen=True, slots=True)
+class NewCaseDefaults:
+    """What opening a case may need besides its input, read in one statement."""
+
+    priority_id: int | None
+    group_id: int | None
+    requires_custom_fields: bool
+    case_prefix: str
+
+
+_NEW_CASE_DEFAULTS = select(
+    select(Priority.id)
+    .where(Priority.corporation_id == bindparam("corporation_id"))
+    .order_by(Priority.is_default.desc(), Priority.rank, Priority.id)
+    .limit(1)
+    .scalar_subquery(),
+    select(Group.id)
+    .where(Group.corporation_id == bindparam("corporation_id"))
+    .order_by(Group.is_default.desc(), Group.id)
+    .limit(1)
+    .scalar_subquery(),
+    exists().where(
+        CustomFieldDefinition.corporation_id == bindparam("corporation_id"),
+        CustomFieldDefinition.required.is_(True),
+    ),
+    Corporation.case_prefix,
+).where(Corporation.id == bindparam("corporation_id"))
+
+
+def new_case_defaults(session: Session, corporation_id: int) -> NewCaseDefaults:
+    row = session.connection().execute(_NEW_CASE_DEFAULTS, {"corporation_id": corporation_id}).one()
+    return NewCaseDefaults(row[0], row[1], bool(row[2]), row[3])
+
+
+def require_default_priority(defaults: NewCaseDefaults) -> int:
+    if defaults.priority_id is None:
         raise ValidationFailed("no priority is defined; create one first", field="priority_id")
-    return int(row[0])
+    return defaults.priority_id
 
 
-def default_group_id(session: Session, principal: Principal, queue_id: int | None) -> int:
+def default_group_id(
+    session: Session, principal: Principal, queue_id: int | None, defaults: NewCaseDefaults
+) -> int:
     """The group a new case belongs to when the caller names none: the queue's group,
     else the caller's first group, else the corporation's default group."""
     if queue_id is not None:
@@ -80,15 +115,9 @@ def default_group_id(session: Session, principal: Principal, queue_id: int | Non
             return gid
     if principal.group_ids:
         return min(principal.group_ids)
-    row = session.execute(
-        select(Group.id)
-        .where(Group.corporation_id == principal.corporation_id)
-        .order_by(Group.is_default.desc(), Group.id)
-        .limit(1)
-    ).first()
-    if row is None:
+    if defaults.group_id is None:
         raise ValidationFailed("no group exists to put the case in", field="group_id")
-    return int(row[0])
+    return defaults.group_id
 
 
 def require_agent(session: Session, user_id: int, corporation_id: int, field: str) -> User:

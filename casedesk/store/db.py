@@ -6,17 +6,16 @@ read lock. Writers also queue on a lock of their own before they begin (a thread
 plus an ``flock`` on ``<database>.writelock``, shared by every process on the file):
 SQLite lets one writer in at a time anyway, and a writer it turns away sleeps in the
 busy handler with growing naps (up to 100 ms) while newcomers overtake it, so under
-concurrent writes some requests waited seconds. Queueing keeps them in order.
+concurrent writes some requests waited seconds. Queueing keeps them in turn, and the
+writers queued in one process share a commit (``group_commit.py``).
 PostgreSQL runs at READ COMMITTED; lost updates are prevented by the case ``version``
 column and row locks.
 """
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +23,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - not POSIX: the thread lock alone
-    fcntl = None  # type: ignore[assignment]
+from casedesk.store.group_commit import GroupCommit
 
 _WRITE = "casedesk_write"
 
@@ -72,45 +68,6 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-class _WriterTurn:
-    """Mutual exclusion of SQLite writers: threads of this process, then processes.
-
-    Re-entrant, so a write opened inside another on the same thread fails as before (on
-    SQLite's busy timeout) instead of waiting here forever."""
-
-    def __init__(self, database: str | None) -> None:
-        self._thread = threading.RLock()
-        self._depth = 0
-        self._path = f"{database}.writelock" if database and database != ":memory:" else None
-        self._fd: int | None = None
-
-    def __enter__(self) -> None:
-        self._thread.acquire()
-        try:
-            if self._depth == 0 and self._path is not None and fcntl is not None:
-                if self._fd is None:
-                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
-            self._depth += 1
-        except BaseException:
-            self._thread.release()
-            raise
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._depth -= 1
-            if self._depth == 0 and self._fd is not None and fcntl is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._thread.release()
-
-    def close(self) -> None:
-        with self._thread:
-            if self._fd is not None:
-                os.close(self._fd)
-                self._fd = None
-
-
 class Database:
     """Owns the engine and hands out one transaction per use-case."""
 
@@ -121,10 +78,11 @@ class Database:
             bind=self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
         self._read = sessionmaker(bind=self.engine, expire_on_commit=False)
-        self._writer_turn = (
-            _WriterTurn(make_url(url).database) if self.backend == "sqlite" else None
+        self._group = (
+            GroupCommit(self.engine.execution_options(**{_WRITE: True}), make_url(url).database)
+            if self.backend == "sqlite"
+            else None
         )
-        self._turn: AbstractContextManager[None] = self._writer_turn or nullcontext()
 
     @property
     def backend(self) -> str:
@@ -132,8 +90,14 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One write transaction: committed when the block ends, rolled back on error."""
-        with self._turn, self._write() as session, session.begin():
+        """One write transaction: committed when the block ends, rolled back on error.
+        On SQLite, writers queued together share the commit (``store/group_commit.py``)
+        with the same guarantees."""
+        if self._group is not None:
+            with self._group.write() as session:
+                yield session
+            return
+        with self._write() as session, session.begin():
             yield session
 
     @contextmanager
@@ -143,5 +107,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._writer_turn is not None:
-            self._writer_turn.close()
+        if self._group is not None:
+            self._group.close()

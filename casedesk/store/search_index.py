@@ -21,15 +21,15 @@ language unescaped: any string either matches or doesn't, it never fails to pars
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CursorResult,
     Integer,
     Select,
     String,
     Text,
+    bindparam,
     column,
     delete,
     func,
@@ -66,36 +66,36 @@ def is_index_object(name: str | None, type_: str) -> bool:
     return type_ == "index" and name == PG_INDEX
 
 
+_INSERT = insert(SearchDocument)
+_REPLACE = (
+    update(SearchDocument)
+    .where(
+        SearchDocument.source == bindparam("of_source"),
+        SearchDocument.source_id == bindparam("of_source_id"),
+    )
+    .values(case_id=bindparam("case_id"), body=bindparam("body"))
+)
+
+
 def index_text(
     session: Session, case_id: int, source: str, source_id: int, body: str, *, new: bool = False
 ) -> None:
     """Make ``body`` the searchable text of ``(source, source_id)``, creating the
     document or replacing its text. Blank text removes the document. ``new`` says the
-    source was created in this transaction, so there is no document to replace yet."""
+    source was created in this transaction, so there is no document to replace yet.
+    Core statements on the session's connection: the ORM adds nothing for these rows."""
     body = _clean(body)
     if not body.strip():
         if not new:
             drop_document(session, source, source_id)
         return
-    if new:
-        session.execute(
-            insert(SearchDocument).values(
-                case_id=case_id, source=source, source_id=source_id, body=body
-            )
-        )
-        return
-    result = session.execute(
-        update(SearchDocument)
-        .where(SearchDocument.source == source, SearchDocument.source_id == source_id)
-        .values(case_id=case_id, body=body)
-        .execution_options(synchronize_session=False)
-    )
-    if cast(CursorResult[Any], result).rowcount == 0:
-        session.execute(
-            insert(SearchDocument).values(
-                case_id=case_id, source=source, source_id=source_id, body=body
-            )
-        )
+    document = {"case_id": case_id, "source": source, "source_id": source_id, "body": body}
+    connection = session.connection()
+    if not new:
+        params = {"of_source": source, "of_source_id": source_id, "case_id": case_id, "body": body}
+        if connection.execute(_REPLACE, params).rowcount:
+            return
+    connection.execute(_INSERT, document)
 
 
 def drop_document(session: Session, source: str, source_id: int) -> None:

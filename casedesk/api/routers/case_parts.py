@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS, with_etag
@@ -51,7 +51,7 @@ def split_message(
     caller: Caller,
     db: Db,
     data: SplitRequest | None = None,
-) -> JSONResponse:
+) -> Response:
     """Move this message, with its attachments, to a new case in the same group with
     this case's priority, category, queue, organization and contact; the two cases are
     linked as related. Needs edit rights here and the right to create cases."""

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
 from pydantic import ValidationError as PydanticValidationError
@@ -46,6 +46,9 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+_JSON = "application/json"
+
+
 def etag(case: CaseOut) -> str:
     return f'"{case.id}-{case.version}"'
 
@@ -62,11 +65,12 @@ def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
     return frozenset(versions)
 
 
-def with_etag(
-    case: CaseOut, status: int = 200, headers: dict[str, str] | None = None
-) -> JSONResponse:
+def with_etag(case: CaseOut, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """The case as JSON with its ETag, serialised by pydantic in one step (the same
+    document ``JSONResponse(case.model_dump(mode="json"))`` gives, at a fraction of the
+    cost)."""
     h = {"ETag": etag(case)} | (headers or {})
-    return JSONResponse(case.model_dump(mode="json"), status_code=status, headers=h)
+    return Response(case.model_dump_json(), status_code=status, headers=h, media_type=_JSON)
 
 
 def created_once(status: int, body: dict[str, Any], replayed: bool) -> JSONResponse:
@@ -86,7 +90,7 @@ def create_case(
     caller: Caller,
     db: Db,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
-) -> JSONResponse:
+) -> Response:
     """Open a case. With an `Idempotency-Key` header a retried request returns the first
     answer instead of creating a second case."""
     if idempotency_key is None:
@@ -128,10 +132,10 @@ def list_cases(
     sort: SortKey = "-updated_at",
     limit: Annotated[int, Query(ge=1, le=200)] = 25,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
-) -> CasePage:
+) -> Response:
     """Search cases the caller may see. Follow `next_cursor` for the next page."""
     query = _query(locals())
-    return search.search_cases(db, caller, query)
+    return Response(search.search_cases(db, caller, query).model_dump_json(), media_type=_JSON)
 
 
 @router.get("/count", responses=_ERRORS)
@@ -164,7 +168,7 @@ def count_cases(
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
-def get_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
+def get_case(case_id: CaseId, caller: Caller, db: Db) -> Response:
     return with_etag(cases.get_case(db, caller, case_id))
 
 
@@ -179,7 +183,7 @@ def update_case(
     caller: Caller,
     db: Db,
     if_match: Annotated[str | None, Header(max_length=500)] = None,
-) -> JSONResponse:
+) -> Response:
     """Change the fields present in the body. Send the case's `ETag` as `If-Match` to
     be refused (412) if someone else changed it meanwhile."""
     out = cases.update_case(
@@ -189,13 +193,13 @@ def update_case(
 
 
 @router.delete("/{case_id}", response_model=CaseOut, responses=_ERRORS)
-def delete_case(case_id: CaseId, caller: Caller, db: Db) -> JSONResponse:
+def delete_case(case_id: CaseId, caller: Caller, db: Db) -> Response:
     """Soft delete: the case moves to the Deleted status."""
     return with_etag(cases.delete_case(db, caller, case_id))
 
 
 @router.post("/{case_id}/merge", response_model=CaseOut, responses=_ERRORS)
-def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> JSONResponse:
+def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> Response:
     """Merge this case into another: its messages, attachments, followers and tags move
     to the target, its contact too if the target has none. The merged case then refuses
     updates (409 naming the target). Merging into a merged or deleted case, or back into

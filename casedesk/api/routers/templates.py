@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Header
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.cases import created_once, with_etag
@@ -62,7 +62,7 @@ def open_from_template(
     db: Db,
     overrides: TemplateFields | None = None,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
-) -> JSONResponse:
+) -> Response:
     """Open a case from the template's fields, each overridden by the same field in the
     body. The title must come from one or the other. With an `Idempotency-Key` header a
     retried request returns the first answer instead of opening a second case."""
