@@ -6,7 +6,7 @@ the timestamps directly. 2026-03-02 is a Monday, 2026-03-06 a Friday.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
 
@@ -26,6 +26,9 @@ from casedesk.domain.statuses import InternalStatus
 S = InternalStatus
 C = ClockClass
 OFFICE = BusinessCalendar.weekly("UTC", {d: [(time(9), time(17))] for d in range(5)})
+HOLIDAY_TUESDAY = BusinessCalendar.weekly(
+    "UTC", {d: [(time(9), time(17))] for d in range(5)}, holidays=[date(2026, 3, 3)]
+)
 OSLO = BusinessCalendar.weekly("Europe/Oslo", {d: [(time(9), time(17))] for d in range(5)})
 H = 3600
 
@@ -212,6 +215,35 @@ def times(
                 first_response_at=z(3, 9, 10, 15),
             ),
             id="over-a-weekend",
+        ),
+        pytest.param(
+            # Tue 3 March is a holiday. Internal Mon 16:00-16:30, waiting on the customer
+            # until Wed 10:00 (office: Mon 16:30-17 + Wed 9-10 = 1.5 h; real 41.5 h),
+            # internal Wed 10-11, closed Wed 11:00. Reply Wed 09:30: office Mon 1 h + Wed
+            # 30 min = 90 min, real 41.5 h = 2490 min. Close: office 1 h + 2 h = 180 min,
+            # real 43 h = 2580 min.
+            (
+                z(3, 2, 16),
+                [
+                    (z(3, 2, 16), C.INTERNAL),
+                    (z(3, 2, 16, 30), C.EXTERNAL),
+                    (z(3, 4, 10), C.INTERNAL),
+                    (z(3, 4, 11), C.STOPPED),
+                ],
+                z(3, 4, 9, 30),
+                z(3, 4, 11),
+                HOLIDAY_TUESDAY,
+                z(3, 5, 9),
+            ),
+            times(
+                reply=(90, 2490),
+                close=(180, 2580),
+                internal=(5400, 5400),
+                external=(5400, 149400),
+                first_response_at=z(3, 4, 9, 30),
+                closed_at=z(3, 4, 11),
+            ),
+            id="over-a-holiday",
         ),
         pytest.param(
             # Oslo: created Fri 27 Mar 16:00 CET (15:00Z), replied Mon 30 Mar 10:00 CEST
