@@ -21,7 +21,7 @@ from casedesk.services.reference.calendars import CalendarCreate
 from casedesk.services.reference.categories import CategoryCreate
 from casedesk.services.reference.priorities import PriorityPatch
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
-from casedesk.services.references import default_priority_id
+from casedesk.services.references import new_case_defaults, require_default_priority
 from casedesk.services.schemas import CaseCreate, CasePatch, MessageCreate
 from casedesk.services.sla import sla_sweep
 from casedesk.store.db import Database
@@ -43,7 +43,7 @@ def world(db: Database) -> World:
 
 def default_priority(db: Database, world: World) -> int:
     with db.read() as s:
-        return default_priority_id(s, world.corporation_id)
+        return require_default_priority(new_case_defaults(s, world.corporation_id))
 
 
 def use_calendar(
