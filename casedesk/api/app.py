@@ -18,6 +18,7 @@ from casedesk.api.errors import install as install_errors
 from casedesk.api.guards import IntakeGuard
 from casedesk.api.routers import (
     attachments,
+    case_codes,
     case_parts,
     case_times,
     cases,
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         timekeeping.router,
         time_entries.router,
         invoices.router,
+        case_codes.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -29,6 +29,7 @@ from casedesk.store.models.customers import (
 )
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
 from casedesk.store.models.reference import (
+    CaseCode,
     CaseStatus,
     Category,
     CustomFieldDefinition,
@@ -54,6 +55,7 @@ __all__ = [
     "Base",
     "Calendar",
     "Case",
+    "CaseCode",
     "CaseCounter",
     "CaseLink",
     "CaseMember",
