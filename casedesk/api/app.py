@@ -32,6 +32,7 @@ from casedesk.api.routers import (
     timekeeping,
 )
 from casedesk.config import Settings
+from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.store.db import Database
 
 REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "status"])
@@ -76,6 +77,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         case_codes.router,
     ):
         app.include_router(router, prefix="/api/v1")
+
+    app.include_router(superoffice_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
