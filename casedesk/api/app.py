@@ -32,6 +32,7 @@ from casedesk.api.routers import (
     timekeeping,
 )
 from casedesk.config import Settings
+from casedesk.dialects.casemgmt.router import router as casemgmt_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.store.db import Database
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         app.include_router(router, prefix="/api/v1")
 
     app.include_router(superoffice_router)
+    app.include_router(casemgmt_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
