@@ -33,6 +33,7 @@ from casedesk.api.routers import (
 )
 from casedesk.config import Settings
 from casedesk.dialects.casemgmt.router import router as casemgmt_router
+from casedesk.dialects.itflow.router import router as itflow_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.store.db import Database
 
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     app.include_router(superoffice_router)
     app.include_router(casemgmt_router)
+    app.include_router(itflow_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
