@@ -18,6 +18,7 @@ from casedesk.api.errors import install as install_errors
 from casedesk.api.guards import IntakeGuard
 from casedesk.api.routers import (
     attachments,
+    case_codes,
     case_parts,
     case_times,
     cases,
@@ -32,6 +33,9 @@ from casedesk.api.routers import (
     timekeeping,
 )
 from casedesk.config import Settings
+from casedesk.dialects.casemgmt.router import router as casemgmt_router
+from casedesk.dialects.itflow.router import router as itflow_router
+from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.store.db import Database
 
 REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "status"])
@@ -74,8 +78,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         time_entries.router,
         invoices.router,
         mail.router,
+        case_codes.router,
     ):
         app.include_router(router, prefix="/api/v1")
+
+    app.include_router(superoffice_router)
+    app.include_router(casemgmt_router)
+    app.include_router(itflow_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

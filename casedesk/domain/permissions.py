@@ -70,6 +70,9 @@ class Principal:
     role: Role
     group_ids: frozenset[int] = field(default_factory=frozenset)
     permissions: frozenset[Permission] = DEFAULT_AGENT_PERMISSIONS
+    #: A caller limited to one customer organization (an ITFlow API key for one
+    #: client) sees and touches only that organization's cases.
+    organization_id: int | None = None
 
     @property
     def is_admin(self) -> bool:

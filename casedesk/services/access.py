@@ -19,6 +19,8 @@ def readable_cases(principal: Principal) -> Select[Case]:
     groups = principal.visible_group_ids
     if groups is not None:
         stmt = stmt.where(Case.group_id.in_(groups))
+    if principal.organization_id is not None:
+        stmt = stmt.where(Case.organization_id == principal.organization_id)
     return stmt
 
 

@@ -15,7 +15,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from casedesk.domain.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.permissions import (
     DEFAULT_AGENT_PERMISSIONS,
     Principal,
@@ -24,8 +24,9 @@ from casedesk.domain.permissions import (
 )
 from casedesk.services import audit
 from casedesk.services.clock import utcnow
+from casedesk.services.references import require_ref
 from casedesk.store.db import Database
-from casedesk.store.models import ApiToken, GroupMembership, User
+from casedesk.store.models import ApiToken, GroupMembership, Organization, User
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "cd_"
@@ -58,7 +59,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def principal_for(session: Session, user: User) -> Principal:
+def principal_for(session: Session, user: User, organization_id: int | None = None) -> Principal:
     groups = frozenset(
         session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id))
     )
@@ -68,7 +69,7 @@ def principal_for(session: Session, user: User) -> Principal:
         if user.permissions is not None
         else DEFAULT_AGENT_PERMISSIONS
     )
-    return Principal(user.id, user.corporation_id, role, groups, perms)
+    return Principal(user.id, user.corporation_id, role, groups, perms, organization_id)
 
 
 _users = User.__table__.c
@@ -87,6 +88,7 @@ _TOKEN_CALLER = (
         _users.is_active,
         _tokens.revoked_at,
         _tokens.expires_at,
+        _tokens.organization_id,
         select(func.aggregate_strings(cast(_memberships.group_id, String), ","))
         .where(_memberships.user_id == _users.id)
         .scalar_subquery(),
@@ -106,7 +108,17 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
         row = found.first()
     if row is None:
         raise Unauthenticated("invalid or revoked token")
-    user_id, corporation_id, role, permissions, is_active, revoked_at, expires_at, groups = row
+    (
+        user_id,
+        corporation_id,
+        role,
+        permissions,
+        is_active,
+        revoked_at,
+        expires_at,
+        organization_id,
+        groups,
+    ) = row
     if revoked_at is not None or (expires_at is not None and expires_at <= now):
         raise Unauthenticated("invalid or revoked token")
     if not is_active:
@@ -117,6 +129,7 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
         Role(role),
         frozenset(int(g) for g in groups.split(",")) if groups else frozenset(),
         parse_permissions(permissions) if permissions is not None else DEFAULT_AGENT_PERMISSIONS,
+        organization_id,
     )
 
 
@@ -136,9 +149,11 @@ def create_token(
     name: str = "",
     expires_at: datetime | None = None,
     actor: Principal | None = None,
+    organization_id: int | None = None,
 ) -> tuple[int, str]:
     """Create a token for the user; returns (token id, the token). The token itself is
-    not stored and cannot be shown again."""
+    not stored and cannot be shown again. With ``organization_id`` the token sees only
+    that organization's cases (only admins create such tokens)."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with db.write() as s:
         user = s.scalars(select(User).where(User.email == user_email.strip().lower())).one_or_none()
@@ -146,12 +161,17 @@ def create_token(
             raise NotFound(f"no user {user_email}")
         if actor is not None and not actor.is_admin and actor.user_id != user.id:
             raise NotFound(f"no user {user_email}")
+        if organization_id is not None:
+            if actor is not None and not actor.is_admin:
+                raise Forbidden("only admins create tokens limited to an organization")
+            require_ref(s, Organization, organization_id, user.corporation_id, "organization_id")
         row = ApiToken(
             user_id=user.id,
             name=name,
             token_hash=token_hash(token),
             prefix=token[:8],
             expires_at=expires_at,
+            organization_id=organization_id,
         )
         s.add(row)
         s.flush()
@@ -162,7 +182,12 @@ def create_token(
             "token.created",
             "api_token",
             row.id,
-            changes={"user_id": {"from": None, "to": user.id}},
+            changes={"user_id": {"from": None, "to": user.id}}
+            | (
+                {"organization_id": {"from": None, "to": organization_id}}
+                if organization_id
+                else {}
+            ),
         )
         return row.id, token
 

@@ -85,6 +85,8 @@ def open_case_in(
     PostgreSQL taking it locks the corporation's counter row until commit."""
     principal.require(Permission.CREATE_CASE)
     corp = principal.corporation_id
+    if principal.organization_id is not None and data.organization_id is None:
+        data = data.model_copy(update={"organization_id": principal.organization_id})
     check_case_refs(s, principal, data, data.model_fields_set | {"title"})
     catalog = status_catalog(s, corp)
     status = resolve_status(catalog, data.status, data.status_id, None)

@@ -149,3 +149,8 @@ def check_case_refs(s: Session, principal: Principal, data: Any, fields: set[str
         raise ValidationFailed(f"group_id {data.group_id} does not exist", field="group_id")
     if "status_id" in fields and data.status_id is not None:
         require_ref(s, CaseStatus, data.status_id, corp, "status_id")
+    limit = principal.organization_id
+    if limit is not None and "organization_id" in fields and data.organization_id != limit:
+        raise ValidationFailed(
+            f"this caller works only on cases of organization {limit}", field="organization_id"
+        )

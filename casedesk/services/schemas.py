@@ -149,6 +149,7 @@ class CaseQuery(BaseModel):
     contact_id: list[Id] = Field(default_factory=list)
     organization_id: list[Id] = Field(default_factory=list)
     tag: list[TagName] = Field(default_factory=list)
+    primary_reference: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
     custom: dict[str, str] = Field(default_factory=dict, description="custom field key → value")
     created_after: AwareDatetime | None = None
     created_before: AwareDatetime | None = None

@@ -78,12 +78,13 @@ def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
         conds.append(Case.status.in_(q.status))
     elif not q.include_deleted:
         conds.append(Case.status != int(InternalStatus.DELETED))
-    lists: tuple[tuple[list[int], Any], ...] = (
+    lists: tuple[tuple[list[Any], Any], ...] = (
         (q.status_id, Case.status_id),
         (q.priority_id, Case.priority_id),
         (q.queue_id, Case.queue_id),
         (q.group_id, Case.group_id),
         (q.organization_id, Case.organization_id),
+        (q.primary_reference, Case.primary_reference),
     )
     for values, col in lists:
         if values:

@@ -48,6 +48,14 @@ _FIELDS = (
     "clock",
     "auto_close_chaser_days",
     "auto_close_days",
+    "public_status",
+)
+Public = Literal["SUBMITTED", "IN_PROGRESS", "RESOLVED", "ACTION_REQUIRED", "CLOSED", "CANCELLED"]
+_PUBLIC_HELP = (
+    "What external case-management clients see a case in this status as; "
+    "none: the default of the internal status (Open SUBMITTED, Awaiting internal and "
+    "On hold IN_PROGRESS, Awaiting external ACTION_REQUIRED, Closed and Merged CLOSED, "
+    "Deleted and Spam CANCELLED)."
 )
 Clock = Literal["internal", "external", "queue", "stopped"]
 Days = Annotated[int, Field(ge=0, le=3650)]
@@ -70,6 +78,7 @@ class StatusOut(Out):
     clock: Clock
     auto_close_chaser_days: int | None
     auto_close_days: int | None
+    public_status: Public | None
 
 
 class StatusCreate(In):
@@ -91,6 +100,7 @@ class StatusCreate(In):
         description="Days after the chaser (or after entering, without one) before the case "
         "is closed; none: the status never closes cases by itself.",
     )
+    public_status: Public | None = Field(default=None, description=_PUBLIC_HELP)
 
 
 class StatusPatch(In):
@@ -100,6 +110,7 @@ class StatusPatch(In):
     clock: Clock | None = None
     auto_close_chaser_days: Days | None = None
     auto_close_days: Days | None = None
+    public_status: Public | None = Field(default=None, description=_PUBLIC_HELP)
 
 
 def list_statuses(db: Database, principal: Principal) -> list[StatusOut]:
@@ -132,6 +143,7 @@ def create_status(db: Database, principal: Principal, data: StatusCreate) -> Sta
             clock=data.clock or clock_class_for(InternalStatus(data.internal_status)).value,
             auto_close_chaser_days=data.auto_close_chaser_days,
             auto_close_days=data.auto_close_days,
+            public_status=data.public_status,
         )
         s.add(row)
         flush(s, f"a status named {data.name!r} exists already")
@@ -177,6 +189,7 @@ def update_status(
         row.clock = after["clock"]
         row.auto_close_chaser_days = after["auto_close_chaser_days"]
         row.auto_close_days = after["auto_close_days"]
+        row.public_status = after["public_status"]
         flush(s, f"a status named {row.name!r} exists already")
         scope = _same(row.internal_status)
         if after["is_default"] and (moved or not before["is_default"]):

@@ -13,7 +13,15 @@ from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services import auth
 from casedesk.services.clock import utcnow
-from casedesk.services.reference.common import Email, In, Out, Text200, UtcInstant, require_admin
+from casedesk.services.reference.common import (
+    Email,
+    Id,
+    In,
+    Out,
+    Text200,
+    UtcInstant,
+    require_admin,
+)
 from casedesk.store.db import Database
 from casedesk.store.models import ApiToken, User
 
@@ -23,6 +31,11 @@ class TokenCreate(In):
     expires_at: UtcInstant | None = Field(default=None, description="Never expires when omitted.")
     user_email: Email | None = Field(
         default=None, description="Admins only: create the token for this user of theirs."
+    )
+    organization_id: Id | None = Field(
+        default=None,
+        description="Admins only: the token sees and touches only this customer "
+        "organization's cases (an API key for one client).",
     )
 
 
@@ -34,6 +47,7 @@ class TokenOut(Out):
     created_at: datetime
     expires_at: datetime | None
     revoked_at: datetime | None
+    organization_id: int | None
 
 
 class TokenCreated(TokenOut):
@@ -52,7 +66,12 @@ def create_token(
     if email.strip().lower() != own_email:
         require_admin(principal, "create tokens for other users")
     token_id, token = auth.create_token(
-        db, email, name=data.name, expires_at=data.expires_at, actor=principal
+        db,
+        email,
+        name=data.name,
+        expires_at=data.expires_at,
+        actor=principal,
+        organization_id=data.organization_id,
     )
     with db.read() as s:
         row = s.get_one(ApiToken, token_id)

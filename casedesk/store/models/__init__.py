@@ -37,6 +37,7 @@ from casedesk.store.models.mail import (
 )
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
 from casedesk.store.models.reference import (
+    CaseCode,
     CaseStatus,
     Category,
     CustomFieldDefinition,
@@ -62,6 +63,7 @@ __all__ = [
     "Base",
     "Calendar",
     "Case",
+    "CaseCode",
     "CaseCounter",
     "CaseLink",
     "CaseMember",

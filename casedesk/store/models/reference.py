@@ -61,6 +61,22 @@ class CaseStatus(Base):
     #: after as many more; None on ``auto_close_days`` means the status never auto-closes.
     auto_close_chaser_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     auto_close_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: What external case-management clients see (SUBMITTED, IN_PROGRESS, ...); None:
+    #: the default of the internal status (``domain.public_status``).
+    public_status: Mapped[str | None] = mapped_column(String(32), nullable=True)
+
+
+class CaseCode(Base):
+    """A row of a corporation's code table (seed 004); none: the default table."""
+
+    __tablename__ = "case_codes"
+    __table_args__ = (UniqueConstraint("corporation_id", "code"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    code: Mapped[str] = mapped_column(String(100))
+    ticket_type: Mapped[str] = mapped_column(String(16))
+    takes_details: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class Queue(Base):

@@ -1,0 +1,57 @@
+"""The request headers SuperOffice clients send: credentials (Basic or Bearer against
+the core's users and tokens), the language and the time zone of the answer."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from datetime import UTC, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from fastapi import Request
+
+from casedesk.domain.errors import Unauthenticated, ValidationFailed
+from casedesk.domain.permissions import Principal
+from casedesk.services.auth import authenticate_password, authenticate_token
+from casedesk.services.database import Database
+
+
+def caller(request: Request) -> Principal:
+    db: Database = request.app.state.db
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        return authenticate_token(db, value)
+    if scheme.lower() == "basic" and value:
+        try:
+            user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthenticated("malformed Basic credentials") from None
+        return authenticate_password(db, user, password)
+    raise Unauthenticated("send Basic or Bearer credentials in the Authorization header")
+
+
+def time_zone(request: Request) -> tzinfo:
+    """SO-TimeZone as an IANA name (e.g. Europe/Oslo); UTC when absent."""
+    name = request.headers.get("so-timezone", "").strip()
+    if not name:
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValidationFailed(f"unknown time zone {name!r}", field="SO-TimeZone") from None
+
+
+_ISO2 = re.compile(r"^[a-z]{2}$")
+
+
+def language(request: Request) -> str | None:
+    """SO-Language, else the first Accept-Language, as an ISO 639-1 code."""
+    raw = request.headers.get("so-language") or request.headers.get("accept-language") or ""
+    first = raw.split(",")[0].split(";")[0].strip().lower()[:2]
+    if not first or first == "*":
+        return None
+    if not _ISO2.match(first):
+        raise ValidationFailed(f"unknown language {raw!r}", field="SO-Language")
+    return first
