@@ -59,7 +59,9 @@ def load_case(
     if groups is not None:
         params["group_ids"] = list(groups)
     case = session.scalars(_LOAD[groups is not None, for_update], params).one_or_none()
-    if case is None:
+    if case is None or (
+        principal.organization_id is not None and case.organization_id != principal.organization_id
+    ):
         raise not_found(case_id)
     principal.require(Permission.VIEW_CASE)
     principal.require(permission)
