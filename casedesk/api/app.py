@@ -29,6 +29,7 @@ from casedesk.api.routers import (
     templates,
     time_entries,
     timekeeping,
+    vocabulary,
 )
 from casedesk.config import Settings
 from casedesk.store.db import Database
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         timekeeping.router,
         time_entries.router,
         invoices.router,
+        vocabulary.router,
     ):
         app.include_router(router, prefix="/api/v1")
 

@@ -24,6 +24,7 @@ from casedesk.services.case_state import (
     last_open_status,
 )
 from casedesk.services.clock import utcnow
+from casedesk.services.reference.vocabulary import check_note_words
 from casedesk.services.references import require_ref, status_catalog
 from casedesk.services.schemas import MessageCreate, MessageOut
 from casedesk.services.search_text import index_message
@@ -50,6 +51,7 @@ def add_message(
         ensure_updatable(case)
         if data.contact_id is not None:
             require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
+        check_note_words(s, case.corporation_id, data.note_type, data.activity_code)
         msg = CaseMessage(
             case_id=case.id,
             visibility=data.visibility,

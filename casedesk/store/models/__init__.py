@@ -45,8 +45,10 @@ from casedesk.store.models.tenancy import (
     User,
 )
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
+from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 
 __all__ = [
+    "ActivityCode",
     "ApiToken",
     "Asset",
     "Attachment",
@@ -71,11 +73,13 @@ __all__ = [
     "Corporation",
     "CustomFieldDefinition",
     "CustomFieldValue",
+    "FieldLabel",
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
     "Invoice",
     "JobLease",
+    "NoteType",
     "Organization",
     "OrganizationDomain",
     "OutboxEvent",
