@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
+from casedesk.domain import members as rules
 from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
@@ -307,10 +308,12 @@ def _update_members(
         MemberRole.ASSIGNED_USER: ("assignee_id", patch.assignee_id),
         MemberRole.CONTACT: ("contact_id", patch.contact_id),
     }
-    if not any(name in fields for name, _ in wanted.values()):
+    if not any(name in fields for name, _ in wanted.values()) and "follower_ids" not in fields:
         return {}
     roster, rows = members.load(s, case.id)
     changes: dict[str, dict[str, Any]] = {}
+    if "follower_ids" in fields:
+        roster, changes = _replace_followers(s, case, roster, patch.follower_ids or [], now)
     for role, (name, party) in wanted.items():
         if name not in fields:
             continue
@@ -320,6 +323,23 @@ def _update_members(
             changes[name] = {"from": before, "to": party}
     members.persist(s, case.id, roster, rows)
     return changes
+
+
+def _replace_followers(
+    s: Session, case: Case, roster: list[Member], wanted: list[int], now: datetime
+) -> tuple[list[Member], dict[str, dict[str, Any]]]:
+    before = [m.party for m in rules.active_of_role(roster, MemberRole.FOLLOWER)]
+    keep = list(dict.fromkeys(wanted))
+    for uid in keep:
+        if uid not in before:
+            require_agent(s, uid, case.corporation_id, "follower_ids")
+            roster = rules.add_member(roster, MemberRole.FOLLOWER, uid, now)
+    for uid in before:
+        if uid not in keep:
+            roster = rules.end_member(roster, MemberRole.FOLLOWER, uid, now)
+    if sorted(before) == sorted(keep):
+        return roster, {}
+    return roster, {"follower_ids": {"from": sorted(before), "to": sorted(keep)}}
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
