@@ -1,5 +1,4 @@
-"""The ASGI application: native API, health and metrics. Dialects and the web UI are
-mounted here too as they arrive."""
+"""The ASGI application: native API, dialects, health and metrics."""
 
 from __future__ import annotations
 
@@ -32,6 +31,8 @@ from casedesk.api.routers import (
     vocabulary,
 )
 from casedesk.config import Settings
+from casedesk.dialects.itx.router import router as itx_router
+from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 
 REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "status"])
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.blob_store = LocalBlobStore(settings.attachments_dir)
     install_errors(app)
     _metrics(app)
     app.add_middleware(IntakeGuard, max_body_bytes=settings.max_body_bytes)
@@ -76,6 +78,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         vocabulary.router,
     ):
         app.include_router(router, prefix="/api/v1")
+    app.include_router(itx_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
