@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,7 +14,16 @@ from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
-from casedesk.services import assignment, audit, custom_fields, links, members, sla, tags
+from casedesk.services import (
+    assignment,
+    audit,
+    custom_fields,
+    links,
+    members,
+    messages,
+    sla,
+    tags,
+)
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
@@ -32,7 +41,7 @@ from casedesk.services.references import (
     require_agent,
     status_catalog,
 )
-from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
+from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch, MessageCreate
 from casedesk.services.search_text import index_case
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseCounter, StatusHistory
@@ -61,11 +70,17 @@ _NOT_NULL = {"title", "priority_id", "group_id", "description"}
 
 
 def open_case(
-    db: Database, principal: Principal, data: CaseCreate, *, now: datetime | None = None
+    db: Database,
+    principal: Principal,
+    data: CaseCreate,
+    *,
+    notes: Sequence[MessageCreate] = (),
+    now: datetime | None = None,
 ) -> CaseOut:
+    """Open a case; ``notes`` are added to it in the same transaction."""
     now = now or utcnow()
     with db.write() as s:
-        return open_case_in(s, principal, data, now)
+        return open_case_in(s, principal, data, now, notes=notes)
 
 
 def open_case_in(
@@ -75,6 +90,7 @@ def open_case_in(
     now: datetime,
     *,
     source: dict[str, int] | None = None,
+    notes: Sequence[MessageCreate] = (),
 ) -> CaseOut:
     """``open_case`` inside a transaction the caller owns (used by idempotent creates,
     templates and splits). ``source`` says where the case came from (e.g. the template
@@ -134,6 +150,8 @@ def open_case_in(
     index_case(s, case, new=True)
     s.flush()
     sla.refresh(s, case, now)
+    for note in notes:
+        messages.add_message_in(s, principal, case, note, now)
     out = build_one(s, case, principal)
     audit.record(
         s,
@@ -169,10 +187,12 @@ def update_case(
     patch: CasePatch,
     *,
     expected_versions: Collection[int] | None = None,
+    notes: Sequence[MessageCreate] = (),
     now: datetime | None = None,
 ) -> CaseOut:
-    """Apply the fields present in ``patch``. With ``expected_versions`` (If-Match) a
-    case changed since the caller read it is refused with PreconditionFailed."""
+    """Apply the fields present in ``patch``, then add ``notes``, in one transaction.
+    With ``expected_versions`` (If-Match) a case changed since the caller read it is
+    refused with PreconditionFailed."""
     now = now or utcnow()
     fields = patch.model_fields_set
     with db.write() as s:
@@ -244,6 +264,8 @@ def update_case(
                 {"case_id": case.id, "fields": sorted(changes)},
             )
             s.flush()
+        for note in notes:
+            messages.add_message_in(s, principal, case, note, now)
         return build_one(s, case, principal)
 
 

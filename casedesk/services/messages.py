@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import status_after_external_update
 from casedesk.services import audit, sla
@@ -41,67 +41,89 @@ def add_message(
     now: datetime | None = None,
 ) -> MessageOut:
     now = now or utcnow()
+    with db.write() as s:
+        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+        return add_message_in(s, principal, case, data, now)
+
+
+def add_message_in(
+    s: Session, principal: Principal, case: Case, data: MessageCreate, now: datetime
+) -> MessageOut:
+    """``add_message`` on a case the caller's transaction has loaded and locked (used by
+    updates that carry a note, so the change and its note are one write)."""
+    principal.require(Permission.ADD_NOTE)
     direction = data.direction or ("note" if data.visibility == "internal" else "outbound")
     if data.visibility == "internal" and direction != "note":
         raise ValidationFailed("internal messages are notes", field="direction")
     if data.visibility == "external" and direction == "note":
         raise ValidationFailed("a note is internal", field="direction")
-    with db.write() as s:
-        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
-        ensure_updatable(case)
-        if data.contact_id is not None:
-            require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
-        check_note_words(s, case.corporation_id, data.note_type, data.activity_code)
-        msg = CaseMessage(
-            case_id=case.id,
-            visibility=data.visibility,
-            direction=direction,
-            is_system=False,
-            author_user_id=None if direction == "inbound" else principal.user_id,
-            author_contact_id=data.contact_id if direction == "inbound" else None,
-            body_text=data.body_text,
-            body_html=data.body_html,
-            note_type=data.note_type,
-            activity_code=data.activity_code,
-            duration_seconds=data.duration_seconds,
-            created_at=now,
-        )
-        s.add(msg)
-        s.flush()
-        changes: dict[str, dict[str, object]] = {}
-        if direction == "inbound":
-            case.external_updated_at = now
-            catalog = status_catalog(s, case.corporation_id)
-            previous = current_status(catalog, case)
-            new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
-            if enter_status(
-                s, case, new, now, actor_id=None, reason="external-update", previous=previous
-            ):
-                changes["status_id"] = {"from": previous.id, "to": new.id}
-        else:
-            case.internal_updated_at = now
-            if direction == "outbound" and case.first_response_at is None:
-                case.first_response_at = now
-        sla.refresh(s, case, now)
-        audit.record(
-            s,
-            principal,
-            case.corporation_id,
-            "message.added",
-            "message",
-            msg.id,
-            case_id=case.id,
-            changes={
-                "message": {
-                    "from": None,
-                    "to": {"visibility": data.visibility, "direction": direction},
-                }
+    ensure_updatable(case)
+    if data.contact_id is not None:
+        require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
+    check_note_words(s, case.corporation_id, data.note_type, data.activity_code)
+    msg = CaseMessage(
+        case_id=case.id,
+        visibility=data.visibility,
+        direction=direction,
+        is_system=False,
+        author_user_id=None if direction == "inbound" else principal.user_id,
+        author_contact_id=data.contact_id if direction == "inbound" else None,
+        body_text=data.body_text,
+        body_html=data.body_html,
+        note_type=data.note_type,
+        activity_code=data.activity_code,
+        duration_seconds=data.duration_seconds,
+        created_at=now,
+    )
+    s.add(msg)
+    s.flush()
+    changes: dict[str, dict[str, object]] = {}
+    if direction == "inbound":
+        case.external_updated_at = now
+        catalog = status_catalog(s, case.corporation_id)
+        previous = current_status(catalog, case)
+        new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
+        if enter_status(
+            s, case, new, now, actor_id=None, reason="external-update", previous=previous
+        ):
+            changes["status_id"] = {"from": previous.id, "to": new.id}
+    else:
+        case.internal_updated_at = now
+        if direction == "outbound" and case.first_response_at is None:
+            case.first_response_at = now
+    sla.refresh(s, case, now)
+    audit.record(
+        s,
+        principal,
+        case.corporation_id,
+        "message.added",
+        "message",
+        msg.id,
+        case_id=case.id,
+        changes={
+            "message": {
+                "from": None,
+                "to": {"visibility": data.visibility, "direction": direction},
             }
-            | changes,
-            at=now,
-        )
-        publish(s, case, msg)
-        s.flush()
+        }
+        | changes,
+        at=now,
+    )
+    publish(s, case, msg)
+    s.flush()
+    return _out(msg)
+
+
+def get_message(db: Database, principal: Principal, message_id: int) -> MessageOut:
+    """One message, if the caller may see its case (NotFound alike otherwise)."""
+    with db.read() as s:
+        msg = s.get(CaseMessage, message_id)
+        if msg is None:
+            raise NotFound(f"message {message_id} not found")
+        try:
+            load_case(s, principal, msg.case_id)
+        except NotFound:
+            raise NotFound(f"message {message_id} not found") from None
         return _out(msg)
 
 

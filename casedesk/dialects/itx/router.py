@@ -54,16 +54,14 @@ def full_case(db: Any, caller: Principal, case: CaseOut) -> dict[str, Any]:
 
 @_both("POST", "/itxems/case")
 def save_case(body: wire.Case, caller: Caller, db: Db) -> dict[str, Any]:
-    """Create a case, or update the one named by ``eactId`` with the fields sent."""
+    """Create a case, or update the one named by ``eactId`` with the fields sent; new
+    ``texts`` (without ``actxId``) are added in the same transaction."""
     inc = mapping.incoming(body, caller.corporation_id)
     if body.eactId is None:
-        case = cases.open_case(db, caller, mapping.to_create(inc))
+        case = cases.open_case(db, caller, mapping.to_create(inc), notes=inc.texts)
     else:
-        case = cases.update_case(db, caller, body.eactId, mapping.to_patch(inc))
-    for text in inc.texts:
-        messages.add_message(db, caller, case.id, text)
-    if inc.texts:
-        case = cases.get_case(db, caller, case.id)
+        patch = mapping.to_patch(inc)
+        case = cases.update_case(db, caller, body.eactId, patch, notes=inc.texts)
     return full_case(db, caller, case)
 
 
