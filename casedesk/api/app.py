@@ -32,6 +32,7 @@ from casedesk.api.routers import (
 )
 from casedesk.config import Settings
 from casedesk.dialects.itx.router import router as itx_router
+from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(itx_router)
+    app.include_router(trackit_router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -150,9 +150,6 @@ def open_case_in(
     index_case(s, case, new=True)
     s.flush()
     sla.refresh(s, case, now)
-    for note in notes:
-        messages.add_message_in(s, principal, case, note, now)
-    out = build_one(s, case, principal)
     audit.record(
         s,
         principal,
@@ -172,7 +169,9 @@ def open_case_in(
     audit.emit(
         s, corp, "case.created", {"case_id": case.id, "number": case.number} | (source or {})
     )
-    return out
+    for note in notes:
+        messages.add_message_in(s, principal, case, note, now)
+    return build_one(s, case, principal)
 
 
 def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
