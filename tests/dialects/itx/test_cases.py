@@ -6,12 +6,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
+from casedesk.services.holds import release_expired_holds
+from casedesk.store.db import Database
 from tests.factories import World
 
 CASE = "/itx/rest/itxems/case"
@@ -172,3 +175,36 @@ def test_reference_lists(client: TestClient, world: World) -> None:
     assert [q["name"] for q in client.get("/itx/rest/itxpbx/queue", headers=h).json()] == ["Phone"]
     statuses = client.get("/itx/rest/itxems/statuses?type=35013", headers=h).json()
     assert sorted({s["internalStatus"] for s in statuses}) == list(range(1, 9))
+
+
+def test_the_seed_status_transitions_show_through_itx(
+    client: TestClient, world: World, db: Database
+) -> None:
+    h = world.admin.headers
+    waiting = post(client, world, {"description": "w", "status": 7})
+    last_open = waiting["emsStatus"]
+    # Closed goes back to emsStatusLastOpen on an incoming update.
+    closed = post(client, world, {"eactId": waiting["eactId"], "status": 2})
+    assert closed["emsStatusLastOpen"] == last_open
+    client.post(
+        f"/api/v1/cases/{closed['eactId']}/messages",
+        json={"visibility": "external", "direction": "inbound", "body_text": "still broken"},
+        headers=h,
+    )
+    again = client.get(f"{CASE}/{closed['eactId']}", headers=h).json()
+    assert again["emsStatus"] == last_open and again["status"] == 7
+    # On hold goes back to emsStatusLastOpen once onHoldToTs has passed.
+    until = datetime.now(UTC) + timedelta(minutes=5)
+    held = post(
+        client,
+        world,
+        {
+            "eactId": waiting["eactId"],
+            "status": 8,
+            "onHoldToTs": until.isoformat(),
+            "onHoldComment": "parts",
+        },
+    )
+    assert (held["status"], held["onHoldComment"]) == (8, "parts")
+    assert release_expired_holds(db, until + timedelta(seconds=1)) == 1
+    assert client.get(f"{CASE}/{held['eactId']}", headers=h).json()["emsStatus"] == last_open
