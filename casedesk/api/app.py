@@ -1,5 +1,4 @@
-"""The ASGI application: native API, health and metrics. Dialects and the web UI are
-mounted here too as they arrive."""
+"""The ASGI application: native API, dialects, health and metrics."""
 
 from __future__ import annotations
 
@@ -31,11 +30,15 @@ from casedesk.api.routers import (
     templates,
     time_entries,
     timekeeping,
+    vocabulary,
 )
 from casedesk.config import Settings
 from casedesk.dialects.casemgmt.router import router as casemgmt_router
 from casedesk.dialects.itflow.router import router as itflow_router
+from casedesk.dialects.itx.router import router as itx_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
+from casedesk.dialects.trackit.router import router as trackit_router
+from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 
 REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "status"])
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.blob_store = LocalBlobStore(settings.attachments_dir)
     install_errors(app)
     _metrics(app)
     app.add_middleware(IntakeGuard, max_body_bytes=settings.max_body_bytes)
@@ -79,8 +83,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         invoices.router,
         mail.router,
         case_codes.router,
+        vocabulary.router,
     ):
         app.include_router(router, prefix="/api/v1")
+    app.include_router(itx_router)
+    app.include_router(trackit_router)
 
     app.include_router(superoffice_router)
     app.include_router(casemgmt_router)

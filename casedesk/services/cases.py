@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, insert, update
 from sqlalchemy.orm import Session
 
+from casedesk.domain import members as rules
 from casedesk.domain.errors import PreconditionFailed, ValidationFailed
 from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, UserStatus, resolve_status
-from casedesk.services import assignment, audit, custom_fields, links, members, sla, tags
+from casedesk.services import (
+    assignment,
+    audit,
+    custom_fields,
+    links,
+    members,
+    messages,
+    sla,
+    tags,
+)
 from casedesk.services.access import load_case
 from casedesk.services.case_state import (
     apply_status,
@@ -33,7 +43,7 @@ from casedesk.services.references import (
     require_default_priority,
     status_catalog,
 )
-from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
+from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch, MessageCreate
 from casedesk.services.search_text import index_case
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseCounter
@@ -62,11 +72,17 @@ _NOT_NULL = {"title", "priority_id", "group_id", "description"}
 
 
 def open_case(
-    db: Database, principal: Principal, data: CaseCreate, *, now: datetime | None = None
+    db: Database,
+    principal: Principal,
+    data: CaseCreate,
+    *,
+    notes: Sequence[MessageCreate] = (),
+    now: datetime | None = None,
 ) -> CaseOut:
+    """Open a case; ``notes`` are added to it in the same transaction."""
     now = now or utcnow()
     with db.write() as s:
-        return open_case_in(s, principal, data, now)
+        return open_case_in(s, principal, data, now, notes=notes)
 
 
 def open_case_in(
@@ -76,6 +92,7 @@ def open_case_in(
     now: datetime,
     *,
     source: dict[str, int] | None = None,
+    notes: Sequence[MessageCreate] = (),
 ) -> CaseOut:
     """``open_case`` inside a transaction the caller owns (used by idempotent creates,
     templates and splits). ``source`` says where the case came from (e.g. the template
@@ -160,6 +177,10 @@ def open_case_in(
     audit.emit(
         s, corp, "case.created", {"case_id": case.id, "number": case.number} | (source or {})
     )
+    if notes:
+        for note in notes:
+            messages.add_message_in(s, principal, case, note, now)
+        return build_one(s, case, principal)
     if roster or data.tags or data.custom_fields or data.auto_assign:
         s.flush()
         return build_one(s, case, principal)
@@ -178,10 +199,12 @@ def update_case(
     patch: CasePatch,
     *,
     expected_versions: Collection[int] | None = None,
+    notes: Sequence[MessageCreate] = (),
     now: datetime | None = None,
 ) -> CaseOut:
-    """Apply the fields present in ``patch``. With ``expected_versions`` (If-Match) a
-    case changed since the caller read it is refused with PreconditionFailed."""
+    """Apply the fields present in ``patch``, then add ``notes``, in one transaction.
+    With ``expected_versions`` (If-Match) a case changed since the caller read it is
+    refused with PreconditionFailed."""
     now = now or utcnow()
     fields = patch.model_fields_set
     with db.write() as s:
@@ -253,6 +276,8 @@ def update_case(
                 {"case_id": case.id, "fields": sorted(changes)},
             )
             s.flush()
+        for note in notes:
+            messages.add_message_in(s, principal, case, note, now)
         return build_one(s, case, principal)
 
 
@@ -321,10 +346,12 @@ def _update_members(
         MemberRole.ASSIGNED_USER: ("assignee_id", patch.assignee_id),
         MemberRole.CONTACT: ("contact_id", patch.contact_id),
     }
-    if not any(name in fields for name, _ in wanted.values()):
+    if not any(name in fields for name, _ in wanted.values()) and "follower_ids" not in fields:
         return {}
     roster, rows = members.load(s, case.id)
     changes: dict[str, dict[str, Any]] = {}
+    if "follower_ids" in fields:
+        roster, changes = _replace_followers(s, case, roster, patch.follower_ids or [], now)
     for role, (name, party) in wanted.items():
         if name not in fields:
             continue
@@ -334,6 +361,23 @@ def _update_members(
             changes[name] = {"from": before, "to": party}
     members.persist(s, case.id, roster, rows)
     return changes
+
+
+def _replace_followers(
+    s: Session, case: Case, roster: list[Member], wanted: list[int], now: datetime
+) -> tuple[list[Member], dict[str, dict[str, Any]]]:
+    before = [m.party for m in rules.active_of_role(roster, MemberRole.FOLLOWER)]
+    keep = list(dict.fromkeys(wanted))
+    for uid in keep:
+        if uid not in before:
+            require_agent(s, uid, case.corporation_id, "follower_ids")
+            roster = rules.add_member(roster, MemberRole.FOLLOWER, uid, now)
+    for uid in before:
+        if uid not in keep:
+            roster = rules.end_member(roster, MemberRole.FOLLOWER, uid, now)
+    if sorted(before) == sorted(keep):
+        return roster, {}
+    return roster, {"follower_ids": {"from": sorted(before), "to": sorted(keep)}}
 
 
 def _snapshot(case: Case) -> dict[str, Any]:

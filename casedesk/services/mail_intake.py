@@ -27,6 +27,7 @@ from casedesk.domain.errors import PayloadTooLarge
 from casedesk.domain.mail import title_from_subject
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import attachments, mail_senders, mail_threading
+from casedesk.services.access import load_case
 from casedesk.services.attachments import Upload
 from casedesk.services.cases import open_case_in
 from casedesk.services.clock import utcnow
@@ -328,10 +329,11 @@ def _add_mail_message(
     now: datetime,
 ) -> int:
     html = mail.html if mail.html is not None and len(mail.html) <= MAX_HTML else None
+    case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
     message = add_message_in(
         s,
         principal,
-        case_id,
+        case,
         MessageCreate(
             visibility="external",
             direction="inbound",

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import status_after_external_update
 from casedesk.services import audit, sla
@@ -25,6 +25,7 @@ from casedesk.services.case_state import (
     last_open_status,
 )
 from casedesk.services.clock import utcnow
+from casedesk.services.reference.vocabulary import check_note_words
 from casedesk.services.references import require_ref, status_catalog
 from casedesk.services.schemas import MessageCreate, MessageOut
 from casedesk.services.search_text import index_message
@@ -42,13 +43,14 @@ def add_message(
 ) -> MessageOut:
     now = now or utcnow()
     with db.write() as s:
-        return add_message_in(s, principal, case_id, data, now)
+        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+        return add_message_in(s, principal, case, data, now)
 
 
 def add_message_in(
     s: Session,
     principal: Principal,
-    case_id: int,
+    case: Case,
     data: MessageCreate,
     now: datetime,
     *,
@@ -56,18 +58,20 @@ def add_message_in(
     message_id_header: str | None = None,
     reopen: bool = True,
 ) -> MessageOut:
-    """``add_message`` inside a transaction the caller owns (the email channel adds a
-    mail's message, its attachments and its intake record in one). ``reopen=False``
+    """``add_message`` on a case the caller's transaction has loaded and locked: updates
+    that carry a note make the change and its note one write, and the email channel adds
+    a mail's message, its attachments and its intake record in one. ``reopen=False``
     keeps the status of the case (an auto-reply does not reopen a closed case)."""
+    principal.require(Permission.ADD_NOTE)
     direction = data.direction or ("note" if data.visibility == "internal" else "outbound")
     if data.visibility == "internal" and direction != "note":
         raise ValidationFailed("internal messages are notes", field="direction")
     if data.visibility == "external" and direction == "note":
         raise ValidationFailed("a note is internal", field="direction")
-    case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
     ensure_updatable(case)
     if data.contact_id is not None:
         require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
+    check_note_words(s, case.corporation_id, data.note_type, data.activity_code)
     msg = CaseMessage(
         case_id=case.id,
         visibility=data.visibility,
@@ -123,6 +127,19 @@ def add_message_in(
     publish(s, case, msg)
     s.flush()
     return _out(msg)
+
+
+def get_message(db: Database, principal: Principal, message_id: int) -> MessageOut:
+    """One message, if the caller may see its case (NotFound alike otherwise)."""
+    with db.read() as s:
+        msg = s.get(CaseMessage, message_id)
+        if msg is None:
+            raise NotFound(f"message {message_id} not found")
+        try:
+            load_case(s, principal, msg.case_id)
+        except NotFound:
+            raise NotFound(f"message {message_id} not found") from None
+        return _out(msg)
 
 
 def publish(s: Session, case: Case, msg: CaseMessage) -> None:

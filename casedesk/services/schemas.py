@@ -70,6 +70,11 @@ class CasePatch(CaseFields):
     """Partial update: only the fields present are applied; ``null`` clears a field."""
 
     title: Title | None = None
+    follower_ids: Annotated[list[Id], Field(max_length=50)] | None = Field(
+        default=None,
+        description="The active followers wanted: others are ended (kept in the history), "
+        "new ones start now.",
+    )
 
 
 class MemberOut(BaseModel):

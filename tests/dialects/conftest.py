@@ -1,5 +1,5 @@
 """Fixtures for the dialect tests: the app over the per-test database, a small world,
-and a way to give the next case or contact the id a seed sample refers to."""
+the seed samples, and a way to give the next case or contact the id a sample refers to."""
 
 from __future__ import annotations
 
@@ -34,8 +34,10 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
-def fixture_text(test_file: str, name: str) -> str:
-    return (Path(test_file).parent / "fixtures" / name).read_text()
+def fixture_text(where: str, name: str) -> str:
+    """A seed sample: ``where`` is a dialect's folder name or a test file in it."""
+    folder = Path(where).parent if where.endswith(".py") else Path(__file__).parent / where
+    return (folder / "fixtures" / name).read_text()
 
 
 def next_id_will_be(db: Database, model: type[Case] | type[Contact], wanted: int) -> None:

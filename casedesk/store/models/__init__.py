@@ -54,8 +54,10 @@ from casedesk.store.models.tenancy import (
     User,
 )
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
+from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 
 __all__ = [
+    "ActivityCode",
     "ApiToken",
     "Asset",
     "Attachment",
@@ -81,6 +83,7 @@ __all__ = [
     "Corporation",
     "CustomFieldDefinition",
     "CustomFieldValue",
+    "FieldLabel",
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
@@ -91,6 +94,7 @@ __all__ = [
     "MailSettings",
     "MailTemplate",
     "Mailbox",
+    "NoteType",
     "Organization",
     "OrganizationDomain",
     "OutboundMail",

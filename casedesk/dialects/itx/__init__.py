@@ -1,0 +1,1 @@
+"""The ITX EMS cases API (seed 000) under ``/itx``."""

@@ -1,0 +1,52 @@
+"""Who calls the ITX API: the core's users and tokens (Bearer token, or HTTP Basic with
+email and password), and the app's database, settings and blob store.
+
+The database and blob store are handed to the services as they are; a dialect never
+touches the store itself, so it holds them untyped rather than import ``casedesk.store``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from casedesk.config import Settings
+from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.permissions import Principal
+from casedesk.services.auth import authenticate_password, authenticate_token
+
+
+def get_db(request: Request) -> Any:
+    return request.app.state.db
+
+
+def get_principal(request: Request, db: Annotated[Any, Depends(get_db)]) -> Principal:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    value = value.strip()
+    if scheme.lower() == "bearer" and value:
+        return authenticate_token(db, value)
+    if scheme.lower() == "basic" and value:
+        try:
+            email, _, password = base64.b64decode(value, validate=True).decode().partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            raise Unauthenticated("malformed Basic credentials") from None
+        return authenticate_password(db, email, password)
+    raise Unauthenticated("authentication required")
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_blobs(request: Request) -> Any:
+    return request.app.state.blob_store
+
+
+Caller = Annotated[Principal, Depends(get_principal)]
+Db = Annotated[Any, Depends(get_db)]
+Blobs = Annotated[Any, Depends(get_blobs)]
+AppSettings = Annotated[Settings, Depends(get_settings)]
