@@ -54,7 +54,8 @@ def intake_note(data: wire.CaseCreate) -> MessageCreate | None:
     if data.details is None and not others:
         return None
     body = json.dumps({"details": data.details, "contacts": others}, ensure_ascii=False, indent=2)
-    return MessageCreate(visibility="internal", body_text=body, note_type="intake")
+    # Note types are the corporation's own vocabulary, so the note is marked in its text.
+    return MessageCreate(visibility="internal", body_text=f"Intake:\n{body}")
 
 
 def to_note(data: wire.CaseModify) -> MessageCreate:

@@ -75,7 +75,8 @@ def test_a_valid_create_reads_back_through_both_apis(client: TestClient, world: 
     by_order = client.get(f"{CM}/{got['orderId']}", headers=world.agent_a.headers).json()
     assert by_order["id"] == number
     notes = client.get(f"{API}/cases/{int(number)}/messages", headers=world.agent_a.headers)
-    assert json.loads(notes.json()[0]["body_text"])["details"]["documents"]["type"] == "DETAILED"
+    intake = notes.json()[0]["body_text"].removeprefix("Intake:\n")
+    assert json.loads(intake)["details"]["documents"]["type"] == "DETAILED"
 
 
 def test_trouble_codes_answer_trouble(client: TestClient, world: World) -> None:
