@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from casedesk.channels.email import jobs as mail_jobs
-from casedesk.services import auto_close, holds, schedules, sla
+from casedesk.config import Settings
+from casedesk.services import auto_close, holds, schedules, sla, uploads
+from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 
 
@@ -22,6 +24,12 @@ class Job:
     lease: timedelta = timedelta(minutes=10)
 
 
+def expire_uploads(db: Database, now: datetime) -> int:
+    """Remove uploads never attached, with their bytes in this process's blob store."""
+    store = LocalBlobStore(Settings().attachments_dir)
+    return uploads.expire_uploads(db, store, now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
@@ -29,4 +37,5 @@ JOBS: tuple[Job, ...] = (
     Job("sla-sweep", timedelta(minutes=1), sla.sla_sweep),
     Job("mail-poll", timedelta(minutes=1), mail_jobs.poll_mail),
     Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
+    Job("upload-expiry", timedelta(minutes=10), expire_uploads),
 )

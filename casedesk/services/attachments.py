@@ -39,7 +39,7 @@ from casedesk.services.case_state import ensure_updatable, touch
 from casedesk.services.clock import utcnow
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
-from casedesk.store.models import Attachment, CaseMessage
+from casedesk.store.models import Attachment, Case, CaseMessage
 
 log = logging.getLogger(__name__)
 
@@ -274,6 +274,20 @@ class _Received:
         return sniff_content_type(self.head, is_utf8_text=self.is_utf8_text)
 
 
+@dataclass(frozen=True, slots=True)
+class StoredFile:
+    """A file whose bytes are in the blob store, described for its attachment row."""
+
+    filename: str
+    storage_key: str
+    content_type: str
+    size: int
+    sha256: str
+    declared_content_type: str | None = None
+    #: The pending upload it was, when it was uploaded before the case.
+    upload_id: str | None = None
+
+
 def attach_stored_in(
     s: Session,
     principal: Principal,
@@ -284,6 +298,31 @@ def attach_stored_in(
 ) -> list[AttachmentOut]:
     """The rows, audit records and events of stored uploads, in the caller's transaction."""
     case = load_case(s, principal, case_id, Permission.ADD_ATTACHMENTS, for_update=True)
+    files = [
+        StoredFile(
+            filename=received.filename,
+            storage_key=key,
+            content_type=received.content_type,
+            size=received.size,
+            sha256=received.sha256,
+            declared_content_type=received.upload.declared_content_type,
+        )
+        for received, key in stored
+    ]
+    return add_rows_in(s, principal, case, files, message_id, now)
+
+
+def add_rows_in(
+    s: Session,
+    principal: Principal,
+    case: Case,
+    files: Sequence[StoredFile],
+    message_id: int | None,
+    now: datetime,
+) -> list[AttachmentOut]:
+    """Attachment rows for files already in the blob store, on a case the caller's
+    transaction has loaded and locked, with their audit records and events."""
+    principal.require(Permission.ADD_ATTACHMENTS)
     ensure_updatable(case)
     if (
         message_id is not None
@@ -295,25 +334,35 @@ def attach_stored_in(
         is None
     ):
         raise ValidationFailed(
-            f"message_id {message_id} does not exist on case {case_id}", field="message_id"
+            f"message_id {message_id} does not exist on case {case.id}", field="message_id"
         )
     rows = [
         Attachment(
             case_id=case.id,
             message_id=message_id,
-            filename=received.filename,
-            storage_key=key,
-            content_type=received.content_type,
-            size=received.size,
-            sha256=received.sha256,
+            filename=f.filename,
+            storage_key=f.storage_key,
+            content_type=f.content_type,
+            size=f.size,
+            sha256=f.sha256,
             uploaded_by_id=principal.user_id,
             created_at=now,
         )
-        for received, key in stored
+        for f in files
     ]
     s.add_all(rows)
     s.flush()
-    for row, (received, _) in zip(rows, stored, strict=True):
+    for row, f in zip(rows, files, strict=True):
+        added: dict[str, object] = {
+            "filename": row.filename,
+            "content_type": row.content_type,
+            "declared_content_type": f.declared_content_type,
+            "size": row.size,
+            "sha256": row.sha256,
+            "message_id": message_id,
+        }
+        if f.upload_id is not None:
+            added["upload_id"] = f.upload_id
         audit.record(
             s,
             principal,
@@ -322,19 +371,7 @@ def attach_stored_in(
             "attachment",
             row.id,
             case_id=case.id,
-            changes={
-                "attachment": {
-                    "from": None,
-                    "to": {
-                        "filename": row.filename,
-                        "content_type": row.content_type,
-                        "declared_content_type": received.upload.declared_content_type,
-                        "size": row.size,
-                        "sha256": row.sha256,
-                        "message_id": message_id,
-                    },
-                }
-            },
+            changes={"attachment": {"from": None, "to": added}},
             at=now,
         )
         audit.emit(

@@ -45,6 +45,7 @@ from casedesk.services.references import (
 )
 from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch, MessageCreate
 from casedesk.services.search_text import index_case
+from casedesk.services.uploads import UploadRef, attach_uploads_in
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseCounter
 
@@ -77,12 +78,19 @@ def open_case(
     data: CaseCreate,
     *,
     notes: Sequence[MessageCreate] = (),
+    uploads: Sequence[UploadRef] = (),
     now: datetime | None = None,
 ) -> CaseOut:
-    """Open a case; ``notes`` are added to it in the same transaction."""
+    """Open a case; ``notes`` are added to it and ``uploads`` (the caller's pending
+    uploads) attached to it in the same transaction."""
     now = now or utcnow()
     with db.write() as s:
-        return open_case_in(s, principal, data, now, notes=notes)
+        if not uploads:
+            return open_case_in(s, principal, data, now, notes=notes)
+        opened = open_case_in(s, principal, data, now, notes=notes)
+        case = s.get_one(Case, opened.id)
+        attach_uploads_in(s, principal, case, uploads, now)
+        return build_one(s, case, principal)
 
 
 def open_case_in(

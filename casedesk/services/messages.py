@@ -7,6 +7,7 @@ internal timestamp, and the first outbound one is the first response.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -29,6 +30,7 @@ from casedesk.services.reference.vocabulary import check_note_words
 from casedesk.services.references import require_ref, status_catalog
 from casedesk.services.schemas import MessageCreate, MessageOut
 from casedesk.services.search_text import index_message
+from casedesk.services.uploads import UploadRef, attach_uploads_in
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseMessage, Contact
 
@@ -39,12 +41,17 @@ def add_message(
     case_id: int,
     data: MessageCreate,
     *,
+    uploads: Sequence[UploadRef] = (),
     now: datetime | None = None,
 ) -> MessageOut:
+    """Add a message; ``uploads`` (the caller's pending uploads) become its attachments
+    in the same transaction."""
     now = now or utcnow()
     with db.write() as s:
         case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
-        return add_message_in(s, principal, case, data, now)
+        msg = add_message_in(s, principal, case, data, now)
+        attach_uploads_in(s, principal, case, uploads, now, message_id=msg.id)
+        return msg
 
 
 def add_message_in(

@@ -12,8 +12,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+from starlette.types import Message
 
 from casedesk.domain import errors
+
+Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -39,19 +43,66 @@ def _status(exc: errors.DomainError) -> int:
     return 400
 
 
+def shaped(handler: Handler) -> Handler:
+    """``handler`` answering every error of the services or the request in our shape."""
+
+    async def handle(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except errors.DomainError as exc:
+            return error(_status(exc), exc.code, exc.detail, exc.extra.get("field"))
+        except (RequestValidationError, ValidationError) as exc:
+            first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
+            loc = [str(p) for p in first["loc"] if p not in ("body", "path", "query")]
+            where = ".".join(loc)
+            return error(400, "invalid-request", f"{where}: {first['msg']}", where or None)
+        except HTTPException as exc:  # e.g. a multipart body that does not parse
+            return error(exc.status_code, "invalid-request", str(exc.detail), None)
+
+    return handle
+
+
 class CaseMgmtRoute(APIRoute):
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+    def get_route_handler(self) -> Handler:
+        return shaped(super().get_route_handler())
+
+
+#: Room for the multipart boundary, part headers and the ``name`` field.
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+class CaseMgmtUploadRoute(APIRoute):
+    """The upload route: the whole request is held to one file's size limit as it
+    arrives, before the multipart parser spools it to disk (the app-wide body limit
+    leaves multipart to the routes). Each file is held to the limit again as stored."""
+
+    def get_route_handler(self) -> Handler:
         handler = super().get_route_handler()
 
-        async def handle(request: Request) -> Response:
-            try:
-                return await handler(request)
-            except errors.DomainError as exc:
-                return error(_status(exc), exc.code, exc.detail, exc.extra.get("field"))
-            except (RequestValidationError, ValidationError) as exc:
-                first = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid"}
-                loc = [str(p) for p in first["loc"] if p not in ("body", "path", "query")]
-                where = ".".join(loc)
-                return error(400, "invalid-request", f"{where}: {first['msg']}", where or None)
+        async def capped(request: Request) -> Response:
+            cap = request.app.state.settings.max_attachment_bytes + _MULTIPART_OVERHEAD
+            too_large = errors.PayloadTooLarge(
+                f"uploads are limited to {cap} bytes a request", limit=cap
+            )
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > cap:
+                raise too_large
+            received = 0
+            receive = request.receive
 
-        return handle
+            async def counting() -> Message:
+                nonlocal received
+                message = await receive()
+                received += len(message.get("body", b""))
+                if received > cap:
+                    raise too_large
+                return message
+
+            try:
+                return await handler(Request(request.scope, counting))
+            except HTTPException as exc:  # the parser reports our error as a bad body
+                if received > cap:
+                    raise too_large from exc
+                raise
+
+        return shaped(capped)

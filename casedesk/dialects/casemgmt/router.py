@@ -1,55 +1,86 @@
-"""/casemgmt/v2/cases: create, get by case or order number, modify with a note, cancel."""
+"""/casemgmt/v2: upload a file, create a case naming uploads, get it by case or order
+number, modify it with a note (and uploads), cancel it."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 
 from casedesk.dialects.casemgmt import mapping, wire
-from casedesk.dialects.casemgmt.errors import CaseMgmtRoute
+from casedesk.dialects.casemgmt.errors import CaseMgmtRoute, CaseMgmtUploadRoute
 from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services import (
-    attachments,
     cancelling,
     case_codes,
     cases,
     messages,
     public_status,
     search,
+    uploads,
 )
+from casedesk.services.attachments import Upload
 from casedesk.services.auth import authenticate_password, authenticate_token
 from casedesk.services.database import Database
 from casedesk.services.reference import categories, contacts, organizations
 from casedesk.services.schemas import CaseQuery
+from casedesk.services.uploads import UploadRef
 
-router = APIRouter(prefix="/casemgmt/v2/cases", route_class=CaseMgmtRoute, include_in_schema=False)
+router = APIRouter(prefix="/casemgmt/v2", route_class=CaseMgmtRoute, include_in_schema=False)
 
 CaseOrOrderNumber = Annotated[str, Path(min_length=8, max_length=100)]
 CaseNumber = Annotated[str, Path(min_length=8, max_length=8)]
 
 
-@router.post("", response_model=wire.CaseCreated)
+def upload_attachment(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    name: Annotated[str | None, Form(min_length=1, max_length=255)] = None,
+) -> wire.Uploaded:
+    """One file, for a create or modify call to name by the ``id`` answered, within
+    ``uploads.UPLOAD_TTL``. ``name`` is its display name (default: the file's name)."""
+    p, db = _caller(request), _db(request)
+    settings = request.app.state.settings
+    upload = Upload(name or file.filename, file.file, file.content_type)
+    (out,) = uploads.upload_files(
+        db, request.app.state.blob_store, p, [upload], settings.max_attachment_bytes
+    )
+    return wire.Uploaded(id=out.id, name=out.filename)
+
+
+router.add_api_route(
+    "/attachments",
+    upload_attachment,
+    methods=["POST"],
+    response_model=wire.Uploaded,
+    route_class_override=CaseMgmtUploadRoute,
+    form_limits={"max_files": 1},
+)
+
+
+@router.post("/cases", response_model=wire.CaseCreated)
 def create_case(data: wire.CaseCreate, request: Request) -> wire.CaseCreated:
     p, db = _caller(request), _db(request)
     entry = case_codes.lookup(db, p, data.code, with_details=data.details is not None)
-    if data.attachments:
-        raise ValidationFailed(
-            f"attachment {data.attachments[0].id} is not an attachment of this case",
-            field="attachments.0.id",
-        )
     contact_id = _registered_contact(db, p, data)
-    case = cases.open_case(db, p, mapping.to_create(data, contact_id))
     note = mapping.intake_note(data)
-    if note is not None:
-        messages.add_message(db, p, case.id, note)
+    with _as_attachments():
+        case = cases.open_case(
+            db,
+            p,
+            mapping.to_create(data, contact_id),
+            notes=[note] if note is not None else (),
+            uploads=_refs(data.attachments),
+        )
     return wire.CaseCreated(id=mapping.case_number(case.id), type=entry.ticket_type.value)
 
 
-@router.get("/{case_id}", response_model=wire.CaseResponse)
+@router.get("/cases/{case_id}", response_model=wire.CaseResponse)
 def get_case(case_id: CaseOrOrderNumber, request: Request) -> wire.CaseResponse:
     p, db = _caller(request), _db(request)
     case = cases.get_case(db, p, _find(db, p, case_id))
@@ -69,7 +100,7 @@ def get_case(case_id: CaseOrOrderNumber, request: Request) -> wire.CaseResponse:
     )
 
 
-@router.patch("/{case_number}", response_model=wire.NoteResponse)
+@router.patch("/cases/{case_number}", response_model=wire.NoteResponse)
 def modify_case(
     case_number: CaseNumber, data: wire.CaseModify, request: Request
 ) -> wire.NoteResponse:
@@ -77,14 +108,14 @@ def modify_case(
     case_id = mapping.parse_case_number(case_number)
     if case_id is None:
         raise NotFound(f"case {case_number} not found")
-    cases.get_case(db, p, case_id)
-    for i, ref in enumerate(data.attachments):
-        _existing_attachment(db, p, case_id, ref.id, i)
-    msg = messages.add_message(db, p, case_id, mapping.to_note(data))
+    with _as_attachments():
+        msg = messages.add_message(
+            db, p, case_id, mapping.to_note(data), uploads=_refs(data.attachments)
+        )
     return _result(case_id, msg.id)
 
 
-@router.post("/{case_id}/cancel", response_model=wire.NoteResponse)
+@router.post("/cases/{case_id}/cancel", response_model=wire.NoteResponse)
 def cancel_case(
     case_id: CaseOrOrderNumber, data: wire.CaseCancel, request: Request
 ) -> wire.NoteResponse:
@@ -113,16 +144,21 @@ def _find(db: Database, p: Principal, value: str) -> int:
     return page.items[0].id
 
 
-def _existing_attachment(db: Database, p: Principal, case_id: int, ref: str, i: int) -> None:
-    field = f"attachments.{i}.id"
-    if not (ref.isascii() and ref.isdigit()) or len(ref) > 15:
-        raise ValidationFailed(f"attachment {ref} is not an attachment of this case", field=field)
+def _refs(attachments: Sequence[wire.Attachment]) -> list[UploadRef]:
+    return [UploadRef(a.id, a.name) for a in attachments]
+
+
+@contextmanager
+def _as_attachments() -> Iterator[None]:
+    """The services name a refused upload ``uploads.N.id``; this API calls it
+    ``attachments.N.id``."""
     try:
-        attachments.get_attachment(db, p, case_id, int(ref))
-    except NotFound:
-        raise ValidationFailed(
-            f"attachment {ref} is not an attachment of this case", field=field
-        ) from None
+        yield
+    except ValidationFailed as exc:
+        if exc.field and exc.field.startswith("uploads"):
+            field = "attachments" + exc.field.removeprefix("uploads")
+            raise ValidationFailed(exc.detail, field=field) from exc
+        raise
 
 
 def _registered_contact(db: Database, p: Principal, data: wire.CaseCreate) -> int | None:

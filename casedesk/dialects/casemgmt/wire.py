@@ -36,6 +36,13 @@ class ContactRequestNonRegisteredUser(_In):
     details: Annotated[list[ContactDetail], Field(min_length=1, max_length=10)]
 
 
+class Uploaded(BaseModel):
+    """The answer to an upload: the attachment reference create and modify take."""
+
+    id: str
+    name: str
+
+
 Attachments = Annotated[list[Attachment], Field(max_length=5)]
 
 

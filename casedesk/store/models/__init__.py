@@ -17,6 +17,7 @@ from casedesk.store.models.cases import (
     CaseMessage,
     CaseTag,
     CustomFieldValue,
+    PendingUpload,
     StatusHistory,
 )
 from casedesk.store.models.customers import (
@@ -99,6 +100,7 @@ __all__ = [
     "OrganizationDomain",
     "OutboundMail",
     "OutboxEvent",
+    "PendingUpload",
     "Priority",
     "Queue",
     "ScheduleRun",

@@ -150,6 +150,26 @@ class Attachment(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
+class PendingUpload(Base):
+    """A file uploaded before the case it is for: stored like an attachment, owned by
+    the user who uploaded it, until a create or a note names it by ``token`` and it
+    becomes an ``Attachment`` (the row moves; the blob stays where it is)."""
+
+    __tablename__ = "pending_uploads"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    #: The id clients see: random, so one user cannot guess another's upload.
+    token: Mapped[str] = mapped_column(String(36), unique=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
+
+
 class CaseTag(Base):
     __tablename__ = "case_tags"
 
