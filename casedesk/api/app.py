@@ -26,6 +26,7 @@ from casedesk.api.routers import (
     directory,
     invoices,
     mail,
+    mail_admin,
     schedules,
     templates,
     time_entries,
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         time_entries.router,
         invoices.router,
         mail.router,
+        mail_admin.router,
     ):
         app.include_router(router, prefix="/api/v1")
 
