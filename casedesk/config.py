@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
+from pydantic import FilePath
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -33,6 +34,9 @@ class Settings(BaseSettings):
     max_mime_depth: int = 12
     #: The address mail is sent from when a corporation names none.
     mail_from: str = "support@casedesk.invalid"
+    #: A PEM bundle of certificate authorities the IMAP and SMTP clients trust besides
+    #: the system's store (a private CA of the mail servers). Verification stays on.
+    mail_ca_file: FilePath | None = None
 
     @classmethod
     def settings_customise_sources(

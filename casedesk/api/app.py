@@ -26,6 +26,7 @@ from casedesk.api.routers import (
     directory,
     invoices,
     mail,
+    mail_admin,
     schedules,
     templates,
     time_entries,
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         mail.router,
         case_codes.router,
         vocabulary.router,
+        mail_admin.router,
     ):
         app.include_router(router, prefix="/api/v1")
     app.include_router(itx_router)

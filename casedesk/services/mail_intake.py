@@ -125,8 +125,8 @@ def ingest(
     raw_key = store.put([raw]) if not known else None
     stored: attachments.Stored = []
     try:
-        if known and mail.parts and not mail.own and mail.automatic != "bounce":
-            stored = attachments.store_uploads(store, _uploads(mail), max_attachment_bytes)
+        if known:
+            stored = store_parts(store, mail, max_attachment_bytes)
     except PayloadTooLarge:
         raw_key = raw_key or store.put([raw])
         return quarantine(
@@ -144,15 +144,15 @@ def ingest(
         )
     try:
         with db.write() as s:
-            result = _decide(s, corporation_id, mail, mailbox_id, stored, raw_key, now)
+            result = decide_in(s, corporation_id, mail, mailbox_id, stored, raw_key, now)
     except IntegrityError:
-        _drop(store, stored, raw_key)
+        drop(store, stored, raw_key)
         again = seen(db, corporation_id, mail.message_id)
         if again is None:
             raise
         return again
     except BaseException:
-        _drop(store, stored, raw_key)
+        drop(store, stored, raw_key)
         raise
     if result.outcome not in (Outcome.CREATED, Outcome.APPENDED):
         attachments.discard(store, stored)
@@ -228,7 +228,17 @@ def _seen(s: Session, corporation_id: int, message_id: str) -> IntakeResult | No
     return IntakeResult(Outcome(row.outcome), row.reason, row.case_id, row.id, duplicate=True)
 
 
-def _decide(
+def store_parts(
+    store: BlobStore, mail: IncomingMail, max_attachment_bytes: int
+) -> attachments.Stored:
+    """Store the mail's attachments ahead of the transaction that takes it in; nothing
+    for mail that will not become a message. PayloadTooLarge if one is over the limit."""
+    if not mail.parts or mail.own or mail.automatic == "bounce":
+        return []
+    return attachments.store_uploads(store, _uploads(mail), max_attachment_bytes)
+
+
+def decide_in(
     s: Session,
     corporation_id: int,
     mail: IncomingMail,
@@ -237,6 +247,8 @@ def _decide(
     raw_key: str | None,
     now: datetime,
 ) -> IntakeResult:
+    """Decide about one mail and write what it changes, in the caller's transaction."""
+
     def record(outcome: Outcome, reason: str = "", **kw: object) -> IntakeResult:
         row = _record(
             s,
@@ -416,7 +428,7 @@ def _record(
     return row
 
 
-def _drop(store: BlobStore, stored: attachments.Stored, raw_key: str | None) -> None:
+def drop(store: BlobStore, stored: attachments.Stored, raw_key: str | None) -> None:
     attachments.discard(store, stored)
     if raw_key is not None:
         store.delete(raw_key)

@@ -57,9 +57,17 @@ def is_known(s: Session, corporation_id: int, address: str) -> bool:
 
 
 def add_contact(
-    s: Session, corporation_id: int, organization_id: int, address: str, name: str, now: datetime
+    s: Session,
+    corporation_id: int,
+    organization_id: int | None,
+    address: str,
+    name: str,
+    now: datetime,
+    *,
+    by: Principal | None = None,
 ) -> Contact:
-    """A contact for a new sender of a customer organization's domain."""
+    """A contact for a new sender: of a customer organization's domain, or one whose
+    quarantined mail someone released (``by``)."""
     first, _, last = header_text(name, 200).partition(" ")
     if not first:
         first = address.partition("@")[0]
@@ -79,14 +87,14 @@ def add_contact(
     )
     audit.record(
         s,
-        None,
+        by,
         corporation_id,
         "contact.created",
         "contact",
         contact.id,
         changes={"email": {"from": None, "to": address}},
         at=now,
-        actor_label="email",
+        actor_label="" if by else "email",
     )
     return contact
 

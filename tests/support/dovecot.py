@@ -3,8 +3,10 @@
 Dovecot comes from Debian's ``dovecot-imapd`` package (``scripts/test`` installs it when
 missing; so does ``ensure_installed`` when run as root). The server runs with a config
 of its own in a temporary directory: one test user in a passwd-file, Maildirs under the
-same directory, plain-text login on a free loopback port, and no TLS. It is stopped and
-its directory removed afterwards.
+same directory, plain-text login on a free loopback port, and no TLS. Started with a
+server certificate, it requires TLS instead (``ssl = required``): IMAPS on one port,
+plain IMAP with STARTTLS on the other, and no login before TLS. It is stopped and its
+directory removed afterwards.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.support.tls import ServerCertificate
 
 DOVECOT = "/usr/sbin/dovecot"
 USER = "support"
@@ -55,10 +59,20 @@ class ImapServer:
     user: str
     password: str
     root: Path
+    #: The IMAPS port of a server started with a certificate.
+    tls_port: int | None = None
 
     @property
     def url(self) -> str:
         return f"imap://{self.user}:{self.password}@{self.host}:{self.port}/INBOX"
+
+    def url_for(self, folder: str, security: str = "none", host: str | None = None) -> str:
+        """``security``: ``none`` (plain), ``starttls`` or ``tls`` (the IMAPS port)."""
+        login = f"{self.user}:{self.password}@{host or self.host}"
+        if security == "tls":
+            return f"imaps://{login}:{self.tls_port}/{folder}"
+        query = "?starttls" if security == "starttls" else ""
+        return f"imap://{login}:{self.port}/{folder}{query}"
 
 
 def _accounts() -> tuple[str, str, pwd.struct_passwd]:
@@ -69,7 +83,23 @@ def _accounts() -> tuple[str, str, pwd.struct_passwd]:
     return "dovecot", "dovenull", pwd.getpwnam("nobody")
 
 
-def _config(root: Path, port: int) -> str:
+def _ssl_config(tls: ServerCertificate | None) -> str:
+    if tls is None:
+        return "ssl = no\ndisable_plaintext_auth = no"
+    return f"""ssl = required
+ssl_cert = <{tls.cert}
+ssl_key = <{tls.key}
+ssl_min_protocol = TLSv1.2
+disable_plaintext_auth = yes"""
+
+
+def _imaps_listener(tls_port: int | None) -> str:
+    if tls_port is None:
+        return "port = 0"
+    return f"address = 127.0.0.1\n    port = {tls_port}\n    ssl = yes"
+
+
+def _config(root: Path, port: int, tls: ServerCertificate | None, tls_port: int | None) -> str:
     internal, login, mail_user = _accounts()
     return f"""
 protocols = imap
@@ -77,8 +107,7 @@ listen = 127.0.0.1
 base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
-ssl = no
-disable_plaintext_auth = no
+{_ssl_config(tls)}
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
@@ -99,7 +128,7 @@ service imap-login {{
     port = {port}
   }}
   inet_listener imaps {{
-    port = 0
+    {_imaps_listener(tls_port)}
   }}
 }}
 service anvil {{
@@ -111,7 +140,8 @@ service imap-login {{
 """
 
 
-def start() -> ImapServer:
+def start(tls: ServerCertificate | None = None) -> ImapServer:
+    """A running server; with ``tls``, one that requires TLS (IMAPS and STARTTLS)."""
     binary = ensure_installed()
     root = Path(tempfile.mkdtemp(prefix="casedesk-imap-"))
     root.chmod(0o755)
@@ -124,13 +154,18 @@ def start() -> ImapServer:
     last_error = ""
     for _ in range(5):
         port = _free_port()
+        tls_port = _free_port() if tls is not None else None
         conf = root / "dovecot.conf"
-        conf.write_text(_config(root, port))
+        conf.write_text(_config(root, port, tls, tls_port))
         # The daemon keeps inherited descriptors open: its output goes to a file.
         with (root / "start.log").open("w") as out:
             done = subprocess.run([binary, "-c", str(conf)], stdout=out, stderr=out)
-        if done.returncode == 0 and _wait_for_port(port):
-            return ImapServer("127.0.0.1", port, USER, PASSWORD, root)
+        if (
+            done.returncode == 0
+            and _wait_for_port(port)
+            and (tls_port is None or _wait_for_port(tls_port, greeting=None))
+        ):
+            return ImapServer("127.0.0.1", port, USER, PASSWORD, root, tls_port)
         last_error = (root / "start.log").read_text() + _log(root)
         subprocess.run(
             [binary, "-c", str(conf), "stop"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
@@ -152,12 +187,14 @@ def stop(server: ImapServer) -> None:
     shutil.rmtree(server.root, ignore_errors=True)
 
 
-def _wait_for_port(port: int, timeout: float = 10.0) -> bool:
+def _wait_for_port(port: int, timeout: float = 10.0, greeting: bytes | None = b"* OK") -> bool:
+    """Whether the port takes connections (and greets, unless ``greeting`` is None:
+    an IMAPS port waits for the client's TLS hello)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
-                return conn.recv(100).startswith(b"* OK")
+                return greeting is None or conn.recv(100).startswith(greeting)
         except OSError:
             time.sleep(0.05)
     return False

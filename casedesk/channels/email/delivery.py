@@ -3,7 +3,8 @@
 Run by the ``mail-delivery`` job. When SMTP fails (down, refusing logins, timing out)
 the event goes back with a backoff and the rest of the batch waits for its claim to run
 out, so nothing is lost and a dead server is not hammered. A recipient the server
-refuses for good is recorded as refused and not tried again.
+refuses for good is recorded as refused and not tried again. A server whose
+certificate does not verify is treated like one that is down, and logged as an error.
 """
 
 from __future__ import annotations
@@ -11,9 +12,11 @@ from __future__ import annotations
 import logging
 import smtplib
 from datetime import datetime
+from pathlib import Path
 
 from casedesk.channels.email import render
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
+from casedesk.channels.email.tls import UntrustedServer
 from casedesk.services import notifications
 from casedesk.services.notifications import Event
 from casedesk.store.db import Database
@@ -22,24 +25,37 @@ log = logging.getLogger("casedesk.mail")
 
 
 def deliver_outbox(
-    db: Database, smtp_url: str, now: datetime, *, default_from: str, batch: int = 50
+    db: Database,
+    smtp_url: str,
+    now: datetime,
+    *,
+    default_from: str,
+    batch: int = 50,
+    ca_file: Path | None = None,
 ) -> int:
     """Deliver every due event; how many were completed."""
     done = 0
-    with SmtpSender(smtp_url) as sender:
+    with SmtpSender(smtp_url, ca_file=ca_file) as sender:
         while events := notifications.claim(db, now, batch=batch):
             for index, event in enumerate(events):
                 try:
                     _deliver(db, sender, event, now, default_from)
                 except TRANSIENT as exc:
                     due = notifications.retry_later(db, event, now)
-                    log.warning("mail for event %s not sent (%s); again at %s", event.id, exc, due)
+                    _log_failure(event.id, exc, due)
                     for rest in events[index + 1 :]:
                         notifications.retry_later(db, rest, now)
                     return done
                 notifications.finish(db, event.id, now)
                 done += 1
     return done
+
+
+def _log_failure(event_id: int, exc: BaseException, due: datetime) -> None:
+    """A server that may be back soon is a warning; an untrusted certificate stays
+    untrusted until someone configures it, so it is an error."""
+    level = logging.ERROR if isinstance(exc, UntrustedServer) else logging.WARNING
+    log.log(level, "mail for event %s not sent (%s); again at %s", event_id, exc, due)
 
 
 def _deliver(

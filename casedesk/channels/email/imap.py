@@ -8,8 +8,10 @@ import imaplib
 import re
 import ssl
 from collections.abc import Sequence
+from pathlib import Path
 from types import TracebackType
 
+from casedesk.channels.email.tls import UntrustedServer, client_context, untrusted
 from casedesk.channels.email.urls import ServerUrl, parse_server_url
 
 TIMEOUT = 60.0
@@ -20,23 +22,21 @@ class ImapError(Exception):
 
 
 class ImapFolder:
-    def __init__(self, url: str, folder: str | None = None) -> None:
+    """One folder of one mailbox. ``ca_file`` is trusted besides the system's store."""
+
+    def __init__(self, url: str, folder: str | None = None, *, ca_file: Path | None = None) -> None:
         self.url: ServerUrl = parse_server_url(url, "imap")
         self.folder = folder or self.url.path or "INBOX"
+        self.ca_file = ca_file
         self._conn: imaplib.IMAP4 | None = None
 
     def __enter__(self) -> ImapFolder:
         u = self.url
-        context = ssl.create_default_context()
-        if u.security == "tls":
-            conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
-                u.host, u.port, ssl_context=context, timeout=TIMEOUT
-            )
-        else:
-            conn = imaplib.IMAP4(u.host, u.port, timeout=TIMEOUT)
-            if u.security == "starttls":
-                conn.starttls(ssl_context=context)
-        self._conn = conn
+        try:
+            self._conn = self._connect()
+        except ssl.SSLCertVerificationError as exc:
+            raise UntrustedServer(untrusted("IMAP", u.host, u.port, exc)) from None
+        conn = self._conn
         try:
             conn.login(u.user, u.password)
             self._ok(conn.select(_quote(self.folder)), f"select {self.folder}")
@@ -52,6 +52,21 @@ class ImapFolder:
             with contextlib.suppress(imaplib.IMAP4.error, OSError):
                 self._conn.logout()
             self._conn = None
+
+    def _connect(self) -> imaplib.IMAP4:
+        u = self.url
+        context = client_context(self.ca_file)
+        if u.security == "tls":
+            return imaplib.IMAP4_SSL(u.host, u.port, ssl_context=context, timeout=TIMEOUT)
+        conn = imaplib.IMAP4(u.host, u.port, timeout=TIMEOUT)
+        if u.security == "starttls":
+            try:
+                conn.starttls(ssl_context=context)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    conn.shutdown()
+                raise
+        return conn
 
     @property
     def conn(self) -> imaplib.IMAP4:

@@ -1,6 +1,7 @@
 """One raw mail in, from any source (IMAP, the MTA pipe endpoint, ``mail import``):
 size limit, parsing, then ``services.mail_intake``. A mail too large or that cannot be
-parsed is quarantined with its raw bytes; nothing raises for bad mail."""
+parsed is quarantined with its raw bytes; nothing raises for bad mail. A quarantined
+mail released by hand goes through the same parsing (``release_quarantined``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from datetime import datetime
 
 from casedesk.channels.email.parse import MailRejected, loose_message_id, parse
 from casedesk.config import Settings
-from casedesk.services import mail_intake
+from casedesk.domain.errors import Conflict
+from casedesk.domain.permissions import Principal
+from casedesk.services import mail_intake, quarantine
 from casedesk.services.mail_intake import IntakeResult
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
@@ -82,5 +85,37 @@ def too_large(
         "too-large",
         message_id=loose_message_id(raw),
         mailbox_id=mailbox_id,
+        now=now,
+    )
+
+
+def release_quarantined(
+    db: Database,
+    store: BlobStore,
+    principal: Principal,
+    inbound_id: int,
+    limits: Limits,
+    *,
+    now: datetime | None = None,
+) -> IntakeResult:
+    """Take in a quarantined mail as if its sender were allowed (see
+    ``services.quarantine``). Conflict if the mail still breaks a limit or cannot be
+    parsed: those reasons do not go away by allowing the sender."""
+    raw = quarantine.raw_mail(db, store, principal, inbound_id)
+    if len(raw) > limits.max_mail_bytes:
+        raise Conflict(f"mail {inbound_id} is over the size limit and cannot be taken in")
+    try:
+        mail = parse(raw, max_depth=limits.max_mime_depth)
+    except MailRejected as rejected:
+        raise Conflict(
+            f"mail {inbound_id} cannot be taken in ({rejected.reason})", reason=rejected.reason
+        ) from None
+    return quarantine.release(
+        db,
+        store,
+        principal,
+        inbound_id,
+        mail,
+        max_attachment_bytes=limits.max_attachment_bytes,
         now=now,
     )

@@ -15,7 +15,14 @@ from casedesk.store.db import Database
 def poll_mail(db: Database, now: datetime) -> int:
     settings = Settings()
     store = LocalBlobStore(settings.attachments_dir)
-    return poll_all(db, store, Limits.from_settings(settings), now, env_imap_url=settings.imap_url)
+    return poll_all(
+        db,
+        store,
+        Limits.from_settings(settings),
+        now,
+        env_imap_url=settings.imap_url,
+        ca_file=settings.mail_ca_file,
+    )
 
 
 def deliver_mail(db: Database, now: datetime) -> int:
@@ -23,4 +30,10 @@ def deliver_mail(db: Database, now: datetime) -> int:
     settings = Settings()
     if not settings.smtp_url:
         return 0
-    return deliver_outbox(db, settings.smtp_url, now, default_from=settings.mail_from)
+    return deliver_outbox(
+        db,
+        settings.smtp_url,
+        now,
+        default_from=settings.mail_from,
+        ca_file=settings.mail_ca_file,
+    )

@@ -3,16 +3,20 @@
 A mail is marked only after its intake committed; if the process dies in between, the
 next poll fetches it again and the intake recognises its Message-ID. A mail that fails
 for an unexpected reason (the database away) stays unmarked for the next poll, and the
-poller goes on with the rest; one mailbox failing does not stop the others.
+poller goes on with the rest; one mailbox failing does not stop the others. A server
+whose certificate does not verify is not read at all: its mail stays where it is and
+the log says why.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
+from pathlib import Path
 
 from casedesk.channels.email.imap import ImapFolder
 from casedesk.channels.email.intake import Limits, ingest_raw, too_large
+from casedesk.channels.email.tls import UntrustedServer
 from casedesk.services.mailboxes import MailboxConfig, active_mailboxes
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
@@ -27,22 +31,31 @@ def poll_all(
     now: datetime | None = None,
     *,
     env_imap_url: str | None = None,
+    ca_file: Path | None = None,
 ) -> int:
     """Poll every active mailbox; how many mails were handled."""
     handled = 0
     for box in active_mailboxes(db, env_imap_url):
         try:
-            handled += poll_mailbox(db, store, box, limits, now)
+            handled += poll_mailbox(db, store, box, limits, now, ca_file=ca_file)
+        except UntrustedServer as exc:
+            log.error("mailbox %s not polled: %s", box.id or "CASEDESK_IMAP_URL", exc)
         except Exception:  # a mailbox that cannot be read now is tried again next minute
             log.exception("polling mailbox %s failed", box.id or "CASEDESK_IMAP_URL")
     return handled
 
 
 def poll_mailbox(
-    db: Database, store: BlobStore, box: MailboxConfig, limits: Limits, now: datetime | None = None
+    db: Database,
+    store: BlobStore,
+    box: MailboxConfig,
+    limits: Limits,
+    now: datetime | None = None,
+    *,
+    ca_file: Path | None = None,
 ) -> int:
     handled = 0
-    with ImapFolder(box.imap_url, box.folder or None) as folder:
+    with ImapFolder(box.imap_url, box.folder or None, ca_file=ca_file) as folder:
         for uid in folder.pending(box.action):
             try:
                 if folder.size(uid) > limits.max_mail_bytes:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
+from pathlib import Path
 from types import TracebackType
 
+from casedesk.channels.email.tls import UntrustedServer, client_context, untrusted
 from casedesk.channels.email.urls import parse_server_url
 
 TIMEOUT = 30.0
@@ -16,8 +18,11 @@ TRANSIENT = (smtplib.SMTPException, OSError)
 
 
 class SmtpSender:
-    def __init__(self, url: str) -> None:
+    """``ca_file`` is trusted besides the system's store; see ``tls``."""
+
+    def __init__(self, url: str, *, ca_file: Path | None = None) -> None:
         self._url = parse_server_url(url, "smtp")
+        self._ca_file = ca_file
         self._conn: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSender:
@@ -30,16 +35,29 @@ class SmtpSender:
 
     def _connect(self) -> smtplib.SMTP:
         u = self._url
-        context = ssl.create_default_context()
-        conn: smtplib.SMTP
+        try:
+            conn = self._open(client_context(self._ca_file))
+        except ssl.SSLCertVerificationError as exc:
+            raise UntrustedServer(untrusted("SMTP", u.host, u.port, exc)) from None
+        try:
+            if u.user:
+                conn.login(u.user, u.password)
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def _open(self, context: ssl.SSLContext) -> smtplib.SMTP:
+        u = self._url
         if u.security == "tls":
-            conn = smtplib.SMTP_SSL(u.host, u.port, timeout=TIMEOUT, context=context)
-        else:
-            conn = smtplib.SMTP(u.host, u.port, timeout=TIMEOUT)
-            if u.security == "starttls":
+            return smtplib.SMTP_SSL(u.host, u.port, timeout=TIMEOUT, context=context)
+        conn = smtplib.SMTP(u.host, u.port, timeout=TIMEOUT)
+        if u.security == "starttls":
+            try:
                 conn.starttls(context=context)
-        if u.user:
-            conn.login(u.user, u.password)
+            except BaseException:
+                conn.close()
+                raise
         return conn
 
     def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:

@@ -41,7 +41,7 @@ def parse_server_url(url: str, protocol: str) -> ServerUrl:
     scheme = parts.scheme.lower()
     if scheme not in (protocol, f"{protocol}s"):
         raise ValidationFailed(f"a {protocol} URL starts with {protocol}:// or {protocol}s://")
-    query = parse_qs(parts.query)
+    query = parse_qs(parts.query, keep_blank_values=True)
     if scheme.endswith("s"):
         security = "tls"
     elif "starttls" in query or query.get("security") == ["starttls"]:

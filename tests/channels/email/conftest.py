@@ -1,11 +1,14 @@
 """Fixtures of the email tests: the mail world, a blob store, a real Dovecot IMAP
-server and a real SMTP server (aiosmtpd) on loopback."""
+server and a real SMTP server (aiosmtpd) on loopback, and the same servers over TLS
+with certificates of a throwaway certificate authority (``mail_ca``)."""
 
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
@@ -20,6 +23,7 @@ from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from tests.channels.email.world import MailWorld, make_mail_world
 from tests.support import dovecot
+from tests.support.tls import CertificateAuthority
 
 #: Small limits, so the corpus can hold an oversized mail of modest size.
 LIMITS = Limits(max_mail_bytes=256 * 1024, max_mime_depth=12, max_attachment_bytes=1024 * 1024)
@@ -44,11 +48,29 @@ def imap_server() -> Iterator[dovecot.ImapServer]:
         dovecot.stop(server)
 
 
+@pytest.fixture(scope="session")
+def mail_ca(tmp_path_factory: pytest.TempPathFactory) -> CertificateAuthority:
+    """The private CA the TLS servers' certificates come from."""
+    return CertificateAuthority.create(tmp_path_factory.mktemp("mail-ca"), "casedesk test mail CA")
+
+
+@pytest.fixture(scope="session")
+def tls_imap_server(mail_ca: CertificateAuthority) -> Iterator[dovecot.ImapServer]:
+    """Dovecot with ``ssl = required``: IMAPS on ``tls_port``, STARTTLS on ``port``."""
+    server = dovecot.start(tls=mail_ca.issue("imap"))
+    try:
+        yield server
+    finally:
+        dovecot.stop(server)
+
+
 @dataclass
 class Received:
     sender: str
     recipients: list[str]
     message: EmailMessage
+    #: Whether the mail came over TLS (implicit or after STARTTLS).
+    tls: bool = False
 
 
 @dataclass
@@ -80,7 +102,8 @@ class _Handler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         assert isinstance(message, EmailMessage)
-        self.inbox.add(Received(envelope.mail_from, list(envelope.rcpt_tos), message))
+        tls = server.transport.get_extra_info("ssl_object") is not None
+        self.inbox.add(Received(envelope.mail_from, list(envelope.rcpt_tos), message, tls))
         return "250 OK"
 
 
@@ -96,13 +119,36 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+@contextmanager
+def run_smtp(scheme: str, query: str = "", **options: Any) -> Iterator[SmtpServer]:
+    """An aiosmtpd server on a free loopback port; ``options`` go to its controller."""
     inbox = Inbox()
     port = free_port()
-    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port)
+    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
-        yield SmtpServer(f"smtp://127.0.0.1:{port}", inbox)
+        yield SmtpServer(f"{scheme}://127.0.0.1:{port}{query}", inbox)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with run_smtp("smtp") as server:
+        yield server
+
+
+@pytest.fixture
+def smtps_server(mail_ca: CertificateAuthority) -> Iterator[SmtpServer]:
+    """SMTP over implicit TLS (``smtps://``)."""
+    context = mail_ca.issue("smtps").server_context()
+    with run_smtp("smtps", ssl_context=context) as server:
+        yield server
+
+
+@pytest.fixture
+def starttls_smtp_server(mail_ca: CertificateAuthority) -> Iterator[SmtpServer]:
+    """Plain SMTP that refuses mail until the client has said STARTTLS."""
+    context: ssl.SSLContext = mail_ca.issue("starttls").server_context()
+    with run_smtp("smtp", "?starttls", tls_context=context, require_starttls=True) as server:
+        yield server
