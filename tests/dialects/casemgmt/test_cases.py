@@ -75,7 +75,9 @@ def test_a_valid_create_reads_back_through_both_apis(client: TestClient, world: 
     by_order = client.get(f"{CM}/{got['orderId']}", headers=world.agent_a.headers).json()
     assert by_order["id"] == number
     notes = client.get(f"{API}/cases/{int(number)}/messages", headers=world.agent_a.headers)
-    intake = notes.json()[0]["body_text"].removeprefix("Intake:\n")
+    body = notes.json()[0]["body_text"]
+    assert body.startswith("Intake:\n")
+    intake = body.removeprefix("Intake:\n")
     assert json.loads(intake)["details"]["documents"]["type"] == "DETAILED"
 
 
