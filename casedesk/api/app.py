@@ -41,6 +41,7 @@ from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
+from casedesk.web import install as install_web
 
 REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "status"])
 LATENCY = Histogram("casedesk_http_request_seconds", "HTTP request latency", ["method"])
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(superoffice_router)
     app.include_router(casemgmt_router)
     app.include_router(itflow_router)
+    install_web(app)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -27,6 +27,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.Unauthenticated: 401,
     errors.IdempotencyMismatch: 422,
     errors.PayloadTooLarge: 413,
+    errors.TooManyAttempts: 429,
 }
 
 TITLES = {
@@ -41,6 +42,7 @@ TITLES = {
     415: "Unsupported Media Type",
     422: "Unprocessable Content",
     428: "Precondition Required",
+    429: "Too Many Requests",
 }
 
 

@@ -79,3 +79,13 @@ class IdempotencyMismatch(DomainError):
 
 class PayloadTooLarge(DomainError):
     code = "payload-too-large"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins for one account or from one client; try again later."""
+
+    code = "too-many-attempts"
+
+    def __init__(self, detail: str, retry_after: int) -> None:
+        super().__init__(detail, retry_after=retry_after)
+        self.retry_after = retry_after

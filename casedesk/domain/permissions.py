@@ -92,3 +92,15 @@ class Principal:
     def visible_group_ids(self) -> frozenset[int] | None:
         """None means every group of the corporation."""
         return None if self.is_admin else self.group_ids
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCaller:
+    """A customer contact signed in to the portal. They see the cases they are the
+    contact of, and, when ``sees_organization`` is set, every case of their organization;
+    they never see internal notes."""
+
+    contact_id: int
+    corporation_id: int
+    organization_id: int | None
+    sees_organization: bool = False

@@ -56,6 +56,7 @@ from casedesk.store.models.tenancy import (
 )
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
+from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession
 
 __all__ = [
     "ActivityCode",
@@ -103,13 +104,17 @@ __all__ = [
     "PendingUpload",
     "Priority",
     "Queue",
+    "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
+    "SignInFailure",
+    "SignInLink",
     "SlaBreach",
     "SlaPolicy",
     "StatusHistory",
     "Tag",
     "TimeEntry",
     "User",
+    "WebSession",
     "utcnow",
 ]

@@ -49,6 +49,10 @@ class Contact(Base):
     location: Mapped[str] = mapped_column(String(200), default="")
     department: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: argon2 hash for the customer portal; None: sign in by emailed link only.
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True, default=None)
+    #: Whether the portal shows this contact every case of their organization.
+    sees_organization_cases: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class ContactEmail(Base):

@@ -1,0 +1,26 @@
+"""The web console for agents and the portal for customers: server-rendered pages
+(Jinja2 + htmx) on the same services as the API, so every rule and permission is the
+same."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+
+from casedesk.web import errors
+from casedesk.web.routes import console_home, sign_in
+from casedesk.web.templating import STATIC_DIR
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages and their static files on ``app`` (after the API's error
+    handlers are installed, which web pages replace with their own)."""
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (sign_in, console_home):
+        app.include_router(module.router, include_in_schema=False)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/console", status_code=303)
