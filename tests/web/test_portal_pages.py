@@ -230,3 +230,32 @@ def test_a_reply_is_added_as_the_customers_message(
     assert message.author_contact_id == pw.carol.contact_id
     page = client.get(f"/portal/cases/{case.id}").text
     assert "Here is the log" in page and "log.txt" in page
+
+
+@pytest.fixture
+def small_files_client(settings: Settings, db: Database) -> TestClient:
+    small = settings.model_copy(update={"max_attachment_bytes": 1000})
+    return TestClient(create_app(small, db), base_url="http://testserver")
+
+
+def test_files_over_the_limits_are_refused_and_nothing_is_kept(
+    small_files_client: TestClient, pw: PortalWorld, settings: Settings
+) -> None:
+    client = small_files_client
+    sign_in(client, CAROL)
+    token = session_token(client)
+    fields = {"csrf_token": token, "title": "Big file", "description": "see file"}
+    one_too_big = client.post(
+        "/portal/cases/new", data=fields, files=[("files", ("big.bin", b"x" * 1001, None))]
+    )
+    assert one_too_big.status_code == 413
+    assert "big.bin" in one_too_big.text
+    whole_too_big = client.post(
+        "/portal/cases/new",
+        data=fields,
+        files=[("files", ("huge.bin", b"x" * (2 * 1024 * 1024), None))],
+    )
+    assert whole_too_big.status_code == 413
+    assert "Big file" not in client.get("/portal").text
+    stored = settings.attachments_dir
+    assert not stored.exists() or [p for p in stored.rglob("*") if p.is_file()] == []

@@ -13,11 +13,11 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from casedesk.services import portal, portal_writes
 from casedesk.store.blobs import BlobStore
-from casedesk.web.routes.portal_forms import file_fields, safe_html, text_field
+from casedesk.web.routes.portal_forms import CappedRoute, file_fields, safe_html, text_field
 from casedesk.web.session import Contact, database
 from casedesk.web.templating import render
 
-router = APIRouter(prefix="/portal")
+router = APIRouter(prefix="/portal", route_class=CappedRoute)
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Path(ge=1, le=MAX_ID)]
