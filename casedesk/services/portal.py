@@ -74,7 +74,9 @@ class PortalCase:
     id: int
     reference: str
     title: str
-    description: str
+    #: The case's description, unless its first message says the same already (cases
+    #: opened by mail or in the portal); empty then.
+    opening: str
     status: PublicStatus
     created_at: datetime
     updated_at: datetime
@@ -132,16 +134,18 @@ def get_case(db: Database, caller: ContactCaller, case_id: int) -> PortalCase:
             select(CaseStatus.public_status).where(CaseStatus.id == case.status_id)
         )
         reason = _last_reasons(s, [case.id]).get(case.id)
+        thread = _messages(s, case.id)
+        repeated = bool(thread) and thread[0].body_text.strip() == case.description.strip()
         return PortalCase(
             id=case.id,
             reference=format_case_number(_prefix(s, case.corporation_id), case.number),
             title=case.title,
-            description=case.description,
+            opening="" if repeated else case.description,
             status=public_status(case.status, configured, reason),
             created_at=case.created_at,
             updated_at=case.updated_at,
             assignee=_assignee(s, case.id),
-            messages=_messages(s, case.id),
+            messages=thread,
             open_for_replies=case.status != InternalStatus.MERGED,
         )
 

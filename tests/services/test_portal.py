@@ -154,3 +154,15 @@ def test_a_reply_to_a_hidden_case_is_not_found(
         portal_writes.reply(db, blobs, pw.carol, erins.id, "hello", [_file("a", b"a")], LIMIT)
     with db.read() as s:
         assert s.scalars(select(CaseMessage).where(CaseMessage.case_id == erins.id)).all() == []
+
+
+def test_the_description_is_shown_once(
+    pw: PortalWorld, db: Database, blobs: LocalBlobStore
+) -> None:
+    by_agent = pw.case_for(pw.carol)
+    with db.write() as s:
+        s.get_one(Case, by_agent.id).description = "Called in: printer jams"
+    assert portal.get_case(db, pw.carol, by_agent.id).opening == "Called in: printer jams"
+    in_portal = portal_writes.open_case(db, blobs, pw.carol, "Jam", "It jams", [], LIMIT)
+    seen = portal.get_case(db, pw.carol, in_portal)
+    assert seen.opening == "" and seen.messages[0].body_text == "It jams"
