@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.mail import hour_of, retry_delay
 from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
+from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -287,7 +288,12 @@ class _Planner:
         if contact is None or contact.corporation_id != self.event.corporation_id:
             return []
         name = f"{contact.first_name} {contact.last_name}".strip()
-        context = {"link": url, "recipient_name": name, "organization": self.identity.from_name}
+        context = {
+            "link": url,
+            "valid_minutes": int(LINK_LIFETIME.total_seconds() // 60),
+            "recipient_name": name,
+            "organization": self.identity.from_name,
+        }
         return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
 
     def _message_mails(self, message_id: object) -> list[PlannedMail]:

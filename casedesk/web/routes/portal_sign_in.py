@@ -7,12 +7,14 @@ link up, so mail scanners that fetch every link in a mail do not spend it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.errors import TooManyAttempts, Unauthenticated
+from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.services import portal_sign_in, web_sessions
 from casedesk.web.routes.sign_in import safe_next
 from casedesk.web.session import (
@@ -33,9 +35,14 @@ router = APIRouter(prefix="/portal")
 LinkToken = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 
 
-def _form(request: Request, template: str, context: dict[str, str], status: int = 200) -> Response:
+_MINUTES = int(LINK_LIFETIME.total_seconds() // 60)
+
+
+def _form(
+    request: Request, template: str, context: Mapping[str, object], status: int = 200
+) -> Response:
     token = sign_in_csrf(request)
-    response = render(request, template, context, status_code=status)
+    response = render(request, template, dict(context), status_code=status)
     remember_sign_in_csrf(request, response, token)
     return response
 
@@ -67,7 +74,7 @@ def sign_in(
 
 @router.get("/sign-in/link")
 def link_form(request: Request) -> Response:
-    return _form(request, "portal/link_request.html", {"email": "", "sent": ""})
+    return _form(request, "portal/link_request.html", {"sent": False, "minutes": _MINUTES})
 
 
 @router.post("/sign-in/link", dependencies=[Depends(check_sign_in_csrf)])
@@ -76,7 +83,7 @@ def request_link(request: Request, email: Annotated[str, Form(max_length=320)]) 
     settings = request.app.state.settings
     base_url = settings.public_url or str(request.base_url)
     portal_sign_in.request_sign_in_link(database(request), email, base_url)
-    return _form(request, "portal/link_request.html", {"email": "", "sent": "yes"})
+    return _form(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
 
 
 @router.get("/sign-in/link/{token}")

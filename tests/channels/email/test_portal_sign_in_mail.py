@@ -42,6 +42,7 @@ def test_the_link_is_mailed_over_smtp(db: Database, smtp_server: SmtpServer) -> 
     body = received.message.get_content()
     assert url.startswith("https://support.example.com/portal/sign-in/link/")
     assert url in body
+    assert "for 30 minutes" in body
     assert "Carol Customer" in str(received.message["To"])
     assert received.message["Subject"] == "Your sign-in link for the support portal"
     assert received.message["Auto-Submitted"] == "auto-generated"
