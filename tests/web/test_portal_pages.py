@@ -258,3 +258,23 @@ def test_files_over_the_limits_are_refused_and_nothing_is_kept(
     assert "Big file" not in client.get("/portal").text
     stored = settings.attachments_dir
     assert not stored.exists() or [p for p in stored.rglob("*") if p.is_file()] == []
+
+
+def test_inline_images_of_mail_are_served_by_the_portal(
+    client: TestClient, pw: PortalWorld, db: Database
+) -> None:
+    case = pw.case_for(pw.carol)
+    html = (
+        f'<p><img src="/api/v1/cases/{case.id}/attachments/7/content" alt="shot">'
+        f'<img src="/api/v1/cases/{case.id + 1}/attachments/8/content" alt="other"></p>'
+    )
+    messages.add_message(
+        db,
+        pw.base.agent_a.principal,
+        case.id,
+        MessageCreate(body_text="see the picture", body_html=html),
+    )
+    sign_in(client, CAROL)
+    page = client.get(f"/portal/cases/{case.id}").text
+    assert f'src="/portal/cases/{case.id}/attachments/7"' in page
+    assert "/api/v1/" not in page and "attachments/8" not in page
