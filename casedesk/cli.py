@@ -241,6 +241,10 @@ def load_demo_data(
     typer.echo(f"Sign in as {summary.admin_email} with password {summary.admin_password}")
     typer.echo(f"or send 'Authorization: Bearer {token}'.")
     typer.echo(
+        f"Customer portal: {base}/portal, as {summary.portal_email} "
+        f"with password {summary.portal_password}."
+    )
+    typer.echo(
         f"Start the server with `casedesk serve`; the API is at {base}/api/v1, its docs at {docs}."
     )
 

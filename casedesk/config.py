@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     max_mime_depth: int = 12
     #: The address mail is sent from when a corporation names none.
     mail_from: str = "support@casedesk.invalid"
+    #: The address people reach this server at (``https://support.example.com``), for
+    #: links in mail; without it a link uses the address its request came in on.
+    public_url: str | None = None
     #: A PEM bundle of certificate authorities the IMAP and SMTP clients trust besides
     #: the system's store (a private CA of the mail servers). Verification stays on.
     mail_ca_file: FilePath | None = None

@@ -15,8 +15,15 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from casedesk.cli import app
+from casedesk.services import web_sessions
 from casedesk.services.auth import authenticate_password, authenticate_token
-from casedesk.services.demo import ADMIN_EMAIL, ADMIN_PASSWORD, CORPORATION
+from casedesk.services.demo import (
+    ADMIN_EMAIL,
+    ADMIN_PASSWORD,
+    CORPORATION,
+    PORTAL_EMAIL,
+    PORTAL_PASSWORD,
+)
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Corporation, Group, GroupMembership
 
@@ -138,6 +145,8 @@ def test_demo_loads_once(env: dict[str, str], db: Database) -> None:
         )
     assert cases is not None and cases >= 30
     assert ADMIN_EMAIL in first.stdout and ADMIN_PASSWORD in first.stdout
+    assert f"as {PORTAL_EMAIL} with password {PORTAL_PASSWORD}" in first.stdout
+    assert web_sessions.sign_in_contact(db, PORTAL_EMAIL, PORTAL_PASSWORD, "cli-test").token
     assert "http://127.0.0.1:8000/docs" in first.stdout
     token = next(w for w in first.stdout.split() if w.startswith("cd_")).strip("'.")
     assert authenticate_token(db, token).corporation_id == corp_id

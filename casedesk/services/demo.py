@@ -45,6 +45,9 @@ PREFIX = "TCK-"
 ADMIN_EMAIL = "admin@demo.casedesk.test"
 ADMIN_PASSWORD = "demo-admin-pw"
 AGENT_PASSWORD = "demo-agent-pw"
+#: The demo contact who can sign in to the customer portal, and their password.
+PORTAL_EMAIL = "ann.lee@northwind.example"
+PORTAL_PASSWORD = "demo-portal-pw"
 
 #: email, name, groups
 AGENTS = (
@@ -144,6 +147,8 @@ class DemoSummary:
     admin_password: str
     cases_created: int
     cases_total: int
+    portal_email: str = PORTAL_EMAIL
+    portal_password: str = PORTAL_PASSWORD
 
 
 def load_demo(db: Database, *, now: datetime | None = None, seed: int = 7) -> DemoSummary:
@@ -337,6 +342,8 @@ def _contacts(
                 organization_id=orgs[org],
                 emails=[email],
                 phones=[contacts.Phone(number=phone)],
+                portal_password=PORTAL_PASSWORD if email == PORTAL_EMAIL else None,
+                sees_organization_cases=email == PORTAL_EMAIL,
             )
             known[email] = contacts.create_contact(db, admin, data).id
         out[key] = (known[email], first, email)

@@ -20,6 +20,7 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | case.merged | the contact of the merged case |
 | case.escalated | the users the event names |
 | case.chaser | the contact: the chaser message |
+| contact.sign_in_link | the address the portal link was asked for |
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.mail import hour_of, retry_delay
 from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
+from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -237,6 +239,8 @@ class _Planner:
             self.case = None
 
     def mails(self) -> list[PlannedMail]:
+        if self.event.topic == "contact.sign_in_link":
+            return self._sign_in_link()
         if self.case is None:
             return []
         topic, p = self.event.topic, self.event.payload
@@ -273,6 +277,24 @@ class _Planner:
                     "case_chaser", extra={"message_text": message.body_text}, carries=message.id
                 )
         return _unique(out)
+
+    def _sign_in_link(self) -> list[PlannedMail]:
+        """The portal sign-in link, to the contact address it was asked for."""
+        p = self.event.payload
+        address, url, contact_id = p.get("email"), p.get("url"), p.get("contact_id")
+        if not isinstance(address, str) or not isinstance(url, str) or not address:
+            return []
+        contact = self.s.get(Contact, contact_id) if isinstance(contact_id, int) else None
+        if contact is None or contact.corporation_id != self.event.corporation_id:
+            return []
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        context = {
+            "link": url,
+            "valid_minutes": int(LINK_LIFETIME.total_seconds() // 60),
+            "recipient_name": name,
+            "organization": self.identity.from_name,
+        }
+        return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
 
     def _message_mails(self, message_id: object) -> list[PlannedMail]:
         message = self._message(message_id)

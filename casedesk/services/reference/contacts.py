@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services import audit
+from casedesk.services.auth import hash_password
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -36,7 +37,15 @@ from casedesk.services.references import require_ref
 from casedesk.store.db import Database
 from casedesk.store.models import Contact, ContactEmail, ContactPhone, Organization
 
-_FIELDS = ("first_name", "last_name", "title", "location", "department", "organization_id")
+_FIELDS = (
+    "first_name",
+    "last_name",
+    "title",
+    "location",
+    "department",
+    "sees_organization_cases",
+    "organization_id",
+)
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 
 
@@ -66,6 +75,17 @@ class PhoneOut(BaseModel):
 
 Emails = Annotated[list[EmailAddress], Field(max_length=20, description="The first is primary.")]
 Phones = Annotated[list[Phone], Field(max_length=20)]
+PortalPassword = Annotated[
+    str,
+    StringConstraints(min_length=8, max_length=1000),
+    Field(
+        description="Write-only: the password the contact signs in to the portal with; "
+        "null removes it (they can still sign in by an emailed link)."
+    ),
+]
+SeesOrganization = Annotated[
+    bool, Field(description="In the portal, see every case of the contact's organization.")
+]
 
 
 class ContactOut(Out):
@@ -76,6 +96,8 @@ class ContactOut(Out):
     location: str
     department: str
     organization_id: int | None
+    sees_organization_cases: bool
+    has_portal_password: bool
     emails: list[str]
     phones: list[PhoneOut]
     created_at: datetime
@@ -88,6 +110,8 @@ class ContactCreate(In):
     location: Text200 = ""
     department: Text200 = ""
     organization_id: Id | None = None
+    sees_organization_cases: SeesOrganization = False
+    portal_password: PortalPassword | None = None
     emails: Emails = Field(default_factory=list)
     phones: Phones = Field(default_factory=list)
 
@@ -99,6 +123,8 @@ class ContactPatch(In):
     location: Text200 | None = None
     department: Text200 | None = None
     organization_id: Id | None = None
+    sees_organization_cases: SeesOrganization | None = None
+    portal_password: PortalPassword | None = None
     emails: Emails | None = Field(default=None, description="Replaces the list.")
     phones: Phones | None = Field(default=None, description="Replaces the list.")
 
@@ -150,6 +176,7 @@ def create_contact(db: Database, principal: Principal, data: ContactCreate) -> C
         if data.organization_id is not None:
             require_ref(s, Organization, data.organization_id, corp, "organization_id")
         row = Contact(corporation_id=corp, **values)
+        row.password_hash = hash_password(data.portal_password) if data.portal_password else None
         s.add(row)
         flush(s, "the contact could not be stored")
         parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
@@ -160,7 +187,7 @@ def create_contact(db: Database, principal: Principal, data: ContactCreate) -> C
             "contact.created",
             "contact",
             row.id,
-            changes=created(values | parts),
+            changes=created(values | parts) | _password_change(None, row.password_hash),
         )
         return _out(s, [row])[0]
 
@@ -169,6 +196,8 @@ def update_contact(
     db: Database, principal: Principal, contact_id: int, patch: ContactPatch
 ) -> ContactOut:
     values = present(patch, (*_FIELDS[:-1], "emails", "phones"))
+    password_sent = "portal_password" in values
+    values.pop("portal_password", None)
     if "phones" in values:
         values["phones"] = [p.model_dump() for p in patch.phones or []]
     if "emails" in values:
@@ -178,7 +207,13 @@ def update_contact(
         require_manager(principal)
         before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
         after = before | values
-        if after == before:
+        old_hash = row.password_hash
+        if password_sent:
+            row.password_hash = (
+                hash_password(patch.portal_password) if patch.portal_password else None
+            )
+        password = _password_change(old_hash, row.password_hash) if password_sent else {}
+        if after == before and not password:
             return _out(s, [row])[0]
         _require_identity(after, after["emails"])
         if after["organization_id"] is not None:
@@ -195,7 +230,7 @@ def update_contact(
             "contact.updated",
             "contact",
             row.id,
-            changes=audit.diff(before, after),
+            changes=audit.diff(before, after) | password,
         )
         return _out(s, [row])[0]
 
@@ -221,6 +256,13 @@ def delete_contact(db: Database, principal: Principal, contact_id: int) -> None:
             contact_id,
             changes=deleted(before),
         )
+
+
+def _password_change(old_hash: str | None, new_hash: str | None) -> audit.Changes:
+    """The audit entry of a portal password: whether one is set, never the hash."""
+    if old_hash == new_hash:
+        return {}
+    return {"portal_password": {"from": old_hash is not None, "to": new_hash is not None}}
 
 
 def _require_identity(values: dict[str, Any], emails: list[str]) -> None:
@@ -296,6 +338,7 @@ def _out(s: Session, rows: Sequence[Contact]) -> list[ContactOut]:
         ContactOut(
             **snapshot(r, _FIELDS),
             id=r.id,
+            has_portal_password=r.password_hash is not None,
             created_at=r.created_at,
             emails=parts[r.id]["emails"],
             phones=[PhoneOut(**p) for p in parts[r.id]["phones"]],

@@ -1,0 +1,110 @@
+"""Customer contacts sign in to the portal with email and portal password, or with a
+one-time link mailed to them, and sign out again.
+
+A mailed link opens a page with a "Sign in" button; only pressing it (a POST) uses the
+link up, so mail scanners that fetch every link in a mail do not spend it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Path, Request
+from fastapi.responses import RedirectResponse, Response
+
+from casedesk.domain.errors import TooManyAttempts, Unauthenticated
+from casedesk.domain.sign_in import LINK_LIFETIME
+from casedesk.services import portal_sign_in, web_sessions
+from casedesk.web.routes.sign_in import safe_next
+from casedesk.web.session import (
+    CONTACT_COOKIE,
+    Contact,
+    check_sign_in_csrf,
+    client_address,
+    database,
+    remember_sign_in_csrf,
+    set_session_cookie,
+    sign_in_csrf,
+)
+from casedesk.web.templating import render
+
+router = APIRouter(prefix="/portal")
+
+#: Link tokens are ``secrets.token_urlsafe(32)``: 43 characters of the URL-safe alphabet.
+LinkToken = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
+
+
+_MINUTES = int(LINK_LIFETIME.total_seconds() // 60)
+
+
+def _form(
+    request: Request, template: str, context: Mapping[str, object], status: int = 200
+) -> Response:
+    token = sign_in_csrf(request)
+    response = render(request, template, dict(context), status_code=status)
+    remember_sign_in_csrf(request, response, token)
+    return response
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request, next: str = "") -> Response:
+    return _form(request, "portal/sign_in.html", {"next": next, "email": "", "error": ""})
+
+
+@router.post("/sign-in", dependencies=[Depends(check_sign_in_csrf)])
+def sign_in(
+    request: Request,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1000)],
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    try:
+        signed_in = web_sessions.sign_in_contact(
+            database(request), email, password, client_address(request)
+        )
+    except (Unauthenticated, TooManyAttempts) as exc:
+        status = 429 if isinstance(exc, TooManyAttempts) else 401
+        context = {"next": next, "email": email, "error": exc.detail}
+        return _form(request, "portal/sign_in.html", context, status)
+    response = RedirectResponse(safe_next(next, "portal"), status_code=303)
+    set_session_cookie(request, response, CONTACT_COOKIE, signed_in.token)
+    return response
+
+
+@router.get("/sign-in/link")
+def link_form(request: Request) -> Response:
+    return _form(request, "portal/link_request.html", {"sent": False, "minutes": _MINUTES})
+
+
+@router.post("/sign-in/link", dependencies=[Depends(check_sign_in_csrf)])
+def request_link(request: Request, email: Annotated[str, Form(max_length=320)]) -> Response:
+    """The same answer for every address, known to us or not."""
+    settings = request.app.state.settings
+    base_url = settings.public_url or str(request.base_url)
+    portal_sign_in.request_sign_in_link(database(request), email, base_url)
+    return _form(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
+
+
+@router.get("/sign-in/link/{token}")
+def link_page(request: Request, token: LinkToken) -> Response:
+    return _form(request, "portal/link.html", {"token": token, "error": ""})
+
+
+@router.post("/sign-in/link/{token}", dependencies=[Depends(check_sign_in_csrf)])
+def redeem_link(request: Request, token: LinkToken) -> Response:
+    try:
+        signed_in = web_sessions.redeem_sign_in_link(database(request), token)
+    except Unauthenticated as exc:
+        return _form(request, "portal/link.html", {"token": token, "error": exc.detail}, 401)
+    response = RedirectResponse("/portal", status_code=303)
+    set_session_cookie(request, response, CONTACT_COOKIE, signed_in.token)
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(request: Request, _: Contact) -> Response:
+    web_sessions.sign_out(database(request), request.cookies.get(CONTACT_COOKIE, ""))
+    response = RedirectResponse("/portal/sign-in", status_code=303)
+    response.delete_cookie(CONTACT_COOKIE, path="/portal")
+    return response
