@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from casedesk.web.routes import admin_home, admin_users
+from casedesk.web.routes import (
+    admin_calendars,
+    admin_fields,
+    admin_groups,
+    admin_home,
+    admin_priorities,
+    admin_queues,
+    admin_statuses,
+    admin_users,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     admin_home.router,
     admin_users.router,
+    admin_groups.router,
+    admin_priorities.router,
+    admin_calendars.router,
+    admin_statuses.router,
+    admin_queues.router,
+    admin_fields.router,
 )
