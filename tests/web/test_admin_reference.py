@@ -18,6 +18,7 @@ from casedesk.domain.permissions import Principal
 from casedesk.services.reference import (
     accounts,
     calendars,
+    categories,
     field_definitions,
     groups,
     priorities,
@@ -99,6 +100,14 @@ KINDS = {
         "a select field needs at least one option",
         label="label",
         checks={"options": ["low", "high"]},
+    ),
+    "categories": Kind(
+        "/console/admin/categories",
+        categories.list_categories,
+        {"name": "Hardware"},
+        {"name": "Hardware and devices"},
+        {"name": "Orphan", "parent_id": "999999"},
+        "parent_id",
     ),
     "calendars": Kind(
         "/console/admin/calendars",

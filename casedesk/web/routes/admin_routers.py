@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from casedesk.web.routes import (
     admin_calendars,
+    admin_categories,
     admin_fields,
     admin_groups,
     admin_home,
@@ -19,6 +20,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_home.router,
     admin_users.router,
     admin_groups.router,
+    admin_categories.router,
     admin_priorities.router,
     admin_calendars.router,
     admin_statuses.router,
