@@ -79,7 +79,8 @@ def parse(model: type[M], data: dict[str, Any]) -> M:
 
 def done(request: Request, url: str, what: str) -> Response:
     """Go to ``url`` after a change: htmx follows HX-Redirect, a plain form the 303."""
-    target = f"{url}?done={what}" if what in DONE else url
+    joiner = "&" if "?" in url else "?"
+    target = f"{url}{joiner}done={what}" if what in DONE else url
     if request.headers.get("hx-request") == "true":
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)

@@ -13,6 +13,7 @@ from casedesk.web.routes import (
     admin_priorities,
     admin_queues,
     admin_statuses,
+    admin_tokens,
     admin_users,
 )
 
@@ -20,6 +21,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_home.router,
     admin_users.router,
     admin_groups.router,
+    admin_tokens.router,
     admin_categories.router,
     admin_priorities.router,
     admin_calendars.router,
