@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.domain.permissions import Principal
+from casedesk.services import mailbox_admin, templates
 from casedesk.services.reference import (
     accounts,
     calendars,
@@ -108,6 +109,35 @@ KINDS = {
         {"name": "Hardware and devices"},
         {"name": "Orphan", "parent_id": "999999"},
         "parent_id",
+    ),
+    "templates": Kind(
+        "/console/admin/templates",
+        templates.list_templates,
+        {"name": "Printer jam", "title": "Printer jams", "tags": "printer, jam"},
+        {"name": "Paper jam", "title": "Paper jams", "tags": "printer"},
+        {"name": "Broken", "priority_id": "999999"},
+        "priority_id 999999 does not exist",
+        checks={"fields": {"title": "Paper jams", "tags": ["printer"]}},
+    ),
+    "mailboxes": Kind(
+        "/console/admin/mailboxes",
+        mailbox_admin.list_mailboxes,
+        {
+            "name": "Support inbox",
+            "imap_url": "imaps://support@mail.example.test/INBOX",
+            "password": "mailbox secret",
+            "processed_action": "flag",
+            "is_active": "1",
+        },
+        {
+            "name": "Support",
+            "imap_url": "imaps://support@mail.example.test/INBOX",
+            "processed_action": "move",
+            "move_to": "Done",
+        },
+        {"name": "Web", "imap_url": "http://mail.example.test/", "processed_action": "flag"},
+        "imaps://",
+        checks={"move_to": "Done", "is_active": False, "has_password": True},
     ),
     "calendars": Kind(
         "/console/admin/calendars",

@@ -10,9 +10,11 @@ from casedesk.web.routes import (
     admin_fields,
     admin_groups,
     admin_home,
+    admin_mailboxes,
     admin_priorities,
     admin_queues,
     admin_statuses,
+    admin_templates,
     admin_tokens,
     admin_users,
 )
@@ -28,4 +30,6 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_statuses.router,
     admin_queues.router,
     admin_fields.router,
+    admin_templates.router,
+    admin_mailboxes.router,
 )

@@ -80,5 +80,5 @@ def create_token(request: Request, agent: Agent, form: Form) -> Response:
 def revoke_token(request: Request, agent: Agent, token_id: RowId, form: Form) -> Response:
     tokens.revoke_token(database(request), agent.principal, token_id)
     owner = optional(form, "user_id")
-    back = f"{HOME}?user_id={owner}" if owner and owner.isdigit() else HOME
+    back = f"{HOME}?user_id={owner}" if owner and owner.isascii() and owner.isdigit() else HOME
     return done(request, back, "revoked")
