@@ -16,6 +16,7 @@ from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.domain.permissions import Principal
 from casedesk.services import mailbox_admin, templates
+from casedesk.services.bootstrap import create_corporation
 from casedesk.services.reference import (
     accounts,
     calendars,
@@ -27,7 +28,7 @@ from casedesk.services.reference import (
     statuses,
 )
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World, make_actor, make_world
 from tests.web.admin_client import Browser, notice_of, redirected_to
 
 Lister = Callable[[Database, Principal], Sequence[Any]]
@@ -283,3 +284,32 @@ def test_the_default_cannot_be_unset_or_deleted(admin: Browser, db: Database, wo
     answer = admin.post(f"/console/admin/groups/{default.id}/delete", {})
     assert answer.status_code == 409
     assert "default group" in notice_of(answer)
+
+
+def test_office_hours_in_another_shape_are_refused_naming_the_day(
+    admin: Browser, db: Database, world: World
+) -> None:
+    answer = admin.post(
+        "/console/admin/calendars",
+        {"name": "Odd", "time_zone": "UTC", "hours_0": "09:00-17:00", "hours_2": "9 to 5"},
+    )
+    assert answer.status_code == 422
+    assert notice_of(answer).startswith("Wednesday: write office hours as 09:00-17:00")
+    overlapping = admin.post(
+        "/console/admin/calendars",
+        {"name": "Odd", "time_zone": "UTC", "hours_1": "09:00-13:00, 12:00-17:00"},
+    )
+    assert overlapping.status_code == 422
+    assert "overlap" in notice_of(overlapping)
+    assert calendars.list_calendars(db, world.admin.principal) == []
+
+
+def test_another_corporations_item_is_not_found(admin: Browser, db: Database) -> None:
+    with db.write() as s:
+        corp_id = create_corporation(s, "Globex", "GX-").id
+    other = make_actor(db, "admin@globex.test", "admin", [], corp_id)
+    theirs = queues.create_queue(db, other.principal, queues.QueueCreate(name="Globex queue"))
+    assert admin.get(f"/console/admin/queues/{theirs.id}").status_code == 404
+    answer = admin.post(f"/console/admin/queues/{theirs.id}", {"name": "Mine now"})
+    assert answer.status_code == 404
+    assert queues.get_queue(db, other.principal, theirs.id).name == "Globex queue"
