@@ -175,3 +175,29 @@ def test_a_plain_form_post_works_without_script(admin: Browser, db: Database, wo
 def test_a_user_of_nowhere_is_not_found(admin: Browser) -> None:
     assert admin.get("/console/admin/users/999999").status_code == 404
     assert admin.get("/console/admin/users/0").status_code == 422
+
+
+def test_an_admin_gives_an_agent_their_own_permissions_and_takes_them_back(
+    admin: Browser, client: TestClient, db: Database, world: World
+) -> None:
+    url = f"/console/admin/users/{world.agent_b.user_id}"
+    base = {"name": "bob", "role": "agent", "is_active": "1", "group_ids": [str(world.group_b)]}
+    granted = base | {
+        "custom_permissions": "1",
+        "permissions": ["view_case", "edit_case", "manage_reference"],
+    }
+    redirected_to(admin.post(url, granted))
+    bob = user_by_email(db, world, world.agent_b.email)
+    assert bob is not None
+    assert bob.permissions == ["edit_case", "manage_reference", "view_case"]
+    agent = Browser(TestClient(client.app), world.agent_b.email)
+    assert agent.get("/console/admin/queues").status_code == 200
+
+    unknown = admin.post(url, base | {"custom_permissions": "1", "permissions": ["rule_all"]})
+    assert unknown.status_code == 422
+    assert "permissions" in notice_of(unknown)
+
+    redirected_to(admin.post(url, base))  # back to the role's usual set
+    bob = user_by_email(db, world, world.agent_b.email)
+    assert bob is not None and bob.permissions is None
+    assert agent.get("/console/admin/queues").status_code == 403

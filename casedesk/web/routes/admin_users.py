@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from casedesk.domain.permissions import DEFAULT_AGENT_PERMISSIONS, Permission
 from casedesk.services.reference import accounts, groups
 from casedesk.services.reference.accounts import UserCreate, UserOut, UserPatch
 from casedesk.services.reference.common import require_admin
@@ -30,6 +31,12 @@ from casedesk.web.session import Agent, database
 router = APIRouter(prefix="/console/admin/users")
 HOME = "/console/admin/users"
 ROLES = [("agent", "Agent"), ("admin", "Admin")]
+PERMISSIONS = [(p.value, p.value.replace("_", " ")) for p in Permission]
+
+
+def _permissions(form: Form) -> list[str] | None:
+    """The explicit permission set, or None for the role's default."""
+    return values(form, "permissions") if checked(form, "custom_permissions") else None
 
 
 @router.get("")
@@ -79,6 +86,10 @@ def edit_user(request: Request, agent: Agent, user_id: RowId) -> Response:
             "user": user,
             "groups": options(groups.list_groups(db, agent.principal)),
             "roles": ROLES,
+            "permissions": PERMISSIONS,
+            "granted": sorted(
+                DEFAULT_AGENT_PERMISSIONS if user.permissions is None else user.permissions
+            ),
         },
     )
 
@@ -90,6 +101,7 @@ def update_user(request: Request, agent: Agent, user_id: RowId, form: Form) -> R
         "role": text(form, "role"),
         "is_active": checked(form, "is_active"),
         "group_ids": values(form, "group_ids"),
+        "permissions": _permissions(form),
     }
     password = optional(form, "password")
     if password is not None:
