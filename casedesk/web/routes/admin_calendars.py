@@ -10,7 +10,7 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.services.reference import calendars
 from casedesk.services.reference.calendars import CalendarCreate, CalendarOut, CalendarPatch
 from casedesk.services.reference.common import require_manager
-from casedesk.web.routes.admin_forms import Form, RowId, done, lines, parse, show, text
+from casedesk.web.routes.admin_forms import Posted, RowId, done, lines, parse, show, text
 from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/calendars")
@@ -22,7 +22,7 @@ def hours_text(intervals: list[list[str]]) -> str:
     return ", ".join(f"{start}-{end}" for start, end in intervals)
 
 
-def _hours(form: Form) -> dict[str, list[list[str]]]:
+def _hours(form: Posted) -> dict[str, list[list[str]]]:
     """The weekdays' intervals as the service takes them; empty days are closed."""
     hours: dict[str, list[list[str]]] = {}
     for day, name in enumerate(WEEKDAYS):
@@ -42,7 +42,7 @@ def _hours(form: Form) -> dict[str, list[list[str]]]:
     return hours
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     return {
         "name": text(form, "name"),
         "time_zone": text(form, "time_zone").strip(),
@@ -80,7 +80,7 @@ def list_calendars(request: Request, agent: Agent) -> Response:
 
 
 @router.post("")
-def create_calendar(request: Request, agent: Agent, form: Form) -> Response:
+def create_calendar(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(CalendarCreate, _fields(form))
     calendars.create_calendar(database(request), agent.principal, data)
     return done(request, HOME, "created")
@@ -99,7 +99,7 @@ def edit_calendar(request: Request, agent: Agent, calendar_id: RowId) -> Respons
 
 
 @router.post("/{calendar_id}")
-def update_calendar(request: Request, agent: Agent, calendar_id: RowId, form: Form) -> Response:
+def update_calendar(request: Request, agent: Agent, calendar_id: RowId, form: Posted) -> Response:
     patch = parse(CalendarPatch, _fields(form))
     calendars.update_calendar(database(request), agent.principal, calendar_id, patch)
     return done(request, HOME, "saved")

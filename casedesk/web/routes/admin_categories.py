@@ -14,7 +14,7 @@ from casedesk.services.reference import accounts, categories
 from casedesk.services.reference.categories import CategoryCreate, CategoryNode, CategoryPatch
 from casedesk.services.reference.common import require_manager
 from casedesk.web.routes.admin_forms import (
-    Form,
+    Posted,
     RowId,
     done,
     optional,
@@ -54,12 +54,12 @@ def list_categories(request: Request, agent: Agent) -> Response:
     return show(request, "admin/categories.html", {"tree": tree, "parents": tree_options(tree)})
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     return {"name": text(form, "name"), "parent_id": optional(form, "parent_id")}
 
 
 @router.post("")
-def create_category(request: Request, agent: Agent, form: Form) -> Response:
+def create_category(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(CategoryCreate, _fields(form))
     categories.create_category(database(request), agent.principal, data)
     return done(request, HOME, "created")
@@ -88,14 +88,14 @@ def edit_category(request: Request, agent: Agent, category_id: RowId) -> Respons
 
 
 @router.post("/{category_id}")
-def update_category(request: Request, agent: Agent, category_id: RowId, form: Form) -> Response:
+def update_category(request: Request, agent: Agent, category_id: RowId, form: Posted) -> Response:
     patch = parse(CategoryPatch, _fields(form))
     categories.update_category(database(request), agent.principal, category_id, patch)
     return done(request, HOME, "saved")
 
 
 @router.post("/{category_id}/assignment")
-def set_assignment(request: Request, agent: Agent, category_id: RowId, form: Form) -> Response:
+def set_assignment(request: Request, agent: Agent, category_id: RowId, form: Posted) -> Response:
     rules = parse(
         AssignmentRules,
         {"strategy": optional(form, "strategy"), "agent_ids": values(form, "agent_ids")},

@@ -15,7 +15,7 @@ from casedesk.services.reference.field_definitions import (
     FieldDefinitionPatch,
 )
 from casedesk.web.routes.admin_forms import (
-    Form,
+    Posted,
     RowId,
     checked,
     done,
@@ -38,7 +38,7 @@ def list_fields(request: Request, agent: Agent) -> Response:
     return show(request, "admin/fields.html", {"fields": rows, "types": TYPES})
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     return {
         "key": text(form, "key").strip(),
         "label": text(form, "label"),
@@ -49,7 +49,7 @@ def _fields(form: Form) -> dict[str, object]:
 
 
 @router.post("")
-def create_field(request: Request, agent: Agent, form: Form) -> Response:
+def create_field(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(FieldDefinitionCreate, _fields(form))
     field_definitions.create_field(database(request), agent.principal, data)
     return done(request, HOME, "created")
@@ -63,7 +63,7 @@ def edit_field(request: Request, agent: Agent, field_id: RowId) -> Response:
 
 
 @router.post("/{field_id}")
-def update_field(request: Request, agent: Agent, field_id: RowId, form: Form) -> Response:
+def update_field(request: Request, agent: Agent, field_id: RowId, form: Posted) -> Response:
     patch = parse(FieldDefinitionPatch, _fields(form))
     field_definitions.update_field(database(request), agent.principal, field_id, patch)
     return done(request, HOME, "saved")

@@ -39,7 +39,8 @@ async def _form(request: Request) -> FormData:
     return await request.form()
 
 
-Form = Annotated[FormData, Depends(_form)]
+#: The posted form fields (already read by the CSRF check, so read once).
+Posted = Annotated[FormData, Depends(_form)]
 
 
 def text(form: FormData, name: str) -> str:

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from casedesk.services.reference import accounts, groups
 from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.groups import GroupCreate, GroupPatch
-from casedesk.web.routes.admin_forms import Form, RowId, checked, done, parse, show, text
+from casedesk.web.routes.admin_forms import Posted, RowId, checked, done, parse, show, text
 from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/groups")
@@ -24,7 +24,7 @@ def list_groups(request: Request, agent: Agent) -> Response:
 
 
 @router.post("")
-def create_group(request: Request, agent: Agent, form: Form) -> Response:
+def create_group(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(
         GroupCreate, {"name": text(form, "name"), "is_default": checked(form, "is_default")}
     )
@@ -46,7 +46,7 @@ def edit_group(request: Request, agent: Agent, group_id: RowId) -> Response:
 
 
 @router.post("/{group_id}")
-def update_group(request: Request, agent: Agent, group_id: RowId, form: Form) -> Response:
+def update_group(request: Request, agent: Agent, group_id: RowId, form: Posted) -> Response:
     patch: dict[str, object] = {"name": text(form, "name")}
     if checked(form, "is_default"):
         patch["is_default"] = True

@@ -13,7 +13,7 @@ from casedesk.services import mailbox_admin
 from casedesk.services.mailbox_admin import MailboxCreate, MailboxPatch
 from casedesk.services.reference import groups
 from casedesk.web.routes.admin_forms import (
-    Form,
+    Posted,
     RowId,
     checked,
     done,
@@ -30,7 +30,7 @@ HOME = "/console/admin/mailboxes"
 ACTIONS = [("flag", "Flag it as seen"), ("move", "Move it to another folder")]
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     return {
         "name": text(form, "name"),
         "imap_url": text(form, "imap_url"),
@@ -60,7 +60,7 @@ def list_mailboxes(request: Request, agent: Agent) -> Response:
 
 
 @router.post("")
-def create_mailbox(request: Request, agent: Agent, form: Form) -> Response:
+def create_mailbox(request: Request, agent: Agent, form: Posted) -> Response:
     fields = _fields(form) | {"password": optional(form, "password")}
     data = parse(MailboxCreate, fields)
     mailbox_admin.create_mailbox(database(request), agent.principal, data)
@@ -83,7 +83,7 @@ def edit_mailbox(request: Request, agent: Agent, mailbox_id: RowId) -> Response:
 
 
 @router.post("/{mailbox_id}")
-def update_mailbox(request: Request, agent: Agent, mailbox_id: RowId, form: Form) -> Response:
+def update_mailbox(request: Request, agent: Agent, mailbox_id: RowId, form: Posted) -> Response:
     fields = _fields(form)
     if fields["folder"] is None:
         del fields["folder"]  # keep the folder the URL or the stored mailbox names

@@ -10,7 +10,7 @@ from casedesk.services.reference import calendars, priorities
 from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.priorities import PriorityCreate, PriorityPatch
 from casedesk.web.routes.admin_forms import (
-    Form,
+    Posted,
     RowId,
     checked,
     done,
@@ -42,7 +42,7 @@ def list_priorities(request: Request, agent: Agent) -> Response:
     )
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     fields: dict[str, object] = {
         "name": text(form, "name"),
         "rank": text(form, "rank").strip() or "0",
@@ -54,7 +54,7 @@ def _fields(form: Form) -> dict[str, object]:
 
 
 @router.post("")
-def create_priority(request: Request, agent: Agent, form: Form) -> Response:
+def create_priority(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(PriorityCreate, _fields(form))
     priorities.create_priority(database(request), agent.principal, data)
     return done(request, HOME, "created")
@@ -75,7 +75,7 @@ def edit_priority(request: Request, agent: Agent, priority_id: RowId) -> Respons
 
 
 @router.post("/{priority_id}")
-def update_priority(request: Request, agent: Agent, priority_id: RowId, form: Form) -> Response:
+def update_priority(request: Request, agent: Agent, priority_id: RowId, form: Posted) -> Response:
     patch = parse(PriorityPatch, _fields(form))
     priorities.update_priority(database(request), agent.principal, priority_id, patch)
     return done(request, HOME, "saved")

@@ -8,7 +8,16 @@ from fastapi.responses import Response
 from casedesk.services.reference import groups, queues
 from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.queues import QueueCreate, QueuePatch
-from casedesk.web.routes.admin_forms import Form, RowId, done, optional, options, parse, show, text
+from casedesk.web.routes.admin_forms import (
+    Posted,
+    RowId,
+    done,
+    optional,
+    options,
+    parse,
+    show,
+    text,
+)
 from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/queues")
@@ -31,12 +40,12 @@ def list_queues(request: Request, agent: Agent) -> Response:
     )
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     return {"name": text(form, "name"), "group_id": optional(form, "group_id")}
 
 
 @router.post("")
-def create_queue(request: Request, agent: Agent, form: Form) -> Response:
+def create_queue(request: Request, agent: Agent, form: Posted) -> Response:
     queues.create_queue(database(request), agent.principal, parse(QueueCreate, _fields(form)))
     return done(request, HOME, "created")
 
@@ -56,7 +65,7 @@ def edit_queue(request: Request, agent: Agent, queue_id: RowId) -> Response:
 
 
 @router.post("/{queue_id}")
-def update_queue(request: Request, agent: Agent, queue_id: RowId, form: Form) -> Response:
+def update_queue(request: Request, agent: Agent, queue_id: RowId, form: Posted) -> Response:
     patch = parse(QueuePatch, _fields(form))
     queues.update_queue(database(request), agent.principal, queue_id, patch)
     return done(request, HOME, "saved")

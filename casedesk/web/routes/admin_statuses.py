@@ -13,7 +13,16 @@ from casedesk.domain.statuses import InternalStatus
 from casedesk.services.reference import statuses
 from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.statuses import StatusCreate, StatusPatch
-from casedesk.web.routes.admin_forms import Form, RowId, checked, done, optional, parse, show, text
+from casedesk.web.routes.admin_forms import (
+    Posted,
+    RowId,
+    checked,
+    done,
+    optional,
+    parse,
+    show,
+    text,
+)
 from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/statuses")
@@ -46,7 +55,7 @@ def list_statuses(request: Request, agent: Agent) -> Response:
     return show(request, "admin/statuses.html", {"statuses": rows} | _choices())
 
 
-def _fields(form: Form) -> dict[str, object]:
+def _fields(form: Posted) -> dict[str, object]:
     fields: dict[str, object] = {
         "name": text(form, "name"),
         "internal_status": text(form, "internal_status"),
@@ -62,7 +71,7 @@ def _fields(form: Form) -> dict[str, object]:
 
 
 @router.post("")
-def create_status(request: Request, agent: Agent, form: Form) -> Response:
+def create_status(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(StatusCreate, _fields(form))
     statuses.create_status(database(request), agent.principal, data)
     return done(request, HOME, "created")
@@ -76,7 +85,7 @@ def edit_status(request: Request, agent: Agent, status_id: RowId) -> Response:
 
 
 @router.post("/{status_id}")
-def update_status(request: Request, agent: Agent, status_id: RowId, form: Form) -> Response:
+def update_status(request: Request, agent: Agent, status_id: RowId, form: Posted) -> Response:
     patch = parse(StatusPatch, _fields(form))
     statuses.update_status(database(request), agent.principal, status_id, patch)
     return done(request, HOME, "saved")

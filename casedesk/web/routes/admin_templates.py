@@ -19,7 +19,16 @@ from casedesk.services.reference.common import require_manager
 from casedesk.services.templates import TemplateCreate, TemplatePatch
 from casedesk.store.db import Database
 from casedesk.web.routes.admin_categories import tree_options
-from casedesk.web.routes.admin_forms import Form, RowId, done, optional, options, parse, show, text
+from casedesk.web.routes.admin_forms import (
+    Posted,
+    RowId,
+    done,
+    optional,
+    options,
+    parse,
+    show,
+    text,
+)
 from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/templates")
@@ -47,7 +56,7 @@ def _choices(db: Database, principal: Principal) -> dict[str, Any]:
     }
 
 
-def _form_fields(form: Form) -> dict[str, Any]:
+def _form_fields(form: Posted) -> dict[str, Any]:
     """The fields the form sets; an empty one is left out of the template."""
     fields: dict[str, Any] = {
         "title": optional(form, "title"),
@@ -69,7 +78,7 @@ def list_templates(request: Request, agent: Agent) -> Response:
 
 
 @router.post("")
-def create_template(request: Request, agent: Agent, form: Form) -> Response:
+def create_template(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(TemplateCreate, {"name": text(form, "name"), "fields": _form_fields(form)})
     templates.create_template(database(request), agent.principal, data)
     return done(request, HOME, "created")
@@ -89,7 +98,7 @@ def edit_template(request: Request, agent: Agent, template_id: RowId) -> Respons
 
 
 @router.post("/{template_id}")
-def update_template(request: Request, agent: Agent, template_id: RowId, form: Form) -> Response:
+def update_template(request: Request, agent: Agent, template_id: RowId, form: Posted) -> Response:
     db = database(request)
     current = templates.get_template(db, agent.principal, template_id)
     kept = {k: v for k, v in current.fields.items() if k not in FORM_FIELDS}

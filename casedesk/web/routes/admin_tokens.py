@@ -14,7 +14,7 @@ from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.tokens import TokenCreate
 from casedesk.web.routes.admin_forms import (
     MAX_ID,
-    Form,
+    Posted,
     RowId,
     done,
     optional,
@@ -60,7 +60,7 @@ def list_tokens(
 
 
 @router.post("")
-def create_token(request: Request, agent: Agent, form: Form) -> Response:
+def create_token(request: Request, agent: Agent, form: Posted) -> Response:
     expires = optional(form, "expires_on")
     data = parse(
         TokenCreate,
@@ -77,7 +77,7 @@ def create_token(request: Request, agent: Agent, form: Form) -> Response:
 
 
 @router.post("/{token_id}/revoke")
-def revoke_token(request: Request, agent: Agent, token_id: RowId, form: Form) -> Response:
+def revoke_token(request: Request, agent: Agent, token_id: RowId, form: Posted) -> Response:
     tokens.revoke_token(database(request), agent.principal, token_id)
     owner = optional(form, "user_id")
     back = f"{HOME}?user_id={owner}" if owner and owner.isascii() and owner.isdigit() else HOME

@@ -15,7 +15,7 @@ from casedesk.services.reference import accounts, groups
 from casedesk.services.reference.accounts import UserCreate, UserOut, UserPatch
 from casedesk.services.reference.common import require_admin
 from casedesk.web.routes.admin_forms import (
-    Form,
+    Posted,
     RowId,
     checked,
     done,
@@ -34,7 +34,7 @@ ROLES = [("agent", "Agent"), ("admin", "Admin")]
 PERMISSIONS = [(p.value, p.value.replace("_", " ")) for p in Permission]
 
 
-def _permissions(form: Form) -> list[str] | None:
+def _permissions(form: Posted) -> list[str] | None:
     """The explicit permission set, or None for the role's default."""
     return values(form, "permissions") if checked(form, "custom_permissions") else None
 
@@ -58,7 +58,7 @@ def list_users(request: Request, agent: Agent) -> Response:
 
 
 @router.post("")
-def create_user(request: Request, agent: Agent, form: Form) -> Response:
+def create_user(request: Request, agent: Agent, form: Posted) -> Response:
     data = parse(
         UserCreate,
         {
@@ -95,7 +95,7 @@ def edit_user(request: Request, agent: Agent, user_id: RowId) -> Response:
 
 
 @router.post("/{user_id}")
-def update_user(request: Request, agent: Agent, user_id: RowId, form: Form) -> Response:
+def update_user(request: Request, agent: Agent, user_id: RowId, form: Posted) -> Response:
     patch: dict[str, object] = {
         "name": text(form, "name"),
         "role": text(form, "role"),
