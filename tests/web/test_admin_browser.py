@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from casedesk.web.routes.admin_forms import SECTIONS
 from tests.factories import PASSWORD, World
 from tests.web.conftest import LiveServer, sign_in_agent
 
@@ -53,3 +54,14 @@ def test_an_admin_creates_a_status_and_an_agent_in_a_group(
     expect(row).to_contain_text("agent")
     expect(row.get_by_role("cell").nth(3)).to_have_text("A")
     assert fits_the_screen(page)
+
+
+def test_every_admin_page_fits_a_phone_screen(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in_agent(page, live_server.url, world.admin.email, PASSWORD)
+    for href, label, _ in SECTIONS:
+        page.goto(live_server.url + href)
+        expect(page.get_by_role("heading", level=1)).to_be_visible()
+        assert fits_the_screen(page), f"{label} is wider than the screen"
