@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services.reference import tokens
+from casedesk.services.reference import organizations, tokens
+from casedesk.services.reference.organizations import OrganizationCreate
 from casedesk.store.db import Database
 from tests.factories import World, make_world
 from tests.web.admin_client import Browser, redirected_to
@@ -102,3 +103,26 @@ def test_token_names_are_escaped(admin: Browser) -> None:
     assert "<img src=x" not in created.text
     assert "<img src=x" not in admin.get("/console/admin/tokens").text
     assert "&lt;img src=x onerror=alert(1)&gt;" in admin.get("/console/admin/tokens").text
+
+
+def test_an_admin_limits_a_token_to_one_organization(
+    admin: Browser, db: Database, world: World
+) -> None:
+    org = organizations.create_organization(
+        db, world.admin.principal, OrganizationCreate(name="Initech")
+    )
+    page = admin.get("/console/admin/tokens").text
+    assert f'<option value="{org.id}">Initech</option>' in page
+    created = admin.post_form(
+        "/console/admin/tokens",
+        {"name": "Initech portal", "organization_id": str(org.id), "expires_on": "2999-01-01"},
+    )
+    assert created.status_code == 200
+    row = next(
+        t for t in tokens.list_tokens(db, world.admin.principal) if t.name == "Initech portal"
+    )
+    assert row.organization_id == org.id
+    assert row.expires_at is not None and row.expires_at.year == 2999
+    assert "(one organization)" in admin.get("/console/admin/tokens").text
+    unknown = admin.post_form("/console/admin/tokens", {"organization_id": "999999"})
+    assert unknown.status_code == 422
