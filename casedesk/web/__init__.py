@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from casedesk.web import errors
-from casedesk.web.routes import console_home, portal_cases, portal_sign_in, sign_in
+from casedesk.web.routes import admin_routers, console_home, portal_cases, portal_sign_in, sign_in
 from casedesk.web.templating import STATIC_DIR
 
 
@@ -18,8 +18,14 @@ def install(app: FastAPI) -> None:
     handlers are installed, which web pages replace with their own)."""
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (sign_in, console_home, portal_sign_in, portal_cases):
-        app.include_router(module.router, include_in_schema=False)
+    for router in (
+        sign_in.router,
+        console_home.router,
+        portal_sign_in.router,
+        portal_cases.router,
+        *admin_routers.ROUTERS,
+    ):
+        app.include_router(router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

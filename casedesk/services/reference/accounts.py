@@ -77,6 +77,10 @@ class UserPatch(In):
     is_active: bool | None = None
     permissions: Annotated[list[Permission], Field(max_length=20)] | None = None
     password: Password | None = None
+    group_ids: Annotated[list[Id], Field(max_length=100)] | None = Field(
+        default=None,
+        description="The groups the user belongs to, as a whole: others are left, new ones joined.",
+    )
 
 
 def list_users(
@@ -119,7 +123,8 @@ def create_user(db: Database, principal: Principal, data: UserCreate) -> UserOut
 
 
 def update_user(db: Database, principal: Principal, user_id: int, patch: UserPatch) -> UserOut:
-    values = present(patch, ("role", "name", "is_active", "password"))
+    values = present(patch, ("role", "name", "is_active", "password", "group_ids"))
+    group_ids = values.pop("group_ids", None)
     if "permissions" in values:
         values["permissions"] = _stored(values["permissions"])
     password = values.pop("password", None)
@@ -133,6 +138,8 @@ def update_user(db: Database, principal: Principal, user_id: int, patch: UserPat
         if before["role"] == Role.ADMIN and before["is_active"]:
             _keep_an_admin(s, user)
         changes = audit.diff(before, snapshot(user, _FIELDS))
+        if group_ids is not None:
+            changes |= _set_groups(s, user, group_ids)
         if new_hash is not None:
             user.password_hash = new_hash
             changes["password"] = {"from": None, "to": "changed"}
@@ -163,10 +170,32 @@ def _keep_an_admin(s: Session, user: User) -> None:
         raise Conflict(f"user {user.id} is the last active admin; make someone else an admin first")
 
 
+def _set_groups(s: Session, user: User, group_ids: list[int]) -> audit.Changes:
+    """Make the user a member of exactly ``group_ids``; the audit change if any."""
+    wanted = set(_group_names_by_id(s, user.corporation_id, group_ids))
+    rows = {
+        m.group_id: m
+        for m in s.scalars(select(GroupMembership).where(GroupMembership.user_id == user.id))
+    }
+    if wanted == set(rows):
+        return {}
+    for gid, row in rows.items():
+        if gid not in wanted:
+            s.delete(row)
+    for gid in sorted(wanted - set(rows)):
+        s.add(GroupMembership(group_id=gid, user_id=user.id))
+    s.flush()
+    return {"group_ids": {"from": sorted(rows), "to": sorted(wanted)}}
+
+
 def _group_names(s: Session, corporation_id: int, group_ids: list[int]) -> list[str]:
+    return list(_group_names_by_id(s, corporation_id, group_ids).values())
+
+
+def _group_names_by_id(s: Session, corporation_id: int, group_ids: list[int]) -> dict[int, str]:
     wanted = list(dict.fromkeys(group_ids))
     if not wanted:
-        return []
+        return {}
     found = {
         gid: name
         for gid, name in s.execute(
@@ -178,7 +207,7 @@ def _group_names(s: Session, corporation_id: int, group_ids: list[int]) -> list[
     for gid in wanted:
         if gid not in found:
             raise ValidationFailed(f"group_ids {gid} does not exist", field="group_ids")
-    return [found[gid] for gid in wanted]
+    return {gid: found[gid] for gid in wanted}
 
 
 def _stored(permissions: list[Permission] | None) -> list[str] | None:

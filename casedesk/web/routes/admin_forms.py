@@ -1,0 +1,125 @@
+"""What every admin page shares: reading an HTML form into a service's input model,
+answering a successful change, and the page's notice after a change.
+
+Forms are read into the very input models the API uses, so a form can send nothing the
+API would refuse; a field the model refuses becomes ``ValidationFailed`` (422) naming
+the field, which the web error handler shows as a notice next to the form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Depends, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+
+from casedesk.domain.errors import ValidationFailed
+from casedesk.web.templating import render
+
+M = TypeVar("M", bound=BaseModel)
+
+#: The largest id a page accepts in its path (what the API accepts, too).
+MAX_ID = 2**53
+RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+#: What a page says after a change; the query names one of these, never free text, so a
+#: link cannot make a page say something else.
+DONE = {
+    "created": "Created.",
+    "saved": "Saved.",
+    "deleted": "Deleted.",
+    "revoked": "Token revoked.",
+}
+
+
+async def _form(request: Request) -> FormData:
+    return await request.form()
+
+
+#: The posted form fields (already read by the CSRF check, so read once).
+Posted = Annotated[FormData, Depends(_form)]
+
+
+def text(form: FormData, name: str) -> str:
+    value = form.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def optional(form: FormData, name: str) -> str | None:
+    """The field stripped, or None when it is empty (a select's "none" option)."""
+    return text(form, name).strip() or None
+
+
+def checked(form: FormData, name: str) -> bool:
+    return name in form
+
+
+def values(form: FormData, name: str) -> list[str]:
+    """Every value of a repeated field (checkboxes of one name, a multiple select)."""
+    return [v for v in form.getlist(name) if isinstance(v, str) and v]
+
+
+def lines(value: str) -> list[str]:
+    """The non-empty lines of a textarea."""
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+def parse(model: type[M], data: dict[str, Any]) -> M:
+    """``data`` as ``model``, or ValidationFailed naming the first field it refuses."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"])
+        message = str(first["msg"])
+        raise ValidationFailed(f"{field}: {message}" if field else message, field=field) from None
+
+
+def done(request: Request, url: str, what: str) -> Response:
+    """Go to ``url`` after a change: htmx follows HX-Redirect, a plain form the 303."""
+    joiner = "&" if "?" in url else "?"
+    target = f"{url}{joiner}done={what}" if what in DONE else url
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": target})
+    return RedirectResponse(target, status_code=303)
+
+
+def notice(request: Request) -> str:
+    return DONE.get(request.query_params.get("done", ""), "")
+
+
+def options(rows: Iterable[Any], label: str = "name") -> list[tuple[str, str]]:
+    """(value, label) pairs for a select, from rows with an ``id``."""
+    return [(str(row.id), str(getattr(row, label))) for row in rows]
+
+
+#: The admin sections, in the order the menu and the index page show them.
+SECTIONS = (
+    ("/console/admin/users", "Users", "Agents and admins: role, groups, password, active."),
+    ("/console/admin/groups", "Groups", "Who sees which cases; one group is the default."),
+    ("/console/admin/tokens", "API tokens", "Tokens for the API, shown once, revocable."),
+    ("/console/admin/categories", "Categories", "The category tree and its assignment rules."),
+    ("/console/admin/priorities", "Priorities", "Urgency order and business calendar."),
+    ("/console/admin/calendars", "Calendars", "Office hours and holidays in a time zone."),
+    ("/console/admin/statuses", "Statuses", "Your statuses, their internal status and clock."),
+    ("/console/admin/queues", "Queues", "Where new cases wait, and their group."),
+    ("/console/admin/custom-fields", "Custom fields", "Typed fields cases may carry."),
+    ("/console/admin/templates", "Case templates", "Starting values for new cases."),
+    ("/console/admin/mailboxes", "Mailboxes", "IMAP mailboxes the email channel polls."),
+)
+
+
+def show(
+    request: Request, template: str, context: dict[str, Any], *, status_code: int = 200
+) -> Response:
+    """An admin page: the section menu and the notice of the change just made."""
+    menu = [(href, label) for href, label, _ in SECTIONS]
+    return render(
+        request,
+        template,
+        {"sections": menu, "done": notice(request)} | context,
+        status_code=status_code,
+    )

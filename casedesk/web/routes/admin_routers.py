@@ -1,0 +1,35 @@
+"""Every admin page's router, for ``casedesk.web.install``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from casedesk.web.routes import (
+    admin_calendars,
+    admin_categories,
+    admin_fields,
+    admin_groups,
+    admin_home,
+    admin_mailboxes,
+    admin_priorities,
+    admin_queues,
+    admin_statuses,
+    admin_templates,
+    admin_tokens,
+    admin_users,
+)
+
+ROUTERS: tuple[APIRouter, ...] = (
+    admin_home.router,
+    admin_users.router,
+    admin_groups.router,
+    admin_tokens.router,
+    admin_categories.router,
+    admin_priorities.router,
+    admin_calendars.router,
+    admin_statuses.router,
+    admin_queues.router,
+    admin_fields.router,
+    admin_templates.router,
+    admin_mailboxes.router,
+)
