@@ -9,7 +9,14 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from casedesk.web import errors
-from casedesk.web.routes import console_home, sign_in
+from casedesk.web.routes import (
+    console_attachments,
+    console_case,
+    console_case_actions,
+    console_case_fields,
+    console_cases,
+    sign_in,
+)
 from casedesk.web.templating import STATIC_DIR
 
 
@@ -18,7 +25,14 @@ def install(app: FastAPI) -> None:
     handlers are installed, which web pages replace with their own)."""
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
-    for module in (sign_in, console_home):
+    for module in (
+        sign_in,
+        console_cases,
+        console_case,
+        console_case_fields,
+        console_case_actions,
+        console_attachments,
+    ):
         app.include_router(module.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
