@@ -1,0 +1,58 @@
+"""Attachments in the console: files sent with a reply, listed on the case page and
+downloaded as attachments with nosniff; another group's agent gets 404."""
+
+from __future__ import annotations
+
+import re
+
+from casedesk.config import Settings
+from casedesk.services import attachments
+from casedesk.store.db import Database
+from tests.factories import World, make_case
+from tests.web.console_support import agent_client, csrf
+
+
+def test_a_reply_with_files_lists_them_and_they_download_safely(
+    settings: Settings, db: Database, world: World
+) -> None:
+    case = make_case(db, world.agent_a)
+    alice = agent_client(settings, db, world.agent_a.email)
+    html_file = b"<html><script>alert(1)</script></html>"
+    sent = alice.post(
+        f"/console/cases/{case.id}/messages",
+        data={"csrf_token": csrf(alice), "visibility": "external", "body": "See the logs"},
+        files=[
+            ("files", ("log<1>.html", html_file, "text/html")),
+            ("files", ("notes.txt", b"plain text", "text/plain")),
+        ],
+    )
+    assert sent.status_code == 200, sent.text
+    stored = attachments.list_attachments(db, world.agent_a.principal, case.id)
+    assert sorted(a.filename for a in stored) == ["log<1>.html", "notes.txt"]
+    assert all(a.message_id is not None for a in stored)
+    assert "log&lt;1&gt;.html" in sent.text
+    link = re.search(r'href="(/console/cases/\d+/attachments/\d+)" download>log', sent.text)
+    assert link
+
+    download = alice.get(link.group(1))
+    assert download.status_code == 200
+    assert download.content == html_file
+    assert download.headers["content-disposition"].startswith("attachment;")
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert "default-src 'none'" in download.headers["content-security-policy"]
+
+    bob = agent_client(settings, db, world.agent_b.email)
+    assert bob.get(link.group(1)).status_code == 404
+
+
+def test_too_many_files_store_nothing(settings: Settings, db: Database, world: World) -> None:
+    case = make_case(db, world.agent_a)
+    alice = agent_client(settings, db, world.agent_a.email)
+    answer = alice.post(
+        f"/console/cases/{case.id}/messages",
+        data={"csrf_token": csrf(alice), "visibility": "internal", "body": "Six files"},
+        files=[("files", (f"f{n}.txt", b"x", "text/plain")) for n in range(6)],
+    )
+    assert answer.status_code == 422
+    assert "at most 5 files" in answer.text
+    assert attachments.list_attachments(db, world.agent_a.principal, case.id) == []
