@@ -70,8 +70,11 @@ def _views(db: Database, principal: Principal, looked: Lookups) -> dict[str, lis
 
 
 @router.get("")
-def home(_: Agent) -> Response:
-    return RedirectResponse("/console/cases", status_code=303)
+def home(request: Request, agent: Agent) -> Response:
+    """The start page: the agent's lists with how many cases each holds."""
+    db = db_of(request)
+    views = _views(db, agent.principal, lookups(db, agent.principal))
+    return render(request, "console/home.html", {"agent": agent, "views": views})
 
 
 @router.get("/cases")
