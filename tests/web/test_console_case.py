@@ -133,9 +133,7 @@ def test_a_stale_form_is_refused_with_412_and_nothing_changes(
     assert after.title == "Changed by the admin"
 
 
-def test_bad_field_input_is_a_422_naming_it(
-    settings: Settings, db: Database, world: World
-) -> None:
+def test_bad_field_input_is_a_422_naming_it(settings: Settings, db: Database, world: World) -> None:
     case = make_case(db, world.agent_a)
     alice = agent_client(settings, db, world.agent_a.email)
     answer = alice.post(

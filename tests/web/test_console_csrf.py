@@ -35,9 +35,9 @@ def test_case_posts_need_the_csrf_token(
     case = make_case(db, world.agent_a)
     other = make_case(db, world.agent_a)
     alice = agent_client(settings, db, world.agent_a.email)
-    values = {
-        k: v.format(alice=world.agent_a.user_id, other=other.id) for k, v in data.items()
-    } | ({"csrf_token": token} if token else {})
+    values = {k: v.format(alice=world.agent_a.user_id, other=other.id) for k, v in data.items()} | (
+        {"csrf_token": token} if token else {}
+    )
     answer = alice.post(f"/console/cases/{case.id}/{route}", data=values)
     assert answer.status_code == 403
     assert get_case(db, world.agent_a.principal, case.id) == case
