@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from casedesk.config import Settings
-from casedesk.services import attachments
+from casedesk.services import attachments, messages
 from casedesk.store.db import Database
 from tests.factories import World, make_case
 from tests.web.console_support import agent_client, csrf
@@ -56,3 +56,33 @@ def test_too_many_files_store_nothing(settings: Settings, db: Database, world: W
     assert answer.status_code == 422
     assert "at most 5 files" in answer.text
     assert attachments.list_attachments(db, world.agent_a.principal, case.id) == []
+
+
+def test_an_oversized_post_is_refused_whole(settings: Settings, db: Database, world: World) -> None:
+    case = make_case(db, world.agent_a)
+    small = settings.model_copy(update={"max_attachment_bytes": 1000})
+    alice = agent_client(small, db, world.agent_a.email)
+    answer = alice.post(
+        f"/console/cases/{case.id}/messages",
+        data={"csrf_token": csrf(alice), "visibility": "internal", "body": "Big"},
+        files=[("files", ("big.bin", b"\0" * (3 * 1024 * 1024), "application/octet-stream"))],
+    )
+    assert answer.status_code == 413
+    assert "limited to" in answer.text
+    assert attachments.list_attachments(db, world.agent_a.principal, case.id) == []
+    assert messages.list_messages(db, world.agent_a.principal, case.id) == []
+
+
+def test_a_file_over_the_size_limit_adds_no_message(
+    settings: Settings, db: Database, world: World
+) -> None:
+    case = make_case(db, world.agent_a)
+    small = settings.model_copy(update={"max_attachment_bytes": 1000})
+    alice = agent_client(small, db, world.agent_a.email)
+    answer = alice.post(
+        f"/console/cases/{case.id}/messages",
+        data={"csrf_token": csrf(alice), "visibility": "external", "body": "Too big"},
+        files=[("files", ("big.bin", b"x" * 5000, "application/octet-stream"))],
+    )
+    assert answer.status_code == 413
+    assert messages.list_messages(db, world.agent_a.principal, case.id) == []

@@ -40,6 +40,7 @@ def test_an_agent_works_a_case_and_another_group_cannot_see_it(
     expect(page.locator("#notice")).to_contain_text("Saved.")
     expect(page.locator("#summary-status")).to_contain_text("Awaiting customer")
     expect(page.locator("#summary-assignee")).to_contain_text("alice")
+    expect(page.locator("#case-status")).to_have_text("Awaiting customer")
 
     page.get_by_role("textbox", name="Note").fill("Customer prefers mornings.")
     page.get_by_role("button", name="Add note").click()

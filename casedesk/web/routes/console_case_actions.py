@@ -7,11 +7,15 @@ or without scripts; a refused post shows an error page naming the problem.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import ValidationError as PydanticError
+from starlette.exceptions import HTTPException
+from starlette.types import Message
 
 from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
 from casedesk.services import links, merging, messages, uploads
@@ -28,20 +32,48 @@ router = APIRouter(prefix="/console/cases/{case_id}")
 _FORM_OVERHEAD = 2 * 1024 * 1024
 
 
-def _cap_body(request: Request) -> None:
-    """Refuse an oversized post before its files are spooled (a declared length over
-    what the allowed files could need)."""
-    cap = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE + _FORM_OVERHEAD
-    length = request.headers.get("content-length", "")
-    if length.isdigit() and int(length) > cap:
-        raise PayloadTooLarge(f"a message with its files is limited to {cap} bytes", limit=cap)
+class _CappedRoute(APIRoute):
+    """Refuses a post larger than the allowed files could need before the form parser
+    spools it to disk: by its declared length, and by counting what arrives (the
+    framework parses the form before any dependency could look)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def capped(request: Request) -> Response:
+            limit = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE
+            cap = limit + _FORM_OVERHEAD
+            too_large = PayloadTooLarge(
+                f"a message with its files is limited to {cap} bytes", limit=cap
+            )
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > cap:
+                raise too_large
+            received = 0
+            receive = request.receive
+
+            async def counting() -> Message:
+                nonlocal received
+                message = await receive()
+                received += len(message.get("body", b""))
+                if received > cap:
+                    raise too_large
+                return message
+
+            try:
+                return await handler(Request(request.scope, counting))
+            except HTTPException as exc:  # the parser reports our error as a bad body
+                if received > cap:
+                    raise too_large from exc
+                raise
+
+        return capped
 
 
 def _case_url(case_id: int, anchor: str = "") -> str:
     return f"/console/cases/{case_id}" + (f"#{anchor}" if anchor else "")
 
 
-@router.post("/messages", dependencies=[Depends(_cap_body)])
 def add_message(
     request: Request,
     agent: Agent,
@@ -77,6 +109,15 @@ def add_message(
         refs = [uploads.UploadRef(u.id) for u in stored]
     added = messages.add_message(db, principal, case_id, data, uploads=refs)
     return RedirectResponse(_case_url(case_id, f"message-{added.id}"), status_code=303)
+
+
+router.add_api_route(
+    "/messages",
+    add_message,
+    methods=["POST"],
+    route_class_override=_CappedRoute,
+    form_limits={"max_files": uploads.MAX_UPLOADS_PER_WRITE + 1},
+)
 
 
 @router.post("/merge")
