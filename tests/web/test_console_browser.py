@@ -41,6 +41,7 @@ def test_an_agent_works_a_case_and_another_group_cannot_see_it(
     expect(page.locator("#summary-status")).to_contain_text("Awaiting customer")
     expect(page.locator("#summary-assignee")).to_contain_text("alice")
     expect(page.locator("#case-status")).to_have_text("Awaiting customer")
+    expect(page.get_by_role("heading", name="Details")).to_be_focused()
 
     page.get_by_role("textbox", name="Note").fill("Customer prefers mornings.")
     page.get_by_role("button", name="Add note").click()

@@ -10,6 +10,8 @@ from fastapi.testclient import TestClient
 from casedesk.config import Settings
 from casedesk.services import messages
 from casedesk.services.cases import get_case, update_case
+from casedesk.services.reference import sla_policies
+from casedesk.services.reference.sla_policies import SlaPolicyCreate
 from casedesk.services.schemas import CasePatch, MessageCreate
 from casedesk.store.db import Database
 from tests.factories import World, make_case
@@ -221,3 +223,21 @@ def test_merge_and_link_by_number(settings: Settings, db: Database, world: World
     assert merged.status_code == 303
     assert merged.headers["location"] == f"/console/cases/{target.id}"
     assert get_case(db, world.agent_a.principal, source.id).merged_into_id == target.id
+
+
+def test_the_case_page_shows_sla_timers_and_the_list_its_due_date(
+    settings: Settings, db: Database, world: World
+) -> None:
+    sla_policies.create_policy(
+        db,
+        world.admin.principal,
+        SlaPolicyCreate(name="Standard", first_response_minutes=60, resolution_minutes=480),
+    )
+    case = make_case(db, world.agent_a, title="Timed")
+    alice = agent_client(settings, db, world.agent_a.email)
+    page = alice.get(f"/console/cases/{case.id}").text
+    sla = page.split('id="sla-heading"', 1)[1].split("</section>", 1)[0]
+    assert "First response" in sla and "Resolution" in sla
+    assert re.search(r"\((59m|1h 0m) left\)", sla)
+    listed = alice.get("/console/cases").text
+    assert "On time" in listed and "due <time" in listed

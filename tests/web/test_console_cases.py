@@ -143,3 +143,14 @@ def test_a_stranger_is_sent_to_sign_in(settings: Settings, db: Database) -> None
     answer = client.get("/console/cases", follow_redirects=False)
     assert answer.status_code == 303
     assert answer.headers["location"].startswith("/console/sign-in")
+
+
+def test_the_filter_form_keeps_the_views_other_conditions(
+    settings: Settings, db: Database, world: World
+) -> None:
+    alice = agent_client(settings, db, world.agent_a.email)
+    page = alice.get("/console/cases", params=[("status", "1"), ("status", "3"), ("q", "vpn")])
+    form = page.text.split('class="panel row filters"', 1)[1].split("</form>", 1)[0]
+    assert '<input type="hidden" name="status" value="1">' in form
+    assert '<input type="hidden" name="status" value="3">' in form
+    assert '<input type="hidden" name="q" value="vpn">' in form

@@ -27,6 +27,9 @@ router = APIRouter(prefix="/console")
 
 #: Parameters a list keeps when the search box or the filter form changes the others.
 _PAGING = frozenset({"cursor"})
+#: Parameters the filter form has controls for; the others ride along hidden, so
+#: narrowing "Mine" by priority keeps it to my open cases.
+_FORM_CONTROLS = frozenset({"status_id", "priority_id", "queue_id", "assignee_id", "tag", "sort"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +113,7 @@ def case_list(request: Request, agent: Agent) -> Response:
             "current": current,
             "query": query,
             "paged": query.cursor is not None,
+            "hidden": [(k, v) for k, v in kept if k not in _FORM_CONTROLS],
             "first_url": "/console/cases" + ("?" + current if current else ""),
             "next_url": next_url,
         },

@@ -117,6 +117,18 @@ def _when(value: datetime | None) -> Markup:
     )
 
 
+def duration(seconds: int) -> str:
+    """``2d 3h``, ``3h 20m``, ``5m``: a timer as people read it."""
+    minutes = max(abs(seconds), 0) // 60
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days}d {hours}h"
+    if hours:
+        return f"{hours}h {mins}m"
+    return f"{mins}m"
+
+
 def email_html(html: str) -> Markup:
     """Email HTML made safe to show inside the page: an allowlist of tags and
     attributes (no script, no event handlers, no styles), links opened without a
@@ -127,3 +139,4 @@ def email_html(html: str) -> Markup:
 env.filters["when"] = _when
 env.filters["email_html"] = email_html
 env.filters["field_text"] = field_text
+env.filters["duration"] = duration

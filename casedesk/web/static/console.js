@@ -16,3 +16,16 @@ document.addEventListener("keydown", function (event) {
     search.select();
   }
 });
+
+// After the case's fields panel is swapped in place, focus would fall back to the page
+// body; put it on the panel's heading so keyboard users continue where they were.
+document.addEventListener("htmx:afterSettle", function (event) {
+  var active = document.activeElement;
+  if (!event.target || event.target.id !== "case-fields" || (active && active !== document.body)) {
+    return;
+  }
+  var heading = document.getElementById("fields-heading");
+  if (heading) {
+    heading.focus();
+  }
+});
