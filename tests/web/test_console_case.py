@@ -206,7 +206,17 @@ def test_merge_and_link_by_number(settings: Settings, db: Database, world: World
         data={"csrf_token": token, "kind": "related", "other": related.reference},
     )
     assert linked.status_code == 200
-    assert f'href="/console/cases/{related.id}"' in linked.text
+    links_panel = linked.text.split('id="links-heading"', 1)[1]
+    assert (
+        f'<a href="/console/cases/{related.id}">{related.reference}</a> Related one' in links_panel
+    )
+
+    unlinked = alice.post(
+        f"/console/cases/{target.id}/links/remove",
+        data={"csrf_token": token, "kind": "related", "other_id": str(related.id)},
+    )
+    assert unlinked.status_code == 200
+    assert "No linked cases." in unlinked.text
 
     refused = alice.post(
         f"/console/cases/{target.id}/links",
@@ -215,9 +225,16 @@ def test_merge_and_link_by_number(settings: Settings, db: Database, world: World
     assert refused.status_code == 422
     assert "Group B" not in refused.text
 
+    unconfirmed = alice.post(
+        f"/console/cases/{source.id}/merge", data={"csrf_token": token, "into": target.reference}
+    )
+    assert unconfirmed.status_code == 422
+    assert "confirm" in unconfirmed.text
+    assert get_case(db, world.agent_a.principal, source.id).merged_into_id is None
+
     merged = alice.post(
         f"/console/cases/{source.id}/merge",
-        data={"csrf_token": token, "into": f"id:{target.id}"},
+        data={"csrf_token": token, "into": f"id:{target.id}", "confirm": "yes"},
         follow_redirects=False,
     )
     assert merged.status_code == 303

@@ -18,7 +18,7 @@ from tests.web.console_support import agent_client
     [
         ("fields", {"version": "1", "assignee_id": "{alice}"}),
         ("messages", {"visibility": "external", "body": "forged reply"}),
-        ("merge", {"into": "id:{other}"}),
+        ("merge", {"into": "id:{other}", "confirm": "yes"}),
         ("links", {"kind": "related", "other": "id:{other}"}),
         ("links/remove", {"kind": "related", "other_id": "{other}"}),
     ],

@@ -12,10 +12,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import attachments, case_times, history, links, messages
 from casedesk.services.cases import get_case
-from casedesk.services.schemas import CaseOut
+from casedesk.services.schemas import CaseOut, LinksOut
+from casedesk.store.db import Database
 from casedesk.web.routes.console_context import (
     INTERNAL_NAMES,
     CaseId,
@@ -76,6 +78,20 @@ def _changes(looked: Lookups, changes: dict[str, object]) -> list[str]:
     return lines
 
 
+def _linked(db: Database, principal: Principal, found: LinksOut) -> dict[int, CaseOut]:
+    """The linked cases the agent may see, for their numbers and titles (a case is
+    linked to a handful of others, so one read each is fine)."""
+    ids = {*found.children, *found.related, *found.merged_from}
+    ids |= {i for i in (found.parent_id, found.merged_into_id) if i is not None}
+    out: dict[int, CaseOut] = {}
+    for other in sorted(ids):
+        try:
+            out[other] = get_case(db, principal, other)
+        except NotFound:
+            continue
+    return out
+
+
 @router.get("")
 def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
     db = db_of(request)
@@ -91,6 +107,7 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
     for f in files:
         by_message.setdefault(f.message_id, []).append(f)
     trail = history.case_history(db, principal, case_id)
+    found_links = links.get_links(db, principal, case_id)
     return render(
         request,
         "console/case.html",
@@ -99,7 +116,8 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
             "thread": messages.list_messages(db, principal, case_id),
             "files": by_message,
             "times": case_times.case_times(db, principal, case_id),
-            "links": links.get_links(db, principal, case_id),
+            "links": found_links,
+            "linked": _linked(db, principal, found_links),
             "history": [
                 (entry, looked.user_name(entry.actor_user_id), _changes(looked, entry.changes))
                 for entry in reversed(trail.audit)

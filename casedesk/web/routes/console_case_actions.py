@@ -87,11 +87,11 @@ def add_message(
     attachments in the message's own transaction: either both exist or neither."""
     db = db_of(request)
     principal = agent.principal
+    get_case(db, principal, case_id)  # a hidden case is not found before anything is stored
     try:
         data = MessageCreate(visibility=visibility, body_text=body.strip())
     except PydanticError:
         raise ValidationFailed("write a message before sending it", field="body") from None
-    get_case(db, principal, case_id)  # a hidden case is not found before anything is stored
     chosen = [f for f in files or [] if f.filename]
     if len(chosen) > uploads.MAX_UPLOADS_PER_WRITE:
         raise ValidationFailed(
@@ -126,10 +126,14 @@ def merge(
     agent: Agent,
     case_id: CaseId,
     into: Annotated[str, Form(max_length=100)],
+    confirm: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Merge this case into the one named (by number or id); go to that case."""
+    """Merge this case into the one named (by number or id); go to that case. Merging
+    cannot be undone, so the form asks for a confirmation."""
     db = db_of(request)
-    get_case(db, agent.principal, case_id)
+    get_case(db, agent.principal, case_id)  # a hidden case is not found, whatever was sent
+    if confirm != "yes":
+        raise ValidationFailed("tick “Yes, merge it” to confirm the merge", field="confirm")
     target = find_case_id(db, agent.principal, into, field="into")
     if target == case_id:
         raise ValidationFailed("a case cannot be merged into itself", field="into")

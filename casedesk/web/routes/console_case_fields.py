@@ -101,8 +101,8 @@ async def update_fields(request: Request, agent: Agent, case_id: CaseId) -> Resp
     db = db_of(request)
     principal = agent.principal
     form = await request.form()
-    version = _version(form)
     case = get_case(db, principal, case_id)
+    version = _version(form)
     looked = lookups(db, principal)
     try:
         patch = CasePatch.model_validate(_changed(form, case, looked))
