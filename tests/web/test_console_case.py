@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 from casedesk.config import Settings
 from casedesk.services import messages
 from casedesk.services.cases import get_case, update_case
-from casedesk.services.reference import sla_policies
+from casedesk.services.reference import field_definitions, sla_policies
+from casedesk.services.reference.field_definitions import FieldDefinitionCreate
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
 from casedesk.services.schemas import CasePatch, MessageCreate
 from casedesk.store.db import Database
@@ -102,6 +103,7 @@ def test_fields_change_in_place_and_the_panel_shows_them(
             "status_id": statuses["Awaiting customer"],
             "assignee_id": str(world.agent_a.user_id),
             "tags": "VPN, urgent",
+            "title": "Edited <i>title</i>",
             "followers_shown": "1",
             "follower_ids": [str(world.admin.user_id)],
         },
@@ -112,6 +114,9 @@ def test_fields_change_in_place_and_the_panel_shows_them(
     assert after.status == 3 and after.status_id == int(statuses["Awaiting customer"])
     assert after.assignee_id == world.agent_a.user_id
     assert after.tags == ["urgent", "vpn"]
+    assert after.title == "Edited <i>title</i>"
+    assert 'id="case-title" hx-swap-oob="true"' in answer.text
+    assert "Edited &lt;i&gt;title&lt;/i&gt;" in answer.text
     assert [m.user_id for m in after.members if m.role == 2 and m.active] == [world.admin.user_id]
     assert f'name="version" value="{after.version}"' in answer.text
 
@@ -258,3 +263,68 @@ def test_the_case_page_shows_sla_timers_and_the_list_its_due_date(
     assert re.search(r"\((59m|1h 0m) left\)", sla)
     listed = alice.get("/console/cases").text
     assert "On time" in listed and "due <time" in listed
+
+
+def test_saving_an_unchanged_form_changes_nothing(
+    settings: Settings, db: Database, world: World
+) -> None:
+    case = make_case(db, world.agent_a, title="Stable", tags=["keep"])
+    alice = agent_client(settings, db, world.agent_a.email)
+    answer = alice.post(
+        f"/console/cases/{case.id}/fields",
+        headers=HX | {"X-CSRF-Token": csrf(alice)},
+        data={
+            "version": str(case.version),
+            "title": "Stable",
+            "status_id": str(case.status_id),
+            "priority_id": str(case.priority_id),
+            "assignee_id": "",
+            "followers_shown": "1",
+            "tags": "keep",
+        },
+    )
+    assert answer.status_code == 200
+    assert "Nothing to save" in answer.text
+    after = get_case(db, world.agent_a.principal, case.id)
+    assert after.version == case.version and after.updated_at == case.updated_at
+
+
+def test_custom_fields_are_edited_by_type(settings: Settings, db: Database, world: World) -> None:
+    for key, ftype, options in (
+        ("region", "select", ["North", "South"]),
+        ("seats", "number", None),
+        ("onsite", "bool", None),
+        ("renewal", "date", None),
+    ):
+        field_definitions.create_field(
+            db,
+            world.admin.principal,
+            FieldDefinitionCreate(key=key, label=key.title(), type=ftype, options=options),
+        )
+    case = make_case(db, world.agent_a, custom_fields={"seats": 3})
+    alice = agent_client(settings, db, world.agent_a.email)
+    page = alice.get(f"/console/cases/{case.id}").text
+    assert 'name="custom.seats" type="number" step="any" value="3"' in page
+
+    def post(**values: str) -> int:
+        current = get_case(db, world.agent_a.principal, case.id)
+        data = {"version": str(current.version)} | {f"custom.{k}": v for k, v in values.items()}
+        answer = alice.post(
+            f"/console/cases/{case.id}/fields",
+            headers=HX | {"X-CSRF-Token": csrf(alice)},
+            data=data,
+        )
+        return answer.status_code
+
+    assert post(region="South", seats="3", onsite="true", renewal="2027-01-31") == 200
+    after = get_case(db, world.agent_a.principal, case.id)
+    assert after.custom_fields["region"] == "South"
+    assert after.custom_fields["onsite"] is True
+    assert str(after.custom_fields["renewal"]) == "2027-01-31"
+    assert float(after.custom_fields["seats"]) == 3  # type: ignore[arg-type]
+
+    assert post(region="West") == 422
+    assert post(seats="many") == 422
+    assert post(onsite="maybe") == 422
+    assert post(seats="") == 200
+    assert get_case(db, world.agent_a.principal, case.id).custom_fields.get("seats") is None

@@ -1,4 +1,4 @@
-"""Editing a case's fields from its page: status, priority, category, queue, assignee,
+"""Editing a case's fields from its page: title, status, priority, category, queue, assignee,
 followers, tags and custom fields in one form that htmx posts and whose panel it swaps.
 
 The form carries the case version it was rendered from; the service refuses the
@@ -50,6 +50,9 @@ def _version(form: FormData) -> int:
 def _changed(form: FormData, case: CaseOut, looked: Lookups) -> dict[str, Any]:
     """The fields whose submitted value differs from the case's."""
     wanted: dict[str, Any] = {}
+    title = form.get("title")
+    if isinstance(title, str) and title.strip() != case.title:
+        wanted["title"] = title
     for name in _SINGLE:
         if name in form:
             value = _id(form, name)
