@@ -8,7 +8,7 @@ import re
 from casedesk.config import Settings
 from casedesk.services import attachments, messages
 from casedesk.store.db import Database
-from tests.factories import World, make_case
+from tests.factories import World, make_actor, make_case
 from tests.web.console_support import agent_client, csrf
 
 
@@ -86,3 +86,28 @@ def test_a_file_over_the_size_limit_adds_no_message(
     )
     assert answer.status_code == 413
     assert messages.list_messages(db, world.agent_a.principal, case.id) == []
+
+
+def test_an_agent_who_may_not_add_notes_is_refused(
+    settings: Settings, db: Database, world: World
+) -> None:
+    make_actor(
+        db,
+        "carol@acme.test",
+        "agent",
+        ["A"],
+        world.corporation_id,
+        permissions=["view_case", "view_attachments", "add_attachments"],
+    )
+    case = make_case(db, world.agent_a)
+    carol = agent_client(settings, db, "carol@acme.test")
+    page = carol.get(f"/console/cases/{case.id}")
+    assert page.status_code == 200 and "Send reply" not in page.text
+    answer = carol.post(
+        f"/console/cases/{case.id}/messages",
+        data={"csrf_token": csrf(carol), "visibility": "external", "body": "Hi"},
+        files=[("files", ("a.txt", b"a", "text/plain"))],
+    )
+    assert answer.status_code == 403
+    assert messages.list_messages(db, world.agent_a.principal, case.id) == []
+    assert attachments.list_attachments(db, world.agent_a.principal, case.id) == []

@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Message
 
 from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
+from casedesk.domain.permissions import Permission
 from casedesk.services import links, merging, messages, uploads
 from casedesk.services.attachments import Upload
 from casedesk.services.case_lookup import find_case_id
@@ -83,11 +84,14 @@ def add_message(
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """A reply to the customer (external) or an internal note, with up to five files.
-    The files are stored first, as the agent's uploads, and become the message's
-    attachments in the message's own transaction: either both exist or neither."""
+    The files are stored first, as the agent's pending uploads, and become the
+    message's attachments in the message's own transaction: the case shows both or
+    neither. Uploads of a message that is then refused stay pending, seen by nobody,
+    until the upload-expiry job removes them."""
     db = db_of(request)
     principal = agent.principal
     get_case(db, principal, case_id)  # a hidden case is not found before anything is stored
+    principal.require(Permission.ADD_NOTE)
     try:
         data = MessageCreate(visibility=visibility, body_text=body.strip())
     except PydanticError:
