@@ -9,7 +9,17 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from casedesk.web import errors
-from casedesk.web.routes import admin_routers, console_home, portal_cases, portal_sign_in, sign_in
+from casedesk.web.routes import (
+    admin_routers,
+    console_attachments,
+    console_case,
+    console_case_actions,
+    console_case_fields,
+    console_cases,
+    portal_cases,
+    portal_sign_in,
+    sign_in,
+)
 from casedesk.web.templating import STATIC_DIR
 
 
@@ -20,7 +30,11 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         sign_in.router,
-        console_home.router,
+        console_cases.router,
+        console_case.router,
+        console_case_fields.router,
+        console_case_actions.router,
+        console_attachments.router,
         portal_sign_in.router,
         portal_cases.router,
         *admin_routers.ROUTERS,

@@ -1,0 +1,42 @@
+"""Downloading a case's attachment from the console.
+
+The same service call as the API's download, so the same checks: the agent must see
+the case (else 404, like a missing one) and may view attachments. The file is always
+offered as a download in the type sniffed at upload, never rendered in the page's
+origin: ``nosniff`` and a ``default-src 'none'`` policy disarm it if opened anyway.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, Response
+
+from casedesk.services import attachments
+from casedesk.web.routes.console_context import CaseId, OtherId, blob_store, db_of
+from casedesk.web.session import Agent
+
+router = APIRouter(prefix="/console/cases/{case_id}/attachments")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with an ASCII fallback name and the exact one (RFC 6266/8187)."""
+    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\%' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.get("/{attachment_id}")
+def download(request: Request, agent: Agent, case_id: CaseId, attachment_id: OtherId) -> Response:
+    found = attachments.open_attachment(
+        db_of(request), blob_store(request), agent.principal, case_id, attachment_id
+    )
+    meta = found.meta
+    headers = {
+        "Content-Disposition": content_disposition(meta.filename),
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+        "ETag": f'"{meta.sha256}"',
+    }
+    return FileResponse(found.path, media_type=meta.content_type, headers=headers)

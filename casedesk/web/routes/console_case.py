@@ -1,0 +1,148 @@
+"""The console's case page: the thread, the fields panel (edited in place), SLA timers,
+history, links, and a poll that tells the agent when someone else changed the case.
+
+A case the agent may not see answers the same 404 page as one that does not exist,
+because every read goes through the services' visibility filter."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from casedesk.domain.errors import NotFound
+from casedesk.domain.permissions import Permission, Principal
+from casedesk.services import attachments, case_times, history, links, messages
+from casedesk.services.cases import get_case
+from casedesk.services.schemas import CaseOut, LinksOut
+from casedesk.store.db import Database
+from casedesk.web.routes.console_context import (
+    INTERNAL_NAMES,
+    CaseId,
+    Lookups,
+    db_of,
+    lookups,
+)
+from casedesk.web.session import Agent
+from casedesk.web.templating import render
+
+router = APIRouter(prefix="/console/cases/{case_id}")
+
+#: Audit fields whose values are ids of a reference list, shown by name.
+_NAMED = {
+    "status_id": "statuses",
+    "priority_id": "priorities",
+    "category_id": "categories",
+    "queue_id": "queues",
+}
+_USERS = frozenset({"assignee_id", "assigned_user", "owner_id"})
+
+
+def panel_context(principal: Principal, case: CaseOut, looked: Lookups) -> dict[str, Any]:
+    """What the fields panel shows: the case, the choices and its followers."""
+    followers = [m.user_id for m in case.members if m.role == 2 and m.active and m.user_id]
+    return {
+        "case": case,
+        "looked": looked,
+        "followers": followers,
+        "internal_names": INTERNAL_NAMES,
+        "can_edit": principal.can(Permission.EDIT_CASE),
+    }
+
+
+def _describe(looked: Lookups, key: str, value: object) -> str:
+    if value is None or value == "":
+        return "none"
+    if key in _NAMED and isinstance(value, int):
+        return looked.name(_NAMED[key], value)
+    if key in _USERS and isinstance(value, int):
+        return looked.user_name(value)
+    if key == "status" and isinstance(value, int):
+        return INTERNAL_NAMES.get(value, str(value))
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, default=str, ensure_ascii=False)
+
+
+def _changes(looked: Lookups, changes: dict[str, object]) -> list[str]:
+    lines = []
+    for key, change in changes.items():
+        if isinstance(change, dict) and set(change) <= {"from", "to"}:
+            before = _describe(looked, key, change.get("from"))
+            after = _describe(looked, key, change.get("to"))
+            lines.append(f"{key}: {before} → {after}")
+        else:
+            lines.append(f"{key}: {_describe(looked, key, change)}")
+    return lines
+
+
+def _linked(db: Database, principal: Principal, found: LinksOut) -> dict[int, CaseOut]:
+    """The linked cases the agent may see, for their numbers and titles (a case is
+    linked to a handful of others, so one read each is fine)."""
+    ids = {*found.children, *found.related, *found.merged_from}
+    ids |= {i for i in (found.parent_id, found.merged_into_id) if i is not None}
+    out: dict[int, CaseOut] = {}
+    for other in sorted(ids):
+        try:
+            out[other] = get_case(db, principal, other)
+        except NotFound:
+            continue
+    return out
+
+
+@router.get("")
+def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
+    db = db_of(request)
+    principal = agent.principal
+    case = get_case(db, principal, case_id)
+    looked = lookups(db, principal)
+    files = (
+        attachments.list_attachments(db, principal, case_id)
+        if principal.can(Permission.VIEW_ATTACHMENTS)
+        else []
+    )
+    by_message: dict[int | None, list[attachments.AttachmentOut]] = {}
+    for f in files:
+        by_message.setdefault(f.message_id, []).append(f)
+    trail = history.case_history(db, principal, case_id)
+    found_links = links.get_links(db, principal, case_id)
+    return render(
+        request,
+        "console/case.html",
+        panel_context(principal, case, looked)
+        | {
+            "thread": messages.list_messages(db, principal, case_id),
+            "files": by_message,
+            "times": case_times.case_times(db, principal, case_id),
+            "links": found_links,
+            "linked": _linked(db, principal, found_links),
+            "history": [
+                (entry, looked.user_name(entry.actor_user_id), _changes(looked, entry.changes))
+                for entry in reversed(trail.audit)
+            ],
+            "can_note": principal.can(Permission.ADD_NOTE),
+            "can_attach": principal.can(Permission.ADD_ATTACHMENTS),
+        },
+    )
+
+
+@router.get("/changes")
+def changed_meanwhile(
+    request: Request,
+    agent: Agent,
+    case_id: CaseId,
+    version: Annotated[int, Query(ge=0, le=2**31)],
+) -> Response:
+    """Polled by an open case page: nothing (204) while the case is at the version the
+    page shows, else a notice asking to reload."""
+    case = get_case(db_of(request), agent.principal, case_id)
+    if case.version == version:
+        return Response(status_code=204)
+    return render(
+        request,
+        "console/changed_notice.html",
+        {"case": case},
+        headers={"HX-Retarget": "#notice", "HX-Reswap": "innerHTML"},
+    )

@@ -1,0 +1,172 @@
+"""What an agent does to a case from its page besides editing fields: reply or add an
+internal note (with files), merge it into another case, link it to another case.
+
+These are plain form posts answered with a redirect back to a page, so they work with
+or without scripts; a refused post shows an error page naming the problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import ValidationError as PydanticError
+from starlette.exceptions import HTTPException
+from starlette.types import Message
+
+from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
+from casedesk.domain.permissions import Permission
+from casedesk.services import links, merging, messages, uploads
+from casedesk.services.attachments import Upload
+from casedesk.services.case_lookup import find_case_id
+from casedesk.services.cases import get_case
+from casedesk.services.schemas import LinkCreate, MessageCreate
+from casedesk.web.routes.console_context import CaseId, blob_store, db_of, settings
+from casedesk.web.session import Agent
+
+router = APIRouter(prefix="/console/cases/{case_id}")
+
+#: Room for the text and the multipart framing on top of the files themselves.
+_FORM_OVERHEAD = 2 * 1024 * 1024
+
+
+class _CappedRoute(APIRoute):
+    """Refuses a post larger than the allowed files could need before the form parser
+    spools it to disk: by its declared length, and by counting what arrives (the
+    framework parses the form before any dependency could look)."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def capped(request: Request) -> Response:
+            limit = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE
+            cap = limit + _FORM_OVERHEAD
+            too_large = PayloadTooLarge(
+                f"a message with its files is limited to {cap} bytes", limit=cap
+            )
+            length = request.headers.get("content-length", "")
+            if length.isdigit() and int(length) > cap:
+                raise too_large
+            received = 0
+            receive = request.receive
+
+            async def counting() -> Message:
+                nonlocal received
+                message = await receive()
+                received += len(message.get("body", b""))
+                if received > cap:
+                    raise too_large
+                return message
+
+            try:
+                return await handler(Request(request.scope, counting))
+            except HTTPException as exc:  # the parser reports our error as a bad body
+                if received > cap:
+                    raise too_large from exc
+                raise
+
+        return capped
+
+
+def _case_url(case_id: int, anchor: str = "") -> str:
+    return f"/console/cases/{case_id}" + (f"#{anchor}" if anchor else "")
+
+
+def add_message(
+    request: Request,
+    agent: Agent,
+    case_id: CaseId,
+    body: Annotated[str, Form(max_length=1_000_000)],
+    visibility: Annotated[Literal["external", "internal"], Form()],
+    files: Annotated[list[UploadFile] | None, File()] = None,
+) -> Response:
+    """A reply to the customer (external) or an internal note, with up to five files.
+    The files are stored first, as the agent's pending uploads, and become the
+    message's attachments in the message's own transaction: the case shows both or
+    neither. Uploads of a message that is then refused stay pending, seen by nobody,
+    until the upload-expiry job removes them."""
+    db = db_of(request)
+    principal = agent.principal
+    get_case(db, principal, case_id)  # a hidden case is not found before anything is stored
+    principal.require(Permission.ADD_NOTE)
+    try:
+        data = MessageCreate(visibility=visibility, body_text=body.strip())
+    except PydanticError:
+        raise ValidationFailed("write a message before sending it", field="body") from None
+    chosen = [f for f in files or [] if f.filename]
+    if len(chosen) > uploads.MAX_UPLOADS_PER_WRITE:
+        raise ValidationFailed(
+            f"attach at most {uploads.MAX_UPLOADS_PER_WRITE} files to one message", field="files"
+        )
+    refs: list[uploads.UploadRef] = []
+    if chosen:
+        stored = uploads.upload_files(
+            db,
+            blob_store(request),
+            principal,
+            [Upload(f.filename, f.file, f.content_type) for f in chosen],
+            settings(request).max_attachment_bytes,
+        )
+        refs = [uploads.UploadRef(u.id) for u in stored]
+    added = messages.add_message(db, principal, case_id, data, uploads=refs)
+    return RedirectResponse(_case_url(case_id, f"message-{added.id}"), status_code=303)
+
+
+router.add_api_route(
+    "/messages",
+    add_message,
+    methods=["POST"],
+    route_class_override=_CappedRoute,
+    form_limits={"max_files": uploads.MAX_UPLOADS_PER_WRITE + 1},
+)
+
+
+@router.post("/merge")
+def merge(
+    request: Request,
+    agent: Agent,
+    case_id: CaseId,
+    into: Annotated[str, Form(max_length=100)],
+    confirm: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Merge this case into the one named (by number or id); go to that case. Merging
+    cannot be undone, so the form asks for a confirmation."""
+    db = db_of(request)
+    get_case(db, agent.principal, case_id)  # a hidden case is not found, whatever was sent
+    if confirm != "yes":
+        raise ValidationFailed("tick “Yes, merge it” to confirm the merge", field="confirm")
+    target = find_case_id(db, agent.principal, into, field="into")
+    if target == case_id:
+        raise ValidationFailed("a case cannot be merged into itself", field="into")
+    merging.merge_case(db, agent.principal, case_id, target)
+    return RedirectResponse(_case_url(target), status_code=303)
+
+
+@router.post("/links")
+def add_link(
+    request: Request,
+    agent: Agent,
+    case_id: CaseId,
+    kind: Annotated[Literal["related", "parent", "child"], Form()],
+    other: Annotated[str, Form(max_length=100)],
+) -> Response:
+    db = db_of(request)
+    get_case(db, agent.principal, case_id)
+    other_id = find_case_id(db, agent.principal, other, field="other")
+    links.add_link(db, agent.principal, case_id, LinkCreate(kind=kind, case_id=other_id))
+    return RedirectResponse(_case_url(case_id, "links"), status_code=303)
+
+
+@router.post("/links/remove")
+def remove_link(
+    request: Request,
+    agent: Agent,
+    case_id: CaseId,
+    kind: Annotated[Literal["related", "parent", "child"], Form()],
+    other_id: Annotated[int, Form(ge=1, le=2**53)],
+) -> Response:
+    links.remove_link(db_of(request), agent.principal, case_id, kind, other_id)
+    return RedirectResponse(_case_url(case_id, "links"), status_code=303)

@@ -1,0 +1,138 @@
+"""The console's case lists: built-in views (mine, unassigned, by queue, by status),
+the agent's saved filters with their counts, full-text search combined with the
+other filters, and cursor paging. Every list is a query string parsed into the same
+``CaseQuery`` the API uses, so the list shows exactly what the search service returns
+for the agent (their groups only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from casedesk.domain.permissions import Principal
+from casedesk.services import saved_filters
+from casedesk.services.case_lookup import due_light
+from casedesk.services.clock import utcnow
+from casedesk.services.search import count_cases, search_cases
+from casedesk.store.db import Database
+from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
+from casedesk.web.session import Agent
+from casedesk.web.templating import render
+
+router = APIRouter(prefix="/console")
+
+#: Parameters a list keeps when the search box or the filter form changes the others.
+_PAGING = frozenset({"cursor"})
+#: Parameters the filter form has controls for; the others ride along hidden, so
+#: narrowing "Mine" by priority keeps it to my open cases.
+_FORM_CONTROLS = frozenset({"status_id", "priority_id", "queue_id", "assignee_id", "tag", "sort"})
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """A sidebar entry: a named query string and how many cases it holds."""
+
+    name: str
+    query: str
+    count: int
+    saved_id: int | None = None
+
+    @property
+    def url(self) -> str:
+        return "/console/cases" + ("?" + self.query if self.query else "")
+
+
+def _open(**extra: str | int) -> str:
+    return urlencode([*extra.items(), *(("status", s) for s in OPEN_STATUSES)])
+
+
+def _views(db: Database, principal: Principal, looked: Lookups) -> dict[str, list[View]]:
+    def view(name: str, query: str, saved_id: int | None = None) -> View:
+        count = count_cases(db, principal, saved_filters.parse_query_string(query))
+        return View(name, query, count, saved_id)
+
+    return {
+        "Views": [
+            view("Mine", _open(assignee_id=principal.user_id)),
+            view("Unassigned", _open(unassigned="true")),
+            view("All open", _open()),
+            view("All cases", ""),
+        ],
+        "Queues": [view(q.name, _open(queue_id=q.id)) for q in looked.queues.values()],
+        "Statuses": [
+            view(s.name, urlencode({"status_id": s.id})) for s in looked.statuses.values()
+        ],
+        "Saved filters": [
+            view(f.name, f.query, f.id) for f in saved_filters.list_filters(db, principal)
+        ],
+    }
+
+
+@router.get("")
+def home(request: Request, agent: Agent) -> Response:
+    """The start page: the agent's lists with how many cases each holds."""
+    db = db_of(request)
+    views = _views(db, agent.principal, lookups(db, agent.principal))
+    return render(request, "console/home.html", {"agent": agent, "views": views})
+
+
+@router.get("/cases")
+def case_list(request: Request, agent: Agent) -> Response:
+    db = db_of(request)
+    principal = agent.principal
+    pairs = list(request.query_params.multi_items())
+    query = saved_filters.parse_query(pairs)
+    page = search_cases(db, principal, query)
+    looked = lookups(db, principal)
+    now = utcnow()
+    current = saved_filters.canonical(pairs)
+    kept = [(k, v) for k, v in pairs if k not in _PAGING and v.strip()]
+    next_url = (
+        "/console/cases?" + urlencode([*kept, ("cursor", page.next_cursor)])
+        if page.next_cursor
+        else None
+    )
+    views = _views(db, principal, looked)
+    title = next((v.name for vs in views.values() for v in vs if v.query == current), "Cases")
+    if query.q:
+        title = f"Search: {query.q}"
+    return render(
+        request,
+        "console/cases.html",
+        {
+            "agent": agent,
+            "page": page,
+            "rows": [(case, *due_light(case, now)) for case in page.items],
+            "looked": looked,
+            "views": views,
+            "title": title,
+            "current": current,
+            "query": query,
+            "paged": query.cursor is not None,
+            "hidden": [(k, v) for k, v in kept if k not in _FORM_CONTROLS],
+            "first_url": "/console/cases" + ("?" + current if current else ""),
+            "next_url": next_url,
+        },
+    )
+
+
+@router.post("/filters")
+def save_filter(
+    request: Request,
+    agent: Agent,
+    name: Annotated[str, Form(max_length=200)],
+    query: Annotated[str, Form(max_length=4000)] = "",
+) -> Response:
+    saved = saved_filters.create_filter(db_of(request), agent.principal, name, query)
+    target = "/console/cases" + ("?" + saved.query if saved.query else "")
+    return RedirectResponse(target, status_code=303)
+
+
+@router.post("/filters/{filter_id}/delete")
+def delete_filter(request: Request, agent: Agent, filter_id: OtherId) -> Response:
+    saved_filters.delete_filter(db_of(request), agent.principal, filter_id)
+    return RedirectResponse("/console/cases", status_code=303)
