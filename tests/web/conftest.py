@@ -1,41 +1,22 @@
-"""The web pages under test: the app served by uvicorn on a loopback port, and a real
-headless Chromium (Debian's ``chromium``) driven by Playwright.
-
-The listening socket is bound before the server thread starts, so the browser's first
-connection waits in the socket's backlog until the server accepts it: nothing needs to
-poll for the server to come up.
-"""
+"""The web pages under test: the app served by uvicorn on a loopback port
+(``casedesk.server.serving``), and a real headless Chromium (Debian's ``chromium``)
+driven by Playwright."""
 
 from __future__ import annotations
 
-import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
+from casedesk.server import serving
 from casedesk.store.db import Database
 from tests.factories import World, make_world
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-#: Without these Chromium keeps trying to reach Google's services, which this machine's
-#: closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.support.browser import CHROMIUM, launch
 
 
 @dataclass
@@ -47,23 +28,8 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(settings: Settings, db: Database) -> Iterator[LiveServer]:
-    app = create_app(settings, db)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(128)
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{port}", db, settings)
-    finally:
-        server.should_exit = True
-        thread.join()
-        sock.close()
+    with serving(create_app(settings, db)) as url:
+        yield LiveServer(url, db, settings)
 
 
 @pytest.fixture(scope="session")
@@ -76,9 +42,7 @@ def playwright() -> Iterator[Playwright]:
 
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    browser = playwright.chromium.launch(
-        executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-    )
+    browser = launch(playwright)
     yield browser
     browser.close()
 

@@ -261,6 +261,7 @@ def test_an_agent_given_the_reference_permission_gets_in(
         accounts.UserPatch(permissions=["view_case", "manage_reference"]),
     )
     agent = Browser(client, world.agent_a.email)
+    assert 'href="/console/admin"' in agent.get("/console").text
     assert agent.get("/console/admin").status_code == 200
     assert redirected_to(agent.post("/console/admin/queues", {"name": "Agents' queue"}))
     assert "Agents&#39; queue" in agent.get("/console/admin/queues").text
@@ -274,6 +275,7 @@ def test_the_index_links_every_page_and_refuses_plain_agents(
     for kind in KINDS.values():
         assert f'href="{kind.path}"' in index.text
     agent = Browser(TestClient(client.app), world.agent_b.email)
+    assert 'href="/console/admin"' not in agent.get("/console").text
     refused = agent.get("/console/admin")
     assert refused.status_code == 403
     assert "manage_reference" in refused.text

@@ -167,6 +167,24 @@ def get_contact(db: Database, principal: Principal, contact_id: int) -> ContactO
         return _out(s, [get_row(s, Contact, contact_id, principal.corporation_id, "contact")])[0]
 
 
+def contact_names(db: Database, principal: Principal, ids: set[int]) -> dict[int, str]:
+    """Display names of the corporation's contacts among ``ids`` (name, else email)."""
+    if not ids:
+        return {}
+    with db.read() as s:
+        rows = s.scalars(
+            select(Contact).where(
+                Contact.corporation_id == principal.corporation_id, Contact.id.in_(ids)
+            )
+        ).all()
+        parts = _parts(s, [c.id for c in rows])
+    names = {}
+    for c in rows:
+        emails = parts[c.id]["emails"]
+        names[c.id] = f"{c.first_name} {c.last_name}".strip() or (emails[0] if emails else "")
+    return names
+
+
 def create_contact(db: Database, principal: Principal, data: ContactCreate) -> ContactOut:
     require_manager(principal)
     corp = principal.corporation_id

@@ -16,6 +16,7 @@ from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import attachments, case_times, history, links, messages
 from casedesk.services.cases import get_case
+from casedesk.services.reference import contacts
 from casedesk.services.schemas import CaseOut, LinksOut
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import (
@@ -108,12 +109,19 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
         by_message.setdefault(f.message_id, []).append(f)
     trail = history.case_history(db, principal, case_id)
     found_links = links.get_links(db, principal, case_id)
+    thread = messages.list_messages(db, principal, case_id)
+    authors = {m.author_contact_id for m in thread if m.author_contact_id is not None}
     return render(
         request,
         "console/case.html",
         panel_context(principal, case, looked)
         | {
-            "thread": messages.list_messages(db, principal, case_id),
+            "thread": thread,
+            "contact_names": contacts.contact_names(db, principal, authors),
+            # A case opened by mail or in the portal repeats its description as its
+            # first message; the page shows it once.
+            "show_description": bool(case.description)
+            and not (thread and thread[0].body_text.strip() == case.description.strip()),
             "files": by_message,
             "times": case_times.case_times(db, principal, case_id),
             "links": found_links,

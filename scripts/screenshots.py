@@ -1,0 +1,104 @@
+"""Screenshots of the main pages, for the docs: ``docs/screenshots/*.png``.
+
+Loads the demo data set into a new SQLite database in a temporary directory, serves the
+app on a loopback port and takes each page in Debian's Chromium, signed in as the demo
+admin (console, admin pages) and the demo contact (portal). Run it through
+``scripts/screenshots``, which installs what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from casedesk.api.app import create_app  # noqa: E402
+from casedesk.config import Settings  # noqa: E402
+from casedesk.server import serving  # noqa: E402
+from casedesk.services import demo  # noqa: E402
+from casedesk.store.db import Database  # noqa: E402
+from casedesk.store.migrate import upgrade  # noqa: E402
+from tests.support.browser import launch  # noqa: E402
+
+DESKTOP = {"width": 1280, "height": 860}
+PHONE = {"width": 390, "height": 844}
+#: A demo case with a thread of messages and notes.
+SHOWN_CASE = "VPN drops every few minutes"
+
+#: (file name, path) for the demo admin, taken at desktop size.
+CONSOLE_PAGES = [
+    ("console-start", "/console"),
+    ("console-cases", "/console/cases"),
+    ("console-search", "/console/cases?q=printer"),
+    ("admin-index", "/console/admin"),
+    ("admin-statuses", "/console/admin/statuses"),
+    ("admin-users", "/console/admin/users"),
+    ("admin-categories", "/console/admin/categories"),
+]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    out: Path = parser.parse_args().out
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/casedesk.db"
+        upgrade(url)
+        db = Database(url)
+        summary = demo.load_demo(db)
+        settings = Settings(data_dir=Path(tmp), database_url=url, secret_key="screenshots")
+        with serving(create_app(settings, db)) as base, sync_playwright() as p:
+            browser = launch(p)
+            page = browser.new_page(viewport=DESKTOP)
+            shoot(page, out, "console-sign-in", f"{base}/console/sign-in")
+            sign_in(page, f"{base}/console/sign-in", summary.admin_email, summary.admin_password)
+            for name, path in CONSOLE_PAGES:
+                shoot(page, out, name, base + path)
+            page.goto(f"{base}/console/cases?q=" + SHOWN_CASE.replace(" ", "+"))
+            page.get_by_role("row").filter(has_text=SHOWN_CASE).get_by_role("link").first.click()
+            page.wait_for_load_state()
+            case_url = page.url
+            shoot(page, out, "console-case", case_url)
+            page.set_viewport_size(PHONE)
+            shoot(page, out, "console-case-phone", case_url, full_page=False)
+
+            portal = browser.new_page(viewport=DESKTOP)
+            shoot(portal, out, "portal-sign-in", f"{base}/portal/sign-in")
+            sign_in(portal, f"{base}/portal/sign-in", summary.portal_email, summary.portal_password)
+            shoot(portal, out, "portal-cases", f"{base}/portal")
+            portal.get_by_role("table").get_by_role("link").first.click()
+            portal.wait_for_load_state()
+            shoot(portal, out, "portal-case", portal.url)
+            shoot(portal, out, "portal-new-case", f"{base}/portal/cases/new")
+            browser.close()
+        db.dispose()
+    print(f"screenshots in {out}")
+
+
+def sign_in(page: Page, url: str, email: str, password: str) -> None:
+    page.goto(url)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    if "/sign-in" in page.url:
+        raise SystemExit(f"could not sign in as {email}")
+
+
+def shoot(page: Page, out: Path, name: str, url: str, *, full_page: bool = True) -> None:
+    answer = page.goto(url)
+    if answer is None or not answer.ok:
+        raise SystemExit(f"{url} answered {answer.status if answer else 'nothing'}")
+    page.screenshot(path=out / f"{name}.png", full_page=full_page)
+    print(f"  {name}.png  {url}")
+
+
+if __name__ == "__main__":
+    main()
