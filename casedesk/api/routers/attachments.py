@@ -7,21 +7,18 @@ one sniffed from the bytes, ``nosniff`` stops the browser from guessing another,
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 from fastapi.routing import APIRoute
-from starlette.exceptions import HTTPException
-from starlette.types import Message
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db, get_settings
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.cases import _ERRORS
+from casedesk.body_limits import Handler, capped
 from casedesk.config import Settings
-from casedesk.domain.errors import PayloadTooLarge
 from casedesk.services import attachments
 from casedesk.services.attachments import AttachmentOut, Upload
 from casedesk.store.blobs import BlobStore, LocalBlobStore
@@ -57,37 +54,13 @@ class _UploadRoute(APIRoute):
     as it is stored.
     """
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def get_route_handler(self) -> Handler:
+        return capped(super().get_route_handler(), _upload_cap)
 
-        async def capped(request: Request) -> Response:
-            cap = (
-                get_settings(request).max_attachment_bytes * MAX_FILES_PER_REQUEST
-                + _MULTIPART_OVERHEAD
-            )
-            too_large = PayloadTooLarge(f"upload requests are limited to {cap} bytes", limit=cap)
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > cap:
-                raise too_large
-            received = 0
-            receive = request.receive
 
-            async def counting() -> Message:
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > cap:
-                    raise too_large
-                return message
-
-            try:
-                return await handler(Request(request.scope, counting))
-            except HTTPException as exc:  # the parser reports our error as a bad body
-                if received > cap:
-                    raise too_large from exc
-                raise
-
-        return capped
+def _upload_cap(request: Request) -> tuple[int, str]:
+    cap = get_settings(request).max_attachment_bytes * MAX_FILES_PER_REQUEST + _MULTIPART_OVERHEAD
+    return cap, f"upload requests are limited to {cap} bytes"
 
 
 router = APIRouter(prefix="/cases/{case_id}/attachments", tags=["attachments"], responses=_ERRORS)

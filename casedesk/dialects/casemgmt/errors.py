@@ -4,20 +4,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Any
-
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
-from starlette.types import Message
 
+from casedesk.body_limits import Handler, capped
 from casedesk.domain import errors
-
-Handler = Callable[[Request], Coroutine[Any, Any, Response]]
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -77,32 +72,9 @@ class CaseMgmtUploadRoute(APIRoute):
     leaves multipart to the routes). Each file is held to the limit again as stored."""
 
     def get_route_handler(self) -> Handler:
-        handler = super().get_route_handler()
+        return shaped(capped(super().get_route_handler(), _upload_cap))
 
-        async def capped(request: Request) -> Response:
-            cap = request.app.state.settings.max_attachment_bytes + _MULTIPART_OVERHEAD
-            too_large = errors.PayloadTooLarge(
-                f"uploads are limited to {cap} bytes a request", limit=cap
-            )
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > cap:
-                raise too_large
-            received = 0
-            receive = request.receive
 
-            async def counting() -> Message:
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > cap:
-                    raise too_large
-                return message
-
-            try:
-                return await handler(Request(request.scope, counting))
-            except HTTPException as exc:  # the parser reports our error as a bad body
-                if received > cap:
-                    raise too_large from exc
-                raise
-
-        return shaped(capped)
+def _upload_cap(request: Request) -> tuple[int, str]:
+    cap = int(request.app.state.settings.max_attachment_bytes) + _MULTIPART_OVERHEAD
+    return cap, f"uploads are limited to {cap} bytes a request"

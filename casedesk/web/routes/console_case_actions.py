@@ -7,17 +7,15 @@ or without scripts; a refused post shows an error page naming the problem.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from pydantic import ValidationError as PydanticError
-from starlette.exceptions import HTTPException
-from starlette.types import Message
 
-from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
+from casedesk.body_limits import Handler, capped
+from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission
 from casedesk.services import links, merging, messages, uploads
 from casedesk.services.attachments import Upload
@@ -35,40 +33,15 @@ _FORM_OVERHEAD = 2 * 1024 * 1024
 
 class _CappedRoute(APIRoute):
     """Refuses a post larger than the allowed files could need before the form parser
-    spools it to disk: by its declared length, and by counting what arrives (the
-    framework parses the form before any dependency could look)."""
+    spools it to disk (``casedesk.body_limits``)."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def get_route_handler(self) -> Handler:
+        return capped(super().get_route_handler(), _message_cap)
 
-        async def capped(request: Request) -> Response:
-            limit = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE
-            cap = limit + _FORM_OVERHEAD
-            too_large = PayloadTooLarge(
-                f"a message with its files is limited to {cap} bytes", limit=cap
-            )
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > cap:
-                raise too_large
-            received = 0
-            receive = request.receive
 
-            async def counting() -> Message:
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > cap:
-                    raise too_large
-                return message
-
-            try:
-                return await handler(Request(request.scope, counting))
-            except HTTPException as exc:  # the parser reports our error as a bad body
-                if received > cap:
-                    raise too_large from exc
-                raise
-
-        return capped
+def _message_cap(request: Request) -> tuple[int, str]:
+    cap = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE + _FORM_OVERHEAD
+    return cap, f"a message with its files is limited to {cap} bytes"
 
 
 def _case_url(case_id: int, anchor: str = "") -> str:

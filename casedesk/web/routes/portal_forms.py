@@ -13,18 +13,15 @@ inline images that pointed at the API's download URL are pointed at the portal's
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Coroutine
-from typing import Any
 
 import nh3
-from fastapi import Request, Response
+from fastapi import Request
 from fastapi.routing import APIRoute
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
-from starlette.types import Message
 
-from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
+from casedesk.body_limits import Handler, capped
+from casedesk.domain.errors import ValidationFailed
 from casedesk.services.attachments import Upload
 from casedesk.services.portal_writes import MAX_FILES
 
@@ -41,37 +38,14 @@ FORM_OVERHEAD = 1024 * 1024
 class CappedRoute(APIRoute):
     """Refuses a request body over the cap with 413, declared or counted as it arrives."""
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def get_route_handler(self) -> Handler:
+        return capped(super().get_route_handler(), _form_cap)
 
-        async def capped(request: Request) -> Response:
-            limit = int(request.app.state.settings.max_attachment_bytes)
-            cap = limit * MAX_FILES + FORM_OVERHEAD
-            too_large = PayloadTooLarge(
-                f"a form with files is limited to {cap} bytes ({limit} bytes a file)", limit=cap
-            )
-            length = request.headers.get("content-length", "")
-            if length.isdigit() and int(length) > cap:
-                raise too_large
-            received = 0
-            receive = request.receive
 
-            async def counting() -> Message:
-                nonlocal received
-                message = await receive()
-                received += len(message.get("body", b""))
-                if received > cap:
-                    raise too_large
-                return message
-
-            try:
-                return await handler(Request(request.scope, counting))
-            except HTTPException as exc:  # the parser reports our error as a bad body
-                if received > cap:
-                    raise too_large from exc
-                raise
-
-        return capped
+def _form_cap(request: Request) -> tuple[int, str]:
+    limit = int(request.app.state.settings.max_attachment_bytes)
+    cap = limit * MAX_FILES + FORM_OVERHEAD
+    return cap, f"a form with files is limited to {cap} bytes ({limit} bytes a file)"
 
 
 async def text_field(request: Request, name: str) -> str:
