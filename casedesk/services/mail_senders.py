@@ -16,15 +16,15 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.mail import header_text
 from casedesk.domain.members import MemberRole
-from casedesk.domain.permissions import Principal, Role
+from casedesk.domain.permissions import Principal
 from casedesk.services import audit
+from casedesk.services.channel_accounts import channel_account
 from casedesk.store.models import (
     Case,
     CaseMember,
     Contact,
     ContactEmail,
     OrganizationDomain,
-    User,
 )
 
 
@@ -119,18 +119,4 @@ def may_add_to(s: Session, contact: Contact, case: Case) -> bool:
 def channel_principal(s: Session, corporation_id: int) -> Principal:
     """The account the email channel acts as: an admin that cannot sign in (no password,
     inactive), one per corporation, made on first use. Cases it opens show it as creator."""
-    email = f"email-channel+{corporation_id}@casedesk.invalid"
-    user_id = s.scalar(select(User.id).where(User.email == email))
-    if user_id is None:
-        user = User(
-            corporation_id=corporation_id,
-            email=email,
-            name="Email channel",
-            role=Role.ADMIN.value,
-            password_hash=None,
-            is_active=False,
-        )
-        s.add(user)
-        s.flush()
-        user_id = user.id
-    return Principal(user_id, corporation_id, Role.ADMIN)
+    return channel_account(s, corporation_id, "email-channel", "Email channel")

@@ -18,9 +18,10 @@ from sqlalchemy import ColumnElement, Select, exists, or_, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
-from casedesk.domain.permissions import ContactCaller, Principal, Role
+from casedesk.domain.permissions import ContactCaller, Principal
 from casedesk.services.access import not_found
-from casedesk.store.models import Case, CaseMember, User
+from casedesk.services.channel_accounts import channel_account
+from casedesk.store.models import Case, CaseMember
 
 
 def _visible(caller: ContactCaller) -> ColumnElement[bool]:
@@ -53,18 +54,4 @@ def load_case(s: Session, caller: ContactCaller, case_id: int, *, for_update: bo
 
 def portal_principal(s: Session, corporation_id: int) -> Principal:
     """The account portal writes act as (see the module docstring)."""
-    email = f"portal+{corporation_id}@casedesk.invalid"
-    user_id = s.scalar(select(User.id).where(User.email == email))
-    if user_id is None:
-        user = User(
-            corporation_id=corporation_id,
-            email=email,
-            name="Customer portal",
-            role=Role.ADMIN.value,
-            password_hash=None,
-            is_active=False,
-        )
-        s.add(user)
-        s.flush()
-        user_id = user.id
-    return Principal(user_id, corporation_id, Role.ADMIN)
+    return channel_account(s, corporation_id, "portal", "Customer portal")
