@@ -7,27 +7,22 @@ link up, so mail scanners that fetch every link in a mail do not spend it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
 
-from casedesk.domain.errors import TooManyAttempts, Unauthenticated
+from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.services import portal_sign_in, web_sessions
-from casedesk.web.routes.sign_in import safe_next
+from casedesk.web.routes.sign_in import password_sign_in, sign_in_page
 from casedesk.web.session import (
     CONTACT_COOKIE,
     Contact,
     check_sign_in_csrf,
-    client_address,
     database,
-    remember_sign_in_csrf,
     set_session_cookie,
-    sign_in_csrf,
 )
-from casedesk.web.templating import render
 
 router = APIRouter(prefix="/portal")
 
@@ -38,18 +33,9 @@ LinkToken = Annotated[str, Path(min_length=20, max_length=100, pattern=r"^[A-Za-
 _MINUTES = int(LINK_LIFETIME.total_seconds() // 60)
 
 
-def _form(
-    request: Request, template: str, context: Mapping[str, object], status: int = 200
-) -> Response:
-    token = sign_in_csrf(request)
-    response = render(request, template, dict(context), status_code=status)
-    remember_sign_in_csrf(request, response, token)
-    return response
-
-
 @router.get("/sign-in")
 def sign_in_form(request: Request, next: str = "") -> Response:
-    return _form(request, "portal/sign_in.html", {"next": next, "email": "", "error": ""})
+    return sign_in_page(request, "portal/sign_in.html", {"next": next, "email": "", "error": ""})
 
 
 @router.post("/sign-in", dependencies=[Depends(check_sign_in_csrf)])
@@ -59,22 +45,21 @@ def sign_in(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        signed_in = web_sessions.sign_in_contact(
-            database(request), email, password, client_address(request)
-        )
-    except (Unauthenticated, TooManyAttempts) as exc:
-        status = 429 if isinstance(exc, TooManyAttempts) else 401
-        context = {"next": next, "email": email, "error": exc.detail}
-        return _form(request, "portal/sign_in.html", context, status)
-    response = RedirectResponse(safe_next(next, "portal"), status_code=303)
-    set_session_cookie(request, response, CONTACT_COOKIE, signed_in.token)
-    return response
+    return password_sign_in(
+        request,
+        web_sessions.sign_in_contact,
+        area="portal",
+        cookie=CONTACT_COOKIE,
+        template="portal/sign_in.html",
+        email=email,
+        password=password,
+        next_url=next,
+    )
 
 
 @router.get("/sign-in/link")
 def link_form(request: Request) -> Response:
-    return _form(request, "portal/link_request.html", {"sent": False, "minutes": _MINUTES})
+    return sign_in_page(request, "portal/link_request.html", {"sent": False, "minutes": _MINUTES})
 
 
 @router.post("/sign-in/link", dependencies=[Depends(check_sign_in_csrf)])
@@ -83,12 +68,12 @@ def request_link(request: Request, email: Annotated[str, Form(max_length=320)]) 
     settings = request.app.state.settings
     base_url = settings.public_url or str(request.base_url)
     portal_sign_in.request_sign_in_link(database(request), email, base_url)
-    return _form(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
+    return sign_in_page(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
 
 
 @router.get("/sign-in/link/{token}")
 def link_page(request: Request, token: LinkToken) -> Response:
-    return _form(request, "portal/link.html", {"token": token, "error": ""})
+    return sign_in_page(request, "portal/link.html", {"token": token, "error": ""})
 
 
 @router.post("/sign-in/link/{token}", dependencies=[Depends(check_sign_in_csrf)])
@@ -96,7 +81,7 @@ def redeem_link(request: Request, token: LinkToken) -> Response:
     try:
         signed_in = web_sessions.redeem_sign_in_link(database(request), token)
     except Unauthenticated as exc:
-        return _form(request, "portal/link.html", {"token": token, "error": exc.detail}, 401)
+        return sign_in_page(request, "portal/link.html", {"token": token, "error": exc.detail}, 401)
     response = RedirectResponse("/portal", status_code=303)
     set_session_cookie(request, response, CONTACT_COOKIE, signed_in.token)
     return response

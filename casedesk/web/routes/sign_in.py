@@ -1,7 +1,9 @@
-"""Agents sign in with email and password and sign out again."""
+"""Agents sign in with email and password and sign out again; the sign-in form's
+handling that the portal shares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -9,6 +11,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.errors import TooManyAttempts, Unauthenticated
 from casedesk.services import web_sessions
+from casedesk.services.web_sessions import SignedIn
+from casedesk.store.db import Database
 from casedesk.web.session import (
     AGENT_COOKIE,
     Agent,
@@ -23,6 +27,9 @@ from casedesk.web.templating import render
 
 router = APIRouter(prefix="/console")
 
+#: A service that opens a session for an email and password from a client address.
+Authenticate = Callable[[Database, str, str, str], SignedIn]
+
 
 def safe_next(value: str, area: str) -> str:
     """Where to go after signing in: only a path of this area, never another site."""
@@ -31,12 +38,43 @@ def safe_next(value: str, area: str) -> str:
     return f"/{area}"
 
 
-@router.get("/sign-in")
-def sign_in_form(request: Request, next: str = "") -> Response:
+def sign_in_page(
+    request: Request, template: str, context: Mapping[str, object], status: int = 200
+) -> Response:
+    """A page with a sign-in form (no session yet): its CSRF token is a cookie's."""
     token = sign_in_csrf(request)
-    response = render(request, "console/sign_in.html", {"next": next, "email": "", "error": ""})
+    response = render(request, template, dict(context), status_code=status)
     remember_sign_in_csrf(request, response, token)
     return response
+
+
+def password_sign_in(
+    request: Request,
+    authenticate: Authenticate,
+    *,
+    area: str,
+    cookie: str,
+    template: str,
+    email: str,
+    password: str,
+    next_url: str,
+) -> Response:
+    """Open a session and go on to ``next_url``, or show the form again with why not."""
+    try:
+        signed_in = authenticate(database(request), email, password, client_address(request))
+    except (Unauthenticated, TooManyAttempts) as exc:
+        status = 429 if isinstance(exc, TooManyAttempts) else 401
+        context = {"next": next_url, "email": email, "error": exc.detail}
+        return sign_in_page(request, template, context, status)
+    response = RedirectResponse(safe_next(next_url, area), status_code=303)
+    set_session_cookie(request, response, cookie, signed_in.token)
+    return response
+
+
+@router.get("/sign-in")
+def sign_in_form(request: Request, next: str = "") -> Response:
+    context = {"next": next, "email": "", "error": ""}
+    return sign_in_page(request, "console/sign_in.html", context)
 
 
 @router.post("/sign-in", dependencies=[Depends(check_sign_in_csrf)])
@@ -46,22 +84,16 @@ def sign_in(
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
-    try:
-        signed_in = web_sessions.sign_in_agent(
-            database(request), email, password, client_address(request)
-        )
-    except (Unauthenticated, TooManyAttempts) as exc:
-        status = 429 if isinstance(exc, TooManyAttempts) else 401
-        sign_in_csrf(request)
-        return render(
-            request,
-            "console/sign_in.html",
-            {"next": next, "email": email, "error": exc.detail},
-            status_code=status,
-        )
-    response = RedirectResponse(safe_next(next, "console"), status_code=303)
-    set_session_cookie(request, response, AGENT_COOKIE, signed_in.token)
-    return response
+    return password_sign_in(
+        request,
+        web_sessions.sign_in_agent,
+        area="console",
+        cookie=AGENT_COOKIE,
+        template="console/sign_in.html",
+        email=email,
+        password=password,
+        next_url=next,
+    )
 
 
 @router.post("/sign-out")
