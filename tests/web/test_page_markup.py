@@ -1,0 +1,49 @@
+"""The console's and the portal's pages keep the markup rules of ``tests/web/markup.py``
+(labels, unique ids, heading order, nothing inline), on a case with a thread."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from casedesk.api.app import create_app
+from casedesk.config import Settings
+from casedesk.services import messages
+from casedesk.services.schemas import MessageCreate
+from casedesk.store.db import Database
+from tests.services.portal_world import make_portal_world
+from tests.web.console_support import agent_client
+from tests.web.markup import markup_problems
+from tests.web.portal_client import sign_in
+
+
+def test_console_and_portal_pages_are_labelled_ordered_and_have_nothing_inline(
+    settings: Settings, db: Database
+) -> None:
+    world = make_portal_world(db)
+    case = world.case_for(world.carol, title="Printer <b>jammed</b>")
+    agent = world.base.agent_a.principal
+    messages.add_message(db, agent, case.id, MessageCreate(body_text="We are on it"))
+    messages.add_message(
+        db, agent, case.id, MessageCreate(visibility="internal", body_text="Old model")
+    )
+    anonymous = TestClient(create_app(settings, db))
+    console = agent_client(settings, db, world.base.agent_a.email)
+    portal = TestClient(create_app(settings, db))
+    sign_in(portal, "carol@customer.example")
+
+    pages = [
+        (anonymous, "/console/sign-in"),
+        (anonymous, "/portal/sign-in"),
+        (anonymous, "/portal/sign-in/link"),
+        (console, "/console"),
+        (console, "/console/cases"),
+        (console, "/console/cases?q=printer"),
+        (console, f"/console/cases/{case.id}"),
+        (portal, "/portal"),
+        (portal, "/portal/cases/new"),
+        (portal, f"/portal/cases/{case.id}"),
+    ]
+    for client, url in pages:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        assert markup_problems(answer.text) == [], url
