@@ -22,7 +22,7 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services import custom_fields
 from casedesk.services.access import readable_cases
-from casedesk.services.case_views import build
+from casedesk.services.case_views import CASE_COLUMNS, build
 from casedesk.services.schemas import CasePage, CaseQuery
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -62,7 +62,8 @@ def search_cases_in(s: Session, principal: Principal, query: CaseQuery) -> CaseP
         bound = tuple_(literal(value, type_=col.type), literal(last_id))
         stmt = stmt.where(pair < bound if desc else pair > bound)
     order = (col.desc(), Case.id.desc()) if desc else (col.asc(), Case.id.asc())
-    rows = list(s.scalars(stmt.order_by(*order).limit(query.limit + 1)))
+    stmt = stmt.with_only_columns(*CASE_COLUMNS).order_by(*order).limit(query.limit + 1)
+    rows = list(s.connection().execute(stmt))  # plain rows: no ORM bookkeeping
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     cursor = _encode_cursor(getattr(rows[-1], key), rows[-1].id) if more and rows else None
