@@ -28,6 +28,12 @@ _PROBE = select(
     _corporations.c.case_prefix,
     *(exists().where(t.c.case_id.in_(_case_ids)) for t in (_members, _case_tags, _values)),
 ).where(_corporations.c.id.in_(bindparam("corporation_ids", expanding=True)))
+#: The same for one case: without lists to expand, its SQL is compiled once for all.
+_PROBE_ONE = select(
+    _corporations.c.id,
+    _corporations.c.case_prefix,
+    *(exists().where(t.c.case_id == bindparam("case_id")) for t in (_members, _case_tags, _values)),
+).where(_corporations.c.id == bindparam("corporation_id"))
 
 
 #: A case to show: an ORM object or a row of all of the ``cases`` columns (``CASE_COLUMNS``;
@@ -128,7 +134,7 @@ def _out(
     )
 
 
-def build_one(session: Session, case: Case, principal: Principal) -> CaseOut:
+def build_one(session: Session, case: CaseRow, principal: Principal) -> CaseOut:
     return build(session, [case], principal)[0]
 
 
@@ -138,10 +144,14 @@ def _probe(
     """Case number prefixes by corporation, and whether any of the cases has members,
     tags or custom values: one statement, so the common case of a plain case costs no
     further queries."""
-    corporation_ids = list({c.corporation_id for c in cases})
-    found = session.connection().execute(
-        _PROBE, {"case_ids": ids, "corporation_ids": corporation_ids}
-    )
+    if len(cases) == 1:
+        params = {"case_id": ids[0], "corporation_id": cases[0].corporation_id}
+        found = session.connection().execute(_PROBE_ONE, params)
+    else:
+        corporation_ids = list({c.corporation_id for c in cases})
+        found = session.connection().execute(
+            _PROBE, {"case_ids": ids, "corporation_ids": corporation_ids}
+        )
     rows = found.all()
     prefixes = {row[0]: row[1] for row in rows}
     if not rows:

@@ -24,7 +24,7 @@ from casedesk.services import (
     sla,
     tags,
 )
-from casedesk.services.access import load_case
+from casedesk.services.access import load_case, read_case
 from casedesk.services.case_state import (
     apply_status,
     current_status,
@@ -201,7 +201,7 @@ def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
 
 
 def get_case_in(s: Session, principal: Principal, case_id: int) -> CaseOut:
-    return build_one(s, load_case(s, principal, case_id), principal)
+    return build_one(s, read_case(s, principal, case_id), principal)
 
 
 def update_case(
