@@ -24,6 +24,23 @@ REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "
 LATENCY = Histogram("casedesk_http_request_seconds", "HTTP request latency", ["method"])
 
 
+_latency: dict[str, Histogram] = {}
+_requests: dict[tuple[str, int], Counter] = {}
+
+
+def _note(method: str, status: int, seconds: float) -> None:
+    """Count and time a request. The labelled children are kept at hand: looking them up
+    through ``labels()`` costs more than updating them."""
+    latency = _latency.get(method)
+    if latency is None:
+        latency = _latency[method] = LATENCY.labels(method)
+    latency.observe(seconds)
+    requests = _requests.get((method, status))
+    if requests is None:
+        requests = _requests[(method, status)] = REQUESTS.labels(method, str(status))
+    requests.inc()
+
+
 class Front:
     def __init__(self, app: ASGIApp, max_body_bytes: int, hot: HotRoutes | None) -> None:
         self.app = app
@@ -56,6 +73,4 @@ class Front:
             else:
                 status = answered
         finally:
-            method = scope["method"]
-            LATENCY.labels(method).observe(time.perf_counter() - start)
-            REQUESTS.labels(method, str(status)).inc()
+            _note(scope["method"], status, time.perf_counter() - start)

@@ -113,7 +113,7 @@ class HotRoutes:
             return None
         try:
             data = CaseCreate.model_validate(json.loads(body))
-        except (ValueError, ValidationError):  # FastAPI words the 400 or 422
+        except (ValueError, ValidationError, RecursionError):  # FastAPI words the 400 or 422
             return None
         db = self.db
 
