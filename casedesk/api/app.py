@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import casedesk
 from casedesk.api.errors import install as install_errors
-from casedesk.api.guards import IntakeGuard
+from casedesk.api.front import Front
+from casedesk.api.hot_routes import HotRoutes
 from casedesk.api.routers import (
     attachments,
     case_codes,
@@ -43,11 +42,12 @@ from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.web import install as install_web
 
-REQUESTS = Counter("casedesk_http_requests_total", "HTTP requests", ["method", "status"])
-LATENCY = Histogram("casedesk_http_request_seconds", "HTTP request latency", ["method"])
 
-
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, *, hot_routes: bool = True
+) -> FastAPI:
+    """The app. ``hot_routes=False`` leaves every request to FastAPI's routes, which
+    the tests use to check that ``hot_routes.py`` answers as they do."""
     settings = settings or Settings()
     database = db or Database(settings.effective_database_url)
 
@@ -67,8 +67,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = database
     app.state.blob_store = LocalBlobStore(settings.attachments_dir)
     install_errors(app)
-    _metrics(app)
-    app.add_middleware(IntakeGuard, max_body_bytes=settings.max_body_bytes)
+    hot = HotRoutes(database) if hot_routes else None
+    app.add_middleware(Front, max_body_bytes=settings.max_body_bytes, hot=hot)
 
     for router in (
         cases.router,
@@ -97,6 +97,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(itflow_router)
     install_web(app)
 
+    @app.get("/metrics", tags=["ops"], include_in_schema=False)
+    def metrics() -> Response:
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:
         with database.read() as s:
@@ -104,41 +108,6 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         return {"status": "ok"}
 
     return app
-
-
-def _metrics(app: FastAPI) -> None:
-    app.add_middleware(_Metrics)
-
-    @app.get("/metrics", tags=["ops"], include_in_schema=False)
-    def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
-
-
-class _Metrics:
-    """Counts requests by method and status and times them. Plain ASGI: the
-    ``@app.middleware("http")`` form costs a task group and a stream per request."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        status = 500  # if the app fails before it answers
-
-        async def send_and_note(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        start = time.perf_counter()
-        try:
-            await self.app(scope, receive, send_and_note)
-        finally:
-            LATENCY.labels(scope["method"]).observe(time.perf_counter() - start)
-            REQUESTS.labels(scope["method"], str(status)).inc()
 
 
 __all__ = ["JSONResponse", "create_app"]

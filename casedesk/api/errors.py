@@ -66,10 +66,15 @@ def problem(status: int, detail: str, code: str, **extra: Any) -> JSONResponse:
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def domain_problem(exc: errors.DomainError) -> JSONResponse:
+    """The answer to a refused use-case (not found, forbidden, invalid...)."""
+    return problem(status_for(exc), exc.detail, exc.code, **exc.extra)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(errors.DomainError)
     async def _domain(_: Request, exc: errors.DomainError) -> JSONResponse:
-        return problem(status_for(exc), exc.detail, exc.code, **exc.extra)
+        return domain_problem(exc)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

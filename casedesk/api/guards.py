@@ -13,41 +13,37 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 from casedesk.api.errors import PROBLEM
 
 
-class IntakeGuard:
-    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
-        self.app = app
-        self.limit = max_body_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        query = scope.get("query_string", b"").lower()
-        if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
-            await _reject(send, 400, "NUL characters are not allowed in the URL", "nul-character")
-            return
-        headers = dict(scope.get("headers") or [])
-        ctype = headers.get(b"content-type", b"").lower()
-        if ctype.startswith((b"multipart/", b"message/rfc822")):
-            await self.app(scope, receive, send)
-            return
-        length = headers.get(b"content-length", b"")
-        if length.isdigit() and int(length) > self.limit:
-            await _reject(send, 413, f"request body over {self.limit} bytes", "payload-too-large")
-            return
-        body, messages = await _buffer(receive, self.limit)
-        if body is None:
-            await _reject(send, 413, f"request body over {self.limit} bytes", "payload-too-large")
-            return
-        if b"\\u0000" in body or b"\x00" in body:
-            await _reject(send, 400, "NUL characters are not allowed in the body", "nul-character")
-            return
-        await self.app(scope, _replay(messages, receive), send)
+async def admit(
+    scope: Scope, receive: Receive, send: Send, limit: int
+) -> tuple[bytes | None, Receive] | None:
+    """Check a request before any route sees it. None when it was refused (the answer
+    is sent); otherwise its body (None for the exempt uploads, whose body is not read
+    here) and the ``receive`` the app must read it through."""
+    query = scope.get("query_string", b"").lower()
+    if b"%00" in query or b"\x00" in query or "\x00" in scope.get("path", ""):
+        await _reject(send, 400, "NUL characters are not allowed in the URL", "nul-character")
+        return None
+    headers = dict(scope.get("headers") or [])
+    ctype = headers.get(b"content-type", b"").lower()
+    if ctype.startswith((b"multipart/", b"message/rfc822")):
+        return None, receive
+    length = headers.get(b"content-length", b"")
+    if length.isdigit() and int(length) > limit:
+        await _reject(send, 413, f"request body over {limit} bytes", "payload-too-large")
+        return None
+    body, messages = await _buffer(receive, limit)
+    if body is None:
+        await _reject(send, 413, f"request body over {limit} bytes", "payload-too-large")
+        return None
+    if b"\\u0000" in body or b"\x00" in body:
+        await _reject(send, 400, "NUL characters are not allowed in the body", "nul-character")
+        return None
+    return body, _replay(messages, receive)
 
 
 async def _buffer(receive: Receive, limit: int) -> tuple[bytes | None, list[Message]]:

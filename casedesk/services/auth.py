@@ -102,10 +102,15 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
     """The caller behind a bearer token. Read afresh on every request (one indexed
     statement), so a revoked or expired token or a disabled user is refused at once
     by every process."""
-    now = now or utcnow()
     with db.read() as s:
-        found = s.connection().execute(_TOKEN_CALLER, {"token_hash": token_hash(token)})
-        row = found.first()
+        return authenticate_token_in(s, token, now=now)
+
+
+def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None) -> Principal:
+    """``authenticate_token`` in a transaction the caller owns (e.g. the read that
+    serves the request)."""
+    now = now or utcnow()
+    row = s.connection().execute(_TOKEN_CALLER, {"token_hash": token_hash(token)}).first()
     if row is None:
         raise Unauthenticated("invalid or revoked token")
     (

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, exists, select
+from sqlalchemy import BindParameter, Row, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
@@ -27,9 +28,21 @@ _PROBE = select(
     _corporations.c.case_prefix,
     *(exists().where(t.c.case_id.in_(_case_ids)) for t in (_members, _case_tags, _values)),
 ).where(_corporations.c.id.in_(bindparam("corporation_ids", expanding=True)))
+#: The same for one case: without lists to expand, its SQL is compiled once for all.
+_PROBE_ONE = select(
+    _corporations.c.id,
+    _corporations.c.case_prefix,
+    *(exists().where(t.c.case_id == bindparam("case_id")) for t in (_members, _case_tags, _values)),
+).where(_corporations.c.id == bindparam("corporation_id"))
 
 
-def build(session: Session, cases: list[Case], principal: Principal) -> list[CaseOut]:
+#: A case to show: an ORM object or a row of all of the ``cases`` columns (``CASE_COLUMNS``;
+#: a page of a search has no use for the ORM's bookkeeping).
+CaseRow = Case | Row[Any]
+CASE_COLUMNS = tuple(Case.__table__.columns)
+
+
+def build(session: Session, cases: Sequence[CaseRow], principal: Principal) -> list[CaseOut]:
     if not cases:
         return []
     ids = [c.id for c in cases]
@@ -64,7 +77,7 @@ def build_new(case: Case, prefix: str) -> CaseOut:
 
 
 def _out(
-    c: Case,
+    c: CaseRow,
     prefix: str,
     rows: list[CaseMember],
     tag_names: list[str],
@@ -121,20 +134,24 @@ def _out(
     )
 
 
-def build_one(session: Session, case: Case, principal: Principal) -> CaseOut:
+def build_one(session: Session, case: CaseRow, principal: Principal) -> CaseOut:
     return build(session, [case], principal)[0]
 
 
 def _probe(
-    session: Session, cases: list[Case], ids: list[int]
+    session: Session, cases: Sequence[CaseRow], ids: list[int]
 ) -> tuple[dict[int, str], bool, bool, bool]:
     """Case number prefixes by corporation, and whether any of the cases has members,
     tags or custom values: one statement, so the common case of a plain case costs no
     further queries."""
-    corporation_ids = list({c.corporation_id for c in cases})
-    found = session.connection().execute(
-        _PROBE, {"case_ids": ids, "corporation_ids": corporation_ids}
-    )
+    if len(cases) == 1:
+        params = {"case_id": ids[0], "corporation_id": cases[0].corporation_id}
+        found = session.connection().execute(_PROBE_ONE, params)
+    else:
+        corporation_ids = list({c.corporation_id for c in cases})
+        found = session.connection().execute(
+            _PROBE, {"case_ids": ids, "corporation_ids": corporation_ids}
+        )
     rows = found.all()
     prefixes = {row[0]: row[1] for row in rows}
     if not rows:
@@ -143,7 +160,7 @@ def _probe(
 
 
 def _visible_references(
-    session: Session, cases: list[Case], principal: Principal
+    session: Session, cases: Sequence[CaseRow], principal: Principal
 ) -> Callable[[int | None], int | None]:
     """Parent and merged-into ids of cases the caller cannot see are shown as null, so
     a case view never reveals a case of another group (one query, only when needed)."""

@@ -24,7 +24,7 @@ from casedesk.services import (
     sla,
     tags,
 )
-from casedesk.services.access import load_case
+from casedesk.services.access import load_case, read_case
 from casedesk.services.case_state import (
     apply_status,
     current_status,
@@ -197,7 +197,11 @@ def open_case_in(
 
 def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
     with db.read() as s:
-        return build_one(s, load_case(s, principal, case_id), principal)
+        return get_case_in(s, principal, case_id)
+
+
+def get_case_in(s: Session, principal: Principal, case_id: int) -> CaseOut:
+    return build_one(s, read_case(s, principal, case_id), principal)
 
 
 def update_case(

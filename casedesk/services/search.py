@@ -22,7 +22,7 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services import custom_fields
 from casedesk.services.access import readable_cases
-from casedesk.services.case_views import build
+from casedesk.services.case_views import CASE_COLUMNS, build
 from casedesk.services.schemas import CasePage, CaseQuery
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -45,23 +45,29 @@ _SORT_COLUMNS = {
 
 
 def search_cases(db: Database, principal: Principal, query: CaseQuery) -> CasePage:
-    principal.require(Permission.VIEW_CASE)
     with db.read() as s:
-        stmt = _filtered(s, principal, query)
-        key = query.sort.lstrip("-")
-        desc = query.sort.startswith("-")
-        col = _SORT_COLUMNS[key]
-        if query.cursor:
-            value, last_id = _decode_cursor(query.cursor, key)
-            pair = tuple_(col, Case.id)
-            bound = tuple_(literal(value, type_=col.type), literal(last_id))
-            stmt = stmt.where(pair < bound if desc else pair > bound)
-        order = (col.desc(), Case.id.desc()) if desc else (col.asc(), Case.id.asc())
-        rows = list(s.scalars(stmt.order_by(*order).limit(query.limit + 1)))
-        more = len(rows) > query.limit
-        rows = rows[: query.limit]
-        cursor = _encode_cursor(getattr(rows[-1], key), rows[-1].id) if more and rows else None
-        return CasePage(items=build(s, rows, principal), next_cursor=cursor)
+        return search_cases_in(s, principal, query)
+
+
+def search_cases_in(s: Session, principal: Principal, query: CaseQuery) -> CasePage:
+    """``search_cases`` in a transaction the caller owns."""
+    principal.require(Permission.VIEW_CASE)
+    stmt = _filtered(s, principal, query)
+    key = query.sort.lstrip("-")
+    desc = query.sort.startswith("-")
+    col = _SORT_COLUMNS[key]
+    if query.cursor:
+        value, last_id = _decode_cursor(query.cursor, key)
+        pair = tuple_(col, Case.id)
+        bound = tuple_(literal(value, type_=col.type), literal(last_id))
+        stmt = stmt.where(pair < bound if desc else pair > bound)
+    order = (col.desc(), Case.id.desc()) if desc else (col.asc(), Case.id.asc())
+    stmt = stmt.with_only_columns(*CASE_COLUMNS).order_by(*order).limit(query.limit + 1)
+    rows = list(s.connection().execute(stmt))  # plain rows: no ORM bookkeeping
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = _encode_cursor(getattr(rows[-1], key), rows[-1].id) if more and rows else None
+    return CasePage(items=build(s, rows, principal), next_cursor=cursor)
 
 
 def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:

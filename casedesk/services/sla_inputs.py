@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, bindparam, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.calendars import ALWAYS, MIDNIGHT, BusinessCalendar
@@ -139,19 +139,29 @@ def message_times(
 # --------------------------------------------------------------------------- policies
 
 
+_policies = SlaPolicyRow.__table__.c
+#: Built once and run as Core: it runs on every change of every case, and most
+#: corporations have no policy, so building and loading cost more than the query.
+_ACTIVE_POLICIES = select(*_policies).where(
+    _policies.corporation_id.in_(bindparam("corporation_ids", expanding=True)),
+    _policies.is_active.is_(True),
+)
+
+
 def active_policies(session: Session, corporation_ids: Collection[int]) -> dict[int, list[Policy]]:
-    """The active policies of each corporation (an empty list when it has none)."""
+    """The active policies of each corporation (an empty list when it has none). Read
+    on the session's connection: policies are never changed in a transaction that
+    refreshes cases, so there is nothing of theirs to flush first."""
     policies: dict[int, list[Policy]] = {corp: [] for corp in corporation_ids}
-    for row in session.scalars(
-        select(SlaPolicyRow).where(
-            SlaPolicyRow.corporation_id.in_(corporation_ids), SlaPolicyRow.is_active.is_(True)
-        )
-    ):
+    found = session.connection().execute(
+        _ACTIVE_POLICIES, {"corporation_ids": list(corporation_ids)}
+    )
+    for row in found:
         policies[row.corporation_id].append(policy_of(row))
     return policies
 
 
-def policy_of(row: SlaPolicyRow) -> Policy:
+def policy_of(row: SlaPolicyRow | Row[Any]) -> Policy:
     return Policy(
         SlaPolicy(
             id=row.id,

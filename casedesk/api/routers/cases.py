@@ -134,7 +134,7 @@ def list_cases(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> Response:
     """Search cases the caller may see. Follow `next_cursor` for the next page."""
-    query = _query(locals())
+    query = case_query(locals())
     return Response(search.search_cases(db, caller, query).model_dump_json(), media_type=_JSON)
 
 
@@ -164,7 +164,7 @@ def count_cases(
 ) -> dict[str, int]:
     """How many cases the caller may see match the filters (the filters of the search)."""
     params = {k: v for k, v in locals().items() if k not in ("request", "caller", "db")}
-    return {"count": search.count_cases(db, caller, _query(params))}
+    return {"count": search.count_cases(db, caller, case_query(params))}
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
@@ -207,7 +207,8 @@ def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> R
     return with_etag(merging.merge_case(db, caller, case_id, body.into_case_id))
 
 
-def _query(params: dict[str, Any]) -> CaseQuery:
+def case_query(params: dict[str, Any]) -> CaseQuery:
+    """The search of ``list_cases`` and ``count_cases`` from their parameters."""
     values = {k: v for k, v in params.items() if k not in ("caller", "db", "request")}
     custom: dict[str, str] = {}
     for item in values.pop("custom", []) or []:
