@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from casedesk.api.app import create_app
-from casedesk.api.routers.attachments import content_disposition
 from casedesk.config import Settings
 from casedesk.domain.permissions import Permission
+from casedesk.downloads import content_disposition
 from casedesk.services import messages
 from casedesk.services.schemas import CaseOut, MessageCreate
 from casedesk.store.db import Database

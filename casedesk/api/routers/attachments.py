@@ -8,7 +8,6 @@ one sniffed from the bytes, ``nosniff`` stops the browser from guessing another,
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
 from fastapi.responses import FileResponse
@@ -19,6 +18,7 @@ from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.cases import _ERRORS
 from casedesk.body_limits import Handler, capped
 from casedesk.config import Settings
+from casedesk.downloads import cache_headers, download_headers
 from casedesk.services import attachments
 from casedesk.services.attachments import AttachmentOut, Upload
 from casedesk.store.blobs import BlobStore, LocalBlobStore
@@ -151,22 +151,10 @@ def download_attachment(
     The ETag is the SHA-256 of the content."""
     found = attachments.open_attachment(db, store, caller, case_id, attachment_id)
     meta = found.meta
-    cache = {"ETag": f'"{meta.sha256}"', "Cache-Control": "private, no-cache"}
     if if_none_match is not None and _matches(if_none_match, meta.sha256):
-        return Response(status_code=304, headers=cache)
-    headers = cache | {
-        "Content-Disposition": content_disposition(meta.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'",
-    }
+        return Response(status_code=304, headers=cache_headers(meta.sha256))
+    headers = download_headers(meta.filename, meta.sha256)
     return FileResponse(found.path, media_type=meta.content_type, headers=headers)
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII ``filename`` for old clients and the exact name as
-    ``filename*`` (RFC 6266 / RFC 8187)."""
-    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\%' else "_" for ch in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _matches(if_none_match: str, sha256: str) -> bool:

@@ -8,22 +8,15 @@ origin: ``nosniff`` and a ``default-src 'none'`` policy disarm it if opened anyw
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
+from casedesk.downloads import download_headers
 from casedesk.services import attachments
 from casedesk.web.routes.console_context import CaseId, OtherId, blob_store, db_of
 from casedesk.web.session import Agent
 
 router = APIRouter(prefix="/console/cases/{case_id}/attachments")
-
-
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact one (RFC 6266/8187)."""
-    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\%' else "_" for ch in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.get("/{attachment_id}")
@@ -32,11 +25,5 @@ def download(request: Request, agent: Agent, case_id: CaseId, attachment_id: Oth
         db_of(request), blob_store(request), agent.principal, case_id, attachment_id
     )
     meta = found.meta
-    headers = {
-        "Content-Disposition": content_disposition(meta.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'; sandbox",
-        "Cache-Control": "private, no-store",
-        "ETag": f'"{meta.sha256}"',
-    }
+    headers = download_headers(meta.filename, meta.sha256)
     return FileResponse(found.path, media_type=meta.content_type, headers=headers)

@@ -5,12 +5,12 @@ does) is in ``services.portal*``; these routes translate forms to calls and back
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from casedesk.downloads import download_headers
 from casedesk.services import portal, portal_writes
 from casedesk.store.blobs import BlobStore
 from casedesk.web.routes.portal_forms import CappedRoute, file_fields, safe_html, text_field
@@ -99,17 +99,5 @@ def download(request: Request, contact: Contact, case_id: Id, attachment_id: Id)
     found = portal.open_attachment(
         database(request), _blobs(request), contact.caller, case_id, attachment_id
     )
-    headers = {
-        "Content-Disposition": _disposition(found.filename),
-        "X-Content-Type-Options": "nosniff",
-        "Content-Security-Policy": "default-src 'none'",
-        "Cache-Control": "private, no-cache",
-        "ETag": f'"{found.sha256}"',
-    }
+    headers = download_headers(found.filename, found.sha256)
     return FileResponse(found.path, media_type=found.content_type, headers=headers)
-
-
-def _disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback name and the exact one (RFC 6266/8187)."""
-    fallback = "".join(ch if " " <= ch <= "~" and ch not in '"\\%' else "_" for ch in filename)
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
