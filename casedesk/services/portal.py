@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from casedesk.domain.descriptions import description_to_show
 from casedesk.domain.errors import NotFound
 from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
@@ -135,12 +136,11 @@ def get_case(db: Database, caller: ContactCaller, case_id: int) -> PortalCase:
         )
         reason = _last_reasons(s, [case.id]).get(case.id)
         thread = _messages(s, case.id)
-        repeated = bool(thread) and thread[0].body_text.strip() == case.description.strip()
         return PortalCase(
             id=case.id,
             reference=format_case_number(_prefix(s, case.corporation_id), case.number),
             title=case.title,
-            opening="" if repeated else case.description,
+            opening=description_to_show(case.description, thread[0].body_text if thread else None),
             status=public_status(case.status, configured, reason),
             created_at=case.created_at,
             updated_at=case.updated_at,

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from casedesk.domain.descriptions import description_to_show
 from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import attachments, case_times, history, links, messages
@@ -118,10 +119,9 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
         | {
             "thread": thread,
             "contact_names": contacts.contact_names(db, principal, authors),
-            # A case opened by mail or in the portal repeats its description as its
-            # first message; the page shows it once.
-            "show_description": bool(case.description)
-            and not (thread and thread[0].body_text.strip() == case.description.strip()),
+            "description": description_to_show(
+                case.description, thread[0].body_text if thread else None
+            ),
             "files": by_message,
             "times": case_times.case_times(db, principal, case_id),
             "links": found_links,
