@@ -173,8 +173,25 @@ def sign_in_contact(
         contact = _contact_by_email(s, email)
         ok = verify_password(contact.password_hash if contact else None, password)
         if contact is not None and ok:
+            _record_contact_sign_in(s, contact.corporation_id, contact.id, "password", now)
             return _open(s, contact.corporation_id, now, contact_id=contact.id)
     raise _fail(db, email, client, now)
+
+
+def _record_contact_sign_in(
+    s: Session, corporation_id: int, contact_id: int, method: str, now: datetime
+) -> None:
+    audit.record(
+        s,
+        None,
+        corporation_id,
+        "contact.signed_in",
+        "contact",
+        contact_id,
+        changes={"method": {"from": None, "to": method}},
+        at=now,
+        actor_label="portal",
+    )
 
 
 def issue_sign_in_link(s: Session, email: str, now: datetime) -> tuple[Contact, str] | None:
@@ -206,6 +223,7 @@ def redeem_sign_in_link(db: Database, token: str, *, now: datetime | None = None
         if link is None or link.used_at is not None or link.expires_at <= now:
             raise Unauthenticated("this sign-in link is not valid any more; ask for a new one")
         link.used_at = now
+        _record_contact_sign_in(s, link.corporation_id, link.contact_id, "link", now)
         return _open(s, link.corporation_id, now, contact_id=link.contact_id)
 
 
