@@ -17,8 +17,9 @@ both give the same answers.
 
 Reads on SQLite run on the event loop: they take a fraction of a millisecond and never
 wait for a lock (WAL readers do not block), so the hop to a thread would cost more than
-it frees. Writes, and everything on PostgreSQL (a network round trip per statement), go
-to the thread pool in one hop for authentication and use-case together.
+it frees. Reads on PostgreSQL (a network round trip per statement) go to the thread pool
+in one hop for authentication and use-case together. Creates are written in batches with
+the creates that arrive meanwhile (``create_batches.py``).
 """
 
 from __future__ import annotations
@@ -35,12 +36,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from casedesk.api.create_batches import CreateBatches
 from casedesk.api.deps import MAX_ID
 from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError
 from casedesk.services import cases, search
-from casedesk.services.auth import authenticate_token, authenticate_token_in
+from casedesk.services.auth import authenticate_token_in
 from casedesk.services.schemas import CaseCreate, SortKey
 from casedesk.store.db import Database
 
@@ -60,6 +62,7 @@ class HotRoutes:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.reads_inline = db.backend == "sqlite"
+        self.creates = CreateBatches(db)
 
     async def handle(
         self, scope: Scope, receive: Receive, send: Send, body: bytes | None
@@ -115,13 +118,13 @@ class HotRoutes:
             data = CaseCreate.model_validate(json.loads(body))
         except (ValueError, ValidationError, RecursionError):  # FastAPI words the 400 or 422
             return None
-        db = self.db
-
-        def work() -> Response:
-            out = cases.open_case(db, authenticate_token(db, token), data)
-            return routes.with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
-
-        return await self._answer(scope, receive, send, work, inline=False)
+        try:
+            out = await self.creates.open(token, data)
+            response = routes.with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+        except DomainError as exc:
+            response = domain_problem(exc)
+        await response(scope, receive, send)
+        return response.status_code
 
     async def _answer(
         self,

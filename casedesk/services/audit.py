@@ -55,6 +55,33 @@ def record(
     at: datetime | None = None,
     actor_label: str = "",
 ) -> None:
+    row = entry(
+        principal,
+        corporation_id,
+        action,
+        entity_type,
+        entity_id,
+        case_id=case_id,
+        changes=changes,
+        at=at,
+        actor_label=actor_label,
+    )
+    session.connection().execute(_INSERT_AUDIT, row)
+
+
+def entry(
+    principal: Principal | None,
+    corporation_id: int,
+    action: str,
+    entity_type: str,
+    entity_id: int,
+    *,
+    case_id: int | None = None,
+    changes: Changes | None = None,
+    at: datetime | None = None,
+    actor_label: str = "",
+) -> dict[str, Any]:
+    """An audit row, for :func:`record_many` (without ``at``: the time of writing)."""
     row: dict[str, Any] = {
         "corporation_id": corporation_id,
         "actor_user_id": principal.user_id if principal else None,
@@ -67,12 +94,27 @@ def record(
     }
     if at is not None:
         row["at"] = at
-    session.connection().execute(_INSERT_AUDIT, row)
+    return row
+
+
+def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Write audit rows made by :func:`entry`, all with the same keys, in one statement."""
+    if rows:
+        session.connection().execute(_INSERT_AUDIT, rows)
 
 
 def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, Any]) -> None:
-    row = {"corporation_id": corporation_id, "topic": topic, "payload": jsonable_dict(payload)}
-    session.connection().execute(_INSERT_EVENT, row)
+    emit_many(session, [(corporation_id, topic, payload)])
+
+
+def emit_many(session: Session, events: list[tuple[int, str, dict[str, Any]]]) -> None:
+    """Append outbox events ``(corporation_id, topic, payload)`` in one statement."""
+    rows = [
+        {"corporation_id": corp, "topic": topic, "payload": jsonable_dict(payload)}
+        for corp, topic, payload in events
+    ]
+    if rows:
+        session.connection().execute(_INSERT_EVENT, rows if len(rows) > 1 else rows[0])
 
 
 def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:

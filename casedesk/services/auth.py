@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -15,7 +16,13 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import Forbidden, NotFound, Unauthenticated, ValidationFailed
+from casedesk.domain.errors import (
+    DomainError,
+    Forbidden,
+    NotFound,
+    Unauthenticated,
+    ValidationFailed,
+)
 from casedesk.domain.permissions import (
     DEFAULT_AGENT_PERMISSIONS,
     Principal,
@@ -104,6 +111,21 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
     by every process."""
     with db.read() as s:
         return authenticate_token_in(s, token, now=now)
+
+
+def authenticate_tokens(
+    db: Database, tokens: Collection[str], *, now: datetime | None = None
+) -> dict[str, Principal | DomainError]:
+    """``authenticate_token`` for several tokens (e.g. of a batch of requests) in one
+    read: the caller of each, or why it is refused."""
+    callers: dict[str, Principal | DomainError] = {}
+    with db.read() as s:
+        for token in tokens:
+            try:
+                callers[token] = authenticate_token_in(s, token, now=now)
+            except DomainError as exc:
+                callers[token] = exc
+    return callers
 
 
 def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None) -> Principal:

@@ -4,10 +4,13 @@ history, timestamps, and the merged-case guard."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import (
     InternalStatus,
     StatusCatalog,
@@ -75,17 +78,42 @@ def record_status_change(session: Session, **row: object) -> None:
     session.connection().execute(_INSERT_HISTORY, row)
 
 
+def record_status_changes(session: Session, rows: list[dict[str, object]]) -> None:
+    """Append status history rows, all with the same keys, in one statement."""
+    if rows:
+        session.connection().execute(_INSERT_HISTORY, rows if len(rows) > 1 else rows[0])
+
+
 def apply_status(case: Case, new: UserStatus, now: datetime, previous: UserStatus | None) -> None:
     """The row fields that follow a status: internal status, last open, closed, on hold."""
-    case.status_id = new.id
-    case.status = int(new.internal)
-    case.status_changed_at = now
+    for name, value in status_fields(new, now, previous).items():
+        setattr(case, name, value)
+
+
+def status_fields(new: UserStatus, now: datetime, previous: UserStatus | None) -> dict[str, Any]:
+    """What entering ``new`` at ``now`` (from ``previous``) sets on the case row."""
+    fields: dict[str, Any] = {
+        "status_id": new.id,
+        "status": int(new.internal),
+        "status_changed_at": now,
+    }
     if remembers_as_last_open(new):
-        case.last_open_status_id = new.id
-        case.last_open_at = now
+        fields["last_open_status_id"] = new.id
+        fields["last_open_at"] = now
     if new.internal == InternalStatus.CLOSED:
-        case.closed_at = now
+        fields["closed_at"] = now
     elif previous is not None and previous.internal == InternalStatus.CLOSED:
-        case.closed_at = None
+        fields["closed_at"] = None
     if new.internal != InternalStatus.ON_HOLD:
-        case.on_hold_until = None
+        fields["on_hold_until"] = None
+    return fields
+
+
+def check_status_permission(principal: Principal, status: UserStatus) -> None:
+    """The permission moving a case into ``status`` takes; merging has its own operation."""
+    if status.internal == InternalStatus.CLOSED:
+        principal.require(Permission.CLOSE_CASE)
+    elif status.internal == InternalStatus.DELETED:
+        principal.require(Permission.DELETE_CASE)
+    elif status.internal == InternalStatus.MERGED:
+        raise ValidationFailed("use the merge operation to merge a case", field="status")

@@ -6,11 +6,16 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from casedesk.store.models import Case, CaseMessage, SearchDocument
-from casedesk.store.search_index import index_text
+from casedesk.store.search_index import index_new_texts, index_text
 
 
 def index_case(s: Session, case: Case, *, new: bool = False) -> None:
     index_text(s, case.id, "case", case.id, f"{case.title}\n{case.description}", new=new)
+
+
+def index_new_cases(s: Session, cases: list[tuple[int, str, str]]) -> None:
+    """Index cases created in this transaction, given as ``(id, title, description)``."""
+    index_new_texts(s, [(case_id, "case", case_id, f"{t}\n{d}") for case_id, t, d in cases])
 
 
 def index_message(s: Session, message: CaseMessage) -> None:

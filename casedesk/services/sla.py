@@ -148,6 +148,14 @@ def refresh(session: Session, case: Case, now: datetime, *, actor_label: str = "
         set_committed_value(case, name, value)
 
 
+def refresh_facts(
+    session: Session, cases: Sequence[CaseFacts], now: datetime
+) -> dict[int, dict[str, Any]]:
+    """:func:`refresh` for cases given by their facts; the changed fields of each case
+    that changed, for the caller to apply to what it holds of the case."""
+    return _refresh_batch(session, cases, now, "system") if cases else {}
+
+
 def sla_sweep(db: Database, now: datetime) -> int:
     """Refresh every case whose ``sla_check_at`` has come; how many were refreshed.
 

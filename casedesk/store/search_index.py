@@ -98,6 +98,18 @@ def index_text(
     connection.execute(_INSERT, document)
 
 
+def index_new_texts(session: Session, texts: list[tuple[int, str, int, str]]) -> None:
+    """``index_text(..., new=True)`` for many ``(case_id, source, source_id, body)`` at
+    once, in one statement."""
+    documents = [
+        {"case_id": case_id, "source": source, "source_id": source_id, "body": body}
+        for case_id, source, source_id, text in texts
+        if (body := _clean(text)).strip()
+    ]
+    if documents:
+        session.connection().execute(_INSERT, documents if len(documents) > 1 else documents[0])
+
+
 def drop_document(session: Session, source: str, source_id: int) -> None:
     session.execute(
         delete(SearchDocument)

@@ -1,0 +1,91 @@
+"""Creates that arrive together are written together.
+
+While one batch of creates is being written, the creates that arrive on this process's
+other connections wait in a list; when the write is done they go as the next batch, in
+one transaction (``services/case_opening.py``: one counter update and one statement per
+table for the whole batch). A create that arrives when nothing is being written goes at
+once, so batching never adds a wait; under load, each write serves many requests.
+
+Each request still gets its own answer: its case, or the refusal of its own token or
+input. The callers of a batch are authenticated in one read before the write, so a bad
+token is refused without waiting for the write lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from starlette.concurrency import run_in_threadpool
+
+from casedesk.domain.errors import DomainError
+from casedesk.services.auth import authenticate_tokens
+from casedesk.services.case_opening import NewCase, open_cases
+from casedesk.services.schemas import CaseCreate, CaseOut
+from casedesk.store.db import Database
+
+#: Most creates in one transaction: bounds how long the last of them waits.
+MAX_BATCH = 64
+
+_Request = tuple[str, CaseCreate, "asyncio.Future[CaseOut]"]
+
+
+class CreateBatches:
+    """The creates of one process (module docstring). Used from its event loop only."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._pending: list[_Request] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def open(self, token: str, data: CaseCreate) -> CaseOut:
+        """Open a case for the bearer of ``token``; raises the refusal."""
+        answer: asyncio.Future[CaseOut] = asyncio.get_running_loop().create_future()
+        self._pending.append((token, data, answer))
+        if self._writer is None:
+            self._writer = asyncio.ensure_future(self._write_all())
+        return await answer
+
+    async def _write_all(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[:MAX_BATCH]
+                del self._pending[:MAX_BATCH]
+                try:
+                    requests = [(token, data) for token, data, _ in batch]
+                    answers = await run_in_threadpool(_write, self.db, requests)
+                except asyncio.CancelledError:
+                    for *_, future in batch:
+                        future.cancel()
+                    raise
+                except Exception as exc:
+                    answers = [exc] * len(batch)
+                for (*_, future), answer in zip(batch, answers, strict=True):
+                    if future.done():  # the request was cancelled meanwhile
+                        continue
+                    if isinstance(answer, Exception):
+                        future.set_exception(answer)
+                    else:
+                        future.set_result(answer)
+        finally:
+            self._writer = None
+            for *_, future in self._pending:  # only when cancelled
+                future.cancel()
+            self._pending.clear()
+
+
+def _write(db: Database, requests: list[tuple[str, CaseCreate]]) -> list[CaseOut | Exception]:
+    """Authenticate the callers, then open the cases of those who may, in one batch."""
+    callers = authenticate_tokens(db, {token for token, _ in requests})
+    answers: dict[int, CaseOut | Exception] = {}
+    orders: list[tuple[int, NewCase]] = []
+    for index, (token, data) in enumerate(requests):
+        caller = callers[token]
+        if isinstance(caller, DomainError):
+            answers[index] = caller
+        else:
+            orders.append((index, NewCase(caller, data)))
+    if orders:
+        opened = open_cases(db, [order for _, order in orders])
+        for (index, _), answer in zip(orders, opened, strict=True):
+            answers[index] = answer
+    return [answers[index] for index in range(len(requests))]

@@ -1,0 +1,66 @@
+"""Creates sent at the same time are written in batches, and each request still gets
+its own answer: its case with a number in turn, or its own refusal."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+from fastapi import FastAPI
+
+from casedesk.services.auth import create_token, revoke_token
+from casedesk.services.schemas import CaseQuery
+from casedesk.services.search import search_cases
+from casedesk.store.db import Database
+from tests.factories import World, make_actor
+
+API = "/api/v1"
+
+
+async def post_all(
+    app: FastAPI, requests: list[tuple[dict[str, Any], dict[str, str]]]
+) -> list[httpx.Response]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        return await asyncio.gather(
+            *(client.post(f"{API}/cases", json=body, headers=headers) for body, headers in requests)
+        )
+
+
+def test_creates_sent_together_each_get_their_own_answer(
+    app: FastAPI, db: Database, world: World
+) -> None:
+    make_actor(db, "gone@acme.test", "agent", ["A"], world.corporation_id)
+    token_id, revoked = create_token(db, "gone@acme.test")
+    revoke_token(db, world.admin.principal, token_id)
+    good = world.agent_a.headers
+    requests = [({"title": f"case {i}"}, good) for i in range(12)]
+    requests[3] = ({"title": "revoked"}, {"Authorization": f"Bearer {revoked}"})
+    requests[5] = ({"title": "bad priority", "priority_id": 987_654}, good)
+    requests[7] = ({"title": "other group", "group_id": world.group_b}, good)
+    requests[9] = ({"title": "no such token"}, {"Authorization": "Bearer cd_nothing"})
+
+    answers = asyncio.run(post_all(app, requests))
+
+    statuses = [r.status_code for r in answers]
+    assert statuses == [201, 201, 201, 401, 201, 422, 201, 422, 201, 401, 201, 201]
+    assert answers[5].json()["field"] == "priority_id"
+    assert answers[7].json()["field"] == "group_id"
+    made = [r.json() for r in answers if r.status_code == 201]
+    assert [c["title"] for c in made] == [
+        body["title"]
+        for (body, _), r in zip(requests, answers, strict=True)
+        if r.status_code == 201
+    ]
+    numbers = sorted(c["number"] for c in made)
+    assert numbers == list(range(1, len(made) + 1))
+    for r in answers:
+        if r.status_code == 201:
+            case = r.json()
+            assert r.headers["location"] == f"{API}/cases/{case['id']}"
+            assert r.headers["etag"] == f'"{case["id"]}-{case["version"]}"'
+    stored = search_cases(db, world.admin.principal, CaseQuery(limit=100)).items
+    assert sorted((c.number, c.title) for c in stored) == sorted(
+        (c["number"], c["title"]) for c in made
+    )
