@@ -14,6 +14,7 @@ token is refused without waiting for the write lock.
 from __future__ import annotations
 
 import asyncio
+import weakref
 
 from starlette.concurrency import run_in_threadpool
 
@@ -30,15 +31,31 @@ _Request = tuple[str, CaseCreate, "asyncio.Future[CaseOut]"]
 
 
 class CreateBatches:
-    """The creates of one process (module docstring). Used from its event loop only."""
+    """The creates of one process (module docstring). Each event loop serving the app
+    has its own queue: futures belong to the loop that made them."""
 
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    async def open(self, token: str, data: CaseCreate) -> CaseOut:
+        """Open a case for the bearer of ``token``; raises the refusal."""
+        loop = asyncio.get_running_loop()
+        queue = self._queues.get(loop)
+        if queue is None:
+            queue = self._queues[loop] = _Queue(self.db)
+        return await queue.open(token, data)
+
+
+class _Queue:
     def __init__(self, db: Database) -> None:
         self.db = db
         self._pending: list[_Request] = []
         self._writer: asyncio.Task[None] | None = None
 
     async def open(self, token: str, data: CaseCreate) -> CaseOut:
-        """Open a case for the bearer of ``token``; raises the refusal."""
         answer: asyncio.Future[CaseOut] = asyncio.get_running_loop().create_future()
         self._pending.append((token, data, answer))
         if self._writer is None:
@@ -57,7 +74,7 @@ class CreateBatches:
                     for *_, future in batch:
                         future.cancel()
                     raise
-                except Exception as exc:
+                except Exception as exc:  # every request of the batch gets it
                     answers = [exc] * len(batch)
                 for (*_, future), answer in zip(batch, answers, strict=True):
                     if future.done():  # the request was cancelled meanwhile
@@ -68,7 +85,7 @@ class CreateBatches:
                         future.set_result(answer)
         finally:
             self._writer = None
-            for *_, future in self._pending:  # only when cancelled
+            for *_, future in self._pending:  # left only when cancelled
                 future.cancel()
             self._pending.clear()
 

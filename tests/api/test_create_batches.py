@@ -4,6 +4,7 @@ its own answer: its case with a number in turn, or its own refusal."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from typing import Any
 
 import httpx
@@ -64,3 +65,25 @@ def test_creates_sent_together_each_get_their_own_answer(
     assert sorted((c.number, c.title) for c in stored) == sorted(
         (c["number"], c["title"]) for c in made
     )
+
+
+def test_an_app_served_by_two_event_loops_at_once_answers_on_each(
+    app: FastAPI, db: Database, world: World
+) -> None:
+    """E.g. a live server thread beside a test client: each loop batches its own."""
+    requests = [({"title": f"case {i}"}, world.agent_a.headers) for i in range(8)]
+    start = threading.Barrier(2)
+    answers: list[httpx.Response] = []
+
+    def serve() -> None:
+        start.wait()
+        answers.extend(asyncio.run(post_all(app, requests)))
+
+    threads = [threading.Thread(target=serve, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:  # a loop waiting for an answer set from the other would hang
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads)
+    assert [r.status_code for r in answers] == [201] * 16
+    assert sorted(r.json()["number"] for r in answers) == list(range(1, 17))
