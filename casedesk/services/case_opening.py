@@ -160,7 +160,7 @@ class _Reference:
         return found
 
 
-def open_case_alone(
+def open_case_in(
     s: Session,
     principal: Principal,
     data: CaseCreate,
@@ -169,7 +169,10 @@ def open_case_alone(
     source: dict[str, int] | None = None,
     notes: Sequence[MessageCreate] = (),
 ) -> CaseOut:
-    """Open one case in the caller's transaction; raises what refuses it."""
+    """Open one case in a transaction the caller owns (idempotent creates, templates,
+    splits, mail, the portal); raises what refuses it. ``source`` says where the case
+    came from (e.g. the template it was opened from); it goes into the audit record and
+    the outbox event."""
     opened = open_cases_in(s, [NewCase(principal, data, source, notes)], now)[0]
     if isinstance(opened, DomainError):
         raise opened

@@ -24,7 +24,7 @@ from casedesk.services import (
     tags,
 )
 from casedesk.services.access import load_case, read_case
-from casedesk.services.case_opening import PLAIN_FIELDS, open_case_alone
+from casedesk.services.case_opening import PLAIN_FIELDS, open_case_in
 from casedesk.services.case_state import (
     check_status_permission,
     current_status,
@@ -67,21 +67,6 @@ def open_case(
         case = s.get_one(Case, opened.id)
         attach_uploads_in(s, principal, case, uploads, now)
         return build_one(s, case, principal)
-
-
-def open_case_in(
-    s: Session,
-    principal: Principal,
-    data: CaseCreate,
-    now: datetime,
-    *,
-    source: dict[str, int] | None = None,
-    notes: Sequence[MessageCreate] = (),
-) -> CaseOut:
-    """``open_case`` inside a transaction the caller owns (used by idempotent creates,
-    templates and splits). ``source`` says where the case came from (e.g. the template
-    it was opened from); it goes into the audit record and the outbox event."""
-    return open_case_alone(s, principal, data, now, source=source, notes=notes)
 
 
 def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:

@@ -29,7 +29,7 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import attachments, mail_senders, mail_threading
 from casedesk.services.access import load_case
 from casedesk.services.attachments import Upload
-from casedesk.services.cases import open_case_in
+from casedesk.services.case_opening import open_case_in
 from casedesk.services.clock import utcnow
 from casedesk.services.messages import add_message_in
 from casedesk.services.schemas import CaseCreate, MessageCreate

@@ -21,8 +21,8 @@ from casedesk.domain.permissions import ContactCaller, Permission
 from casedesk.services import attachments
 from casedesk.services.access import load_case as load_for_principal
 from casedesk.services.attachments import Upload
+from casedesk.services.case_opening import open_case_in
 from casedesk.services.case_state import ensure_updatable
-from casedesk.services.cases import open_case_in
 from casedesk.services.clock import utcnow
 from casedesk.services.messages import add_message_in
 from casedesk.services.portal_access import load_case, portal_principal

@@ -20,8 +20,8 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.services import audit, members
 from casedesk.services.access import load_case
 from casedesk.services.case_content import move_message
+from casedesk.services.case_opening import open_case_in
 from casedesk.services.case_state import ensure_updatable, touch
-from casedesk.services.cases import open_case_in
 from casedesk.services.clock import utcnow
 from casedesk.services.schemas import CaseCreate, CaseOut
 from casedesk.store.db import Database

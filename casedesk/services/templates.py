@@ -27,7 +27,7 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, resolve_status
 from casedesk.services import audit, custom_fields
-from casedesk.services.cases import open_case_in
+from casedesk.services.case_opening import open_case_in
 from casedesk.services.clock import utcnow
 from casedesk.services.reference.common import (
     In,

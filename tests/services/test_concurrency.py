@@ -21,6 +21,7 @@ from casedesk.domain.permissions import Principal
 from casedesk.services import cases, idempotency, members, tags
 from casedesk.services.auth import principal_for
 from casedesk.services.bootstrap import create_corporation
+from casedesk.services.case_opening import open_case_in
 from casedesk.services.clock import utcnow
 from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch, MemberCreate
 from casedesk.services.users import add_user
@@ -204,7 +205,7 @@ def test_concurrent_retries_of_one_idempotent_create_make_one_case(
             "retry-key-1",
             "cases.create",
             body_hash,
-            lambda s: (201, cases.open_case_in(s, admin, data, utcnow()).model_dump(mode="json")),
+            lambda s: (201, open_case_in(s, admin, data, utcnow()).model_dump(mode="json")),
         )
 
     outcomes = race([create for _ in range(8)])

@@ -15,6 +15,7 @@ from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
 from casedesk.domain.errors import ValidationFailed
 from casedesk.services import cases, idempotency, merging, search
+from casedesk.services.case_opening import open_case_in
 from casedesk.services.clock import utcnow
 from casedesk.services.schemas import (
     CaseCreate,
@@ -102,7 +103,7 @@ def create_case(
         idempotency_key,
         "cases.create",
         idempotency.request_hash(data.model_dump(mode="json", exclude_unset=True)),
-        lambda s: (201, cases.open_case_in(s, caller, data, utcnow()).model_dump(mode="json")),
+        lambda s: (201, open_case_in(s, caller, data, utcnow()).model_dump(mode="json")),
     )
     return created_once(status, body, replayed)
 
