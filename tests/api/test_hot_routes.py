@@ -38,14 +38,15 @@ def plain(settings: Settings, db: Database) -> Iterator[TestClient]:
 def taken(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Statuses of the answers the hot routes gave."""
     answered: list[int] = []
-    original = HotRoutes._answer
+    original = HotRoutes.handle
 
-    async def spy(self: HotRoutes, *args: Any, **kwargs: Any) -> int:
+    async def spy(self: HotRoutes, *args: Any, **kwargs: Any) -> int | None:
         status = await original(self, *args, **kwargs)
-        answered.append(status)
+        if status is not None:
+            answered.append(status)
         return status
 
-    monkeypatch.setattr(HotRoutes, "_answer", spy)
+    monkeypatch.setattr(HotRoutes, "handle", spy)
     return answered
 
 
