@@ -183,15 +183,16 @@ def open_cases(
     db: Database, orders: Sequence[NewCase], *, now: datetime | None = None
 ) -> list[Opened | Exception]:
     """Open the cases of ``orders`` in one write transaction; an answer for each, in
-    order. When the batch fails after its planning, each case is opened alone."""
+    order: the case, or what refused or failed it. When the batch fails after its
+    planning, each case is opened alone."""
     now = now or utcnow()
+    if len(orders) == 1:
+        return [_open_alone(db, orders[0], now)]
     try:
         with db.write() as s:
             return list(open_cases_in(s, orders, now))
-    except Exception:
-        if len(orders) == 1:
-            raise
-    return [_open_alone(db, order, now) for order in orders]
+    except Exception:  # which case failed is found by opening each alone
+        return [_open_alone(db, order, now) for order in orders]
 
 
 def _open_alone(db: Database, order: NewCase, now: datetime) -> Opened | Exception:

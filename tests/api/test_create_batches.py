@@ -14,6 +14,7 @@ from casedesk.services.auth import create_token, revoke_token
 from casedesk.services.schemas import CaseQuery
 from casedesk.services.search import search_cases
 from casedesk.store.db import Database
+from casedesk.store.models import CustomFieldDefinition
 from tests.factories import World, make_actor
 
 API = "/api/v1"
@@ -87,3 +88,26 @@ def test_an_app_served_by_two_event_loops_at_once_answers_on_each(
     assert not any(thread.is_alive() for thread in threads)
     assert [r.status_code for r in answers] == [201] * 16
     assert sorted(r.json()["number"] for r in answers) == list(range(1, 17))
+
+
+def test_a_create_failing_late_is_answered_alone_beside_a_refused_caller(
+    app: FastAPI, db: Database, world: World
+) -> None:
+    with db.write() as s:
+        s.add(
+            CustomFieldDefinition(
+                corporation_id=world.corporation_id, key="amount", label="Amount", type="number"
+            )
+        )
+    requests = [
+        ({"title": "no such token"}, {"Authorization": "Bearer cd_nothing"}),
+        ({"title": "bad amount", "custom_fields": {"amount": "lots"}}, world.agent_a.headers),
+        ({"title": "fine", "custom_fields": {"amount": 2}}, world.agent_a.headers),
+    ]
+    answers = asyncio.run(post_all(app, requests))
+    assert [r.status_code for r in answers] == [401, 422, 201]
+    assert answers[1].json()["field"] == "custom_fields.amount"
+    assert answers[2].json()["number"] == 1
+
+    answers = asyncio.run(post_all(app, requests[:2]))
+    assert [r.status_code for r in answers] == [401, 422]
