@@ -9,8 +9,9 @@ from casedesk.store.models import Case, CaseMessage, SearchDocument
 from casedesk.store.search_index import index_new_texts, index_text
 
 
-def index_case(s: Session, case: Case, *, new: bool = False) -> None:
-    index_text(s, case.id, "case", case.id, f"{case.title}\n{case.description}", new=new)
+def index_case(s: Session, case: Case) -> None:
+    """Replace the indexed text of a case whose title or description changed."""
+    index_text(s, case.id, "case", case.id, f"{case.title}\n{case.description}")
 
 
 def index_new_cases(s: Session, cases: list[tuple[int, str, str]]) -> None:
