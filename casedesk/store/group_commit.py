@@ -63,6 +63,20 @@ class _FileLock:
             self._fd = None
 
 
+@contextmanager
+def writer_turn(database: str | None) -> Iterator[None]:
+    """Hold the writers' ``flock`` of the SQLite file ``database`` for the block, e.g.
+    while migrating: two processes migrating a new file at once would otherwise race
+    to switch it to WAL, which SQLite refuses at once instead of waiting."""
+    lock = _FileLock(database)
+    lock.acquire()
+    try:
+        yield
+    finally:
+        lock.release()
+        lock.close()
+
+
 class _Group:
     """One shared write transaction and the writers that joined it."""
 
