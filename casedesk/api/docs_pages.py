@@ -3,7 +3,8 @@ their scripts and styles from casedesk's own ``/static``.
 
 FastAPI's built-in pages load these from a CDN, so on a machine without internet they
 stay blank. The assets are pinned copies from the npm registry (``scripts/static-assets``
-brings them in and names the versions used below).
+brings them in and names the versions used below), and the pages ask nothing of any
+other host: Swagger UI's online validator is off and ReDoc's logo link is removed.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ def install(app: FastAPI) -> None:
             swagger_js_url=f"{root}{SWAGGER_UI}/swagger-ui-bundle.js",
             swagger_css_url=f"{root}{SWAGGER_UI}/swagger-ui.css",
             swagger_favicon_url=f"{root}{SWAGGER_UI}/favicon-32x32.png",
+            # Swagger UI would send the schema to swagger.io's online validator.
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
     @app.get("/redoc", include_in_schema=False)
