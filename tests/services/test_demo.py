@@ -93,6 +93,7 @@ def test_demo_has_calendars_policies_a_schedule_and_time_entries(db: Database) -
 def test_loading_again_adds_nothing(db: Database) -> None:
     now = datetime(2026, 9, 2, 17, 45, tzinfo=UTC)
     first = load_demo(db, now=now)
+    assert first.cases_created == first.cases_total  # the scheduled case included
     again = load_demo(db, now=now + timedelta(days=1))
     assert again.cases_created == 0
     assert again.cases_total == first.cases_total

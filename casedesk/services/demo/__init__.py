@@ -74,7 +74,7 @@ def load_demo(db: Database, *, now: datetime | None = None, seed: int = 7) -> De
     agents = people.agents(db, admin)
     service_levels(db, admin, ids, now)
     created = tell_cases(db, admin, agents, ids, now, seed)
-    scheduled_work(db, admin, agents, ids, now)
+    created += scheduled_work(db, admin, agents, ids, now)
     # What the SLA sweep would do at its next run: the cases told in the past have
     # reached alert levels and due dates since, which the lists show from the case rows.
     sla_sweep(db, now)

@@ -15,7 +15,9 @@ from casedesk.store.db import Database
 
 def scheduled_work(
     db: Database, admin: Principal, agents: dict[str, Principal], ids: Ids, now: datetime
-) -> None:
+) -> int:
+    """Make the template and the schedule if missing; how many cases the schedule
+    opened (1 on the first load, then 0: later ones are the scheduler's job)."""
     have = {t.name: t.id for t in templates.list_templates(db, admin)}
     if TEMPLATE not in have:
         fields = templates.TemplateFields(
@@ -39,4 +41,5 @@ def scheduled_work(
         )
         # A week ago: exactly one occurrence has come since, which the scheduler opens.
         schedules.create_schedule(db, admin, data_, now=now - timedelta(days=7))
-        schedules.run_schedules(db, now)
+        return schedules.run_schedules(db, now)
+    return 0
