@@ -13,20 +13,17 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
-from casedesk.automation.runner import Scheduler, holder_id, run_due
-from casedesk.channels.email.intake import Limits, ingest_raw
-from casedesk.config import Settings
-from casedesk.domain.errors import DomainError
-from casedesk.services import auth, demo, mailboxes, users
-from casedesk.store.blobs import LocalBlobStore
-from casedesk.store.db import Database
-from casedesk.store.migrate import upgrade
+if TYPE_CHECKING:
+    from casedesk.config import Settings
+    from casedesk.services.demo import DemoSummary
+    from casedesk.store.db import Database
+
+# The application (FastAPI, SQLAlchemy, the services) is imported inside the commands
+# that use it, so `casedesk --help` and mistyped commands answer at once.
 
 app = typer.Typer(
     help="casedesk: a case-management (helpdesk) server.",
@@ -49,6 +46,10 @@ def _fail(message: str) -> typer.Exit:
 @contextmanager
 def _expected_errors() -> Iterator[None]:
     """Turn the errors a user can cause or fix into a message and exit status 1."""
+    from sqlalchemy.exc import OperationalError
+
+    from casedesk.domain.errors import DomainError
+
     try:
         yield
     except DomainError as exc:
@@ -60,33 +61,80 @@ def _expected_errors() -> Iterator[None]:
 
 
 def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
+def _settings() -> Settings:
+    from casedesk.config import Settings
+
+    return Settings()
+
+
 @contextmanager
-def _database(settings: Settings) -> Iterator[Database]:
-    """The configured database, migrated to the current schema."""
+def _database(settings: Settings, *, report: bool = False) -> Iterator[Database]:
+    """The configured database, migrated to the current schema. ``report`` says on
+    stdout whether it was created, brought up to date or already was."""
+    from casedesk.store.db import Database
+    from casedesk.store.migrate import current_revision, upgrade
+
+    url = settings.effective_database_url
     with _expected_errors():
-        db = Database(settings.effective_database_url)  # creates a SQLite file's folder
+        db = Database(url)  # creates a SQLite file's folder
         try:
-            upgrade(settings.effective_database_url)
+            before = current_revision(url) if report else None
+            upgrade(url)
+            if report:
+                after = current_revision(url)
+                if before is None:
+                    state = f"created (schema {after})"
+                elif before == after:
+                    state = "up to date"
+                else:
+                    state = f"migrated from schema {before} to {after}"
+                typer.echo(f"database {_safe_url(url)}: {state}")
             yield db
         finally:
             db.dispose()
 
 
-def _urls(host: str, port: int) -> tuple[str, str]:
+def _base_url(host: str, port: int) -> str:
     shown = f"[{host}]" if ":" in host else host
     if host in ("0.0.0.0", "::"):
         shown = "127.0.0.1"
-    base = f"http://{shown}:{port}"
-    return base, f"{base}/docs"
+    return f"http://{shown}:{port}"
+
+
+def _sign_in_lines(summary: DemoSummary, token: str, base: str) -> None:
+    from casedesk.services import demo
+
+    added = f"{summary.cases_created} cases added" if summary.cases_created else "already loaded"
+    typer.echo(f"Demo data: {demo.CORPORATION}, {summary.cases_total} cases ({added}).")
+    typer.echo(f"Sign in as {summary.admin_email} with password {summary.admin_password}")
+    typer.echo(f"or send 'Authorization: Bearer {token}'.")
+    typer.echo(
+        f"Customer portal: {base}/portal, as {summary.portal_email} "
+        f"with password {summary.portal_password}."
+    )
+
+
+def _load_demo(db: Database) -> tuple[DemoSummary, str]:
+    """Load the demo data set and make an API token for its admin."""
+    from casedesk.services import auth, demo
+
+    with _expected_errors():
+        summary = demo.load_demo(db)
+        _, token = auth.create_token(db, summary.admin_email, name="demo")
+    return summary, token
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    port: Annotated[
+        int, typer.Option(min=0, max=65535, help="Port to listen on (0: any free port).")
+    ] = 8000,
     workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes.")] = 1,
     load_demo: Annotated[
         bool, typer.Option("--demo/--no-demo", help="Load the demo data set first.")
@@ -104,21 +152,30 @@ def serve(
 ) -> None:
     """Run the HTTP server (migrating the database first)."""
     from casedesk import server
+    from casedesk.automation.runner import Scheduler
 
-    settings = Settings()
-    with _database(settings) as db:
-        if load_demo:
-            with _expected_errors():
-                demo.load_demo(db)
-        base, docs = _urls(host, port)
-        typer.echo(f"casedesk on {base}  (API: {base}/api/v1, docs: {docs})")
-        typer.echo(f"database: {_safe_url(settings.effective_database_url)}")
+    settings = _settings()
+    with _database(settings, report=True) as db:
+        demo_login = _load_demo(db) if load_demo else None
+        try:
+            sock = server.bind(host, port)
+        except OSError as exc:
+            raise _fail(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+        base = _base_url(host, sock.getsockname()[1])
+        if demo_login is not None:
+            _sign_in_lines(*demo_login, base)
+        typer.echo(f"casedesk is serving on {base}")
+        typer.echo(f"  agent console:   {base}/console  (admin pages: {base}/console/admin)")
+        typer.echo(f"  customer portal: {base}/portal")
+        typer.echo(f"  API:             {base}/api/v1  (docs: {base}/docs)")
+        typer.echo("Stop it with Ctrl-C.")
         scheduler = Scheduler(db) if jobs else None
         if scheduler is not None:
             scheduler.start()
         try:
-            server.run(host, port, workers, access_log=access_log)
+            server.run(sock, workers, access_log=access_log)
         finally:
+            sock.close()
             if scheduler is not None:
                 scheduler.stop()
 
@@ -138,8 +195,10 @@ def worker(
     Any number of workers (and servers running jobs) may share one database; each job
     runs in one of them at a time.
     """
+    from casedesk.automation.runner import Scheduler, holder_id, run_due
+
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    with _database(Settings()) as db:
+    with _database(_settings()) as db:
         if once:
             with _expected_errors():
                 handled = run_due(db, holder_id())
@@ -153,11 +212,9 @@ def worker(
 
 @app.command()
 def migrate() -> None:
-    """Apply the database migrations."""
-    settings = Settings()
-    with _database(settings):
+    """Apply the database migrations (creating the database if it is new)."""
+    with _database(_settings(), report=True):
         pass
-    typer.echo(f"database {_safe_url(settings.effective_database_url)} is up to date")
 
 
 @users_app.command("add")
@@ -174,7 +231,9 @@ def users_add(
     """Add a user to the default corporation."""
     if len(name) > 200 or any(not 1 <= len(g.strip()) <= 200 for g in group or []):
         raise _fail("names of users and groups are 1 to 200 characters")
-    with _database(Settings()) as db, _expected_errors():
+    from casedesk.services import users
+
+    with _database(_settings()) as db, _expected_errors():
         groups = [g.strip() for g in group or []]
         user_id = users.add_user(db, email, role, password, groups=groups, name=name.strip())
     typer.echo(f"user {email.strip().lower()} added (id {user_id})")
@@ -188,7 +247,9 @@ def tokens_create(
     """Create an API token and print it (alone, on stdout). It is not shown again."""
     if len(name) > 200:
         raise _fail("a token name is at most 200 characters")
-    with _database(Settings()) as db, _expected_errors():
+    from casedesk.services import auth
+
+    with _database(_settings()) as db, _expected_errors():
         _, token = auth.create_token(db, email, name=name)
     typer.echo(token)
 
@@ -205,7 +266,11 @@ def mail_import(
 ) -> None:
     """Take in one mail from a file, as the poller would: a case, a message, or a
     record of why not (quarantined mail is kept for review)."""
-    settings = Settings()
+    from casedesk.channels.email.intake import Limits, ingest_raw
+    from casedesk.services import mailboxes
+    from casedesk.store.blobs import LocalBlobStore
+
+    settings = _settings()
     with _database(settings) as db, _expected_errors():
         if mailbox is not None:
             corporation_id = mailboxes.mailbox_corporation(db, mailbox)
@@ -232,20 +297,13 @@ def load_demo_data(
     port: Annotated[int, typer.Option(min=1, max=65535, help="Its port.")] = 8000,
 ) -> None:
     """Load the demo data set (again: it is only added once) and show how to sign in."""
-    with _database(Settings()) as db, _expected_errors():
-        summary = demo.load_demo(db)
-        _, token = auth.create_token(db, summary.admin_email, name="demo")
-    base, docs = _urls(host, port)
-    added = f"{summary.cases_created} cases added" if summary.cases_created else "already loaded"
-    typer.echo(f"Demo data: {demo.CORPORATION}, {summary.cases_total} cases ({added}).")
-    typer.echo(f"Sign in as {summary.admin_email} with password {summary.admin_password}")
-    typer.echo(f"or send 'Authorization: Bearer {token}'.")
+    with _database(_settings(), report=True) as db:
+        summary, token = _load_demo(db)
+    base = _base_url(host, port)
+    _sign_in_lines(summary, token, base)
     typer.echo(
-        f"Customer portal: {base}/portal, as {summary.portal_email} "
-        f"with password {summary.portal_password}."
-    )
-    typer.echo(
-        f"Start the server with `casedesk serve`; the API is at {base}/api/v1, its docs at {docs}."
+        f"Serve it with `casedesk serve --port {port}`: the console will be at {base}/console, "
+        f"the API at {base}/api/v1, its docs at {base}/docs."
     )
 
 

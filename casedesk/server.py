@@ -24,7 +24,27 @@ from starlette.types import ASGIApp
 from uvicorn.supervisors import Multiprocess
 
 
-def run(host: str, port: int, workers: int = 1, *, access_log: bool = True) -> None:
+def bind(host: str, port: int) -> socket.socket:
+    """The listening socket for ``run``; port 0 takes any free port (read the one it
+    got with ``sock.getsockname()[1]``). Raises OSError if the port is taken. It
+    listens at once, so clients that come before the app is loaded wait in the backlog
+    instead of being refused."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+        sock.listen(2048)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(sock: socket.socket, workers: int = 1, *, access_log: bool = True) -> None:
+    """Serve the app from ``sock`` (see ``bind``) until stopped."""
+    host, port = sock.getsockname()[:2]
     config = uvicorn.Config(
         "casedesk.api.app:create_app",
         factory=True,
@@ -33,11 +53,6 @@ def run(host: str, port: int, workers: int = 1, *, access_log: bool = True) -> N
         workers=workers,
         access_log=access_log,
     )
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.set_inheritable(True)
     if workers > 1:
         Multiprocess(config, sockets=[sock]).run()
     else:

@@ -2,18 +2,22 @@
 
 Loads the demo data set into a new SQLite database in a temporary directory, serves the
 app on a loopback port and takes each page in Debian's Chromium, signed in as the demo
-admin (console, admin pages) and the demo contact (portal). Run it through
+admin (console, admin pages) and the demo contact (portal). Pages longer than
+``MAX_HEIGHT`` are cut there, and every picture goes through ``pngquant`` (a palette of
+at most 256 colours) so the committed files stay small. Run it through
 ``scripts/screenshots``, which installs what it needs.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import FloatRect, Page, ViewportSize, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -26,8 +30,10 @@ from casedesk.store.db import Database  # noqa: E402
 from casedesk.store.migrate import upgrade  # noqa: E402
 from tests.support.browser import launch  # noqa: E402
 
-DESKTOP = {"width": 1280, "height": 860}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 860}
+PHONE: ViewportSize = {"width": 390, "height": 844}
+#: Taller pages are cut here: the top of a page is what a reader of the docs looks at.
+MAX_HEIGHT = 1400
 #: A demo case with a thread of messages and notes.
 SHOWN_CASE = "VPN drops every few minutes"
 
@@ -96,8 +102,38 @@ def shoot(page: Page, out: Path, name: str, url: str, *, full_page: bool = True)
     answer = page.goto(url)
     if answer is None or not answer.ok:
         raise SystemExit(f"{url} answered {answer.status if answer else 'nothing'}")
-    page.screenshot(path=out / f"{name}.png", full_page=full_page)
-    print(f"  {name}.png  {url}")
+    path = out / f"{name}.png"
+    if full_page:
+        width, height = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"
+        )
+        clip: FloatRect = {"x": 0, "y": 0, "width": width, "height": min(height, MAX_HEIGHT)}
+        page.screenshot(path=path, full_page=True, clip=clip)
+    else:
+        page.screenshot(path=path)
+    _optimise(path)
+    print(f"  {name}.png  {path.stat().st_size // 1024} KB  {url}")
+
+
+def _optimise(path: Path) -> None:
+    """Reduce ``path`` to a 256-colour palette in place (a fraction of the size, no
+    visible change for pages of flat colours and text)."""
+    if shutil.which("pngquant") is None:
+        print("  (pngquant is missing: the picture is left as Chromium wrote it)")
+        return
+    subprocess.run(
+        [
+            "pngquant",
+            "--quality=65-95",
+            "--strip",
+            "--skip-if-larger",
+            "--force",
+            "--ext",
+            ".png",
+            str(path),
+        ],
+        check=False,  # 99: the quality asked for would need more colours; keep the original
+    )
 
 
 if __name__ == "__main__":

@@ -54,14 +54,16 @@ def assert_clean_failure(result: Result, message: str) -> None:
 def test_migrate_creates_the_schema(fresh_database_url: str, tmp_path: Path) -> None:
     result = run(env_for(fresh_database_url, tmp_path), "migrate")
     assert result.exit_code == 0, result.output
-    assert "up to date" in result.stdout
+    assert ": created (schema " in result.stdout
     db = Database(fresh_database_url)
     try:
         with db.read() as s:
             assert s.scalar(select(func.count()).select_from(Corporation)) == 0
     finally:
         db.dispose()
-    assert run(env_for(fresh_database_url, tmp_path), "migrate").exit_code == 0
+    again = run(env_for(fresh_database_url, tmp_path), "migrate")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.rstrip().endswith(": up to date")
 
 
 def test_users_add(env: dict[str, str], db: Database) -> None:
@@ -148,6 +150,7 @@ def test_demo_loads_once(env: dict[str, str], db: Database) -> None:
     assert f"as {PORTAL_EMAIL} with password {PORTAL_PASSWORD}" in first.stdout
     assert web_sessions.sign_in_contact(db, PORTAL_EMAIL, PORTAL_PASSWORD, "cli-test").token
     assert "http://127.0.0.1:8000/docs" in first.stdout
+    assert "casedesk serve --port 8000" in first.stdout
     token = next(w for w in first.stdout.split() if w.startswith("cd_")).strip("'.")
     assert authenticate_token(db, token).corporation_id == corp_id
     assert authenticate_password(db, ADMIN_EMAIL, ADMIN_PASSWORD).is_admin
@@ -197,3 +200,71 @@ def test_serve_runs_the_api(env: dict[str, str], tmp_path: Path) -> None:
         proc.terminate()
         out, _ = proc.communicate(timeout=30)
     assert f"http://127.0.0.1:{port}/docs" in out
+
+
+def test_serve_with_the_demo_names_the_port_it_really_uses(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """``--port 0`` takes any free port: the sign-in lines and the banner name the one
+    the server listens on, and nothing tells the user to start what is starting."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "casedesk.cli", "serve", "--port", "0", "--demo", "--no-jobs"],
+        env=os.environ | env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert proc.stdout is not None
+    lines: list[str] = []
+    try:
+        for line in proc.stdout:  # ends at EOF if the server dies
+            lines.append(line)
+            if line.startswith("Stop it with"):
+                break
+        banner = "".join(lines)
+        serving = next(x for x in lines if x.startswith("casedesk is serving on "))
+        base = serving.split()[-1]
+        port = int(base.rsplit(":", 1)[1])
+        assert port != 0
+        assert f"Customer portal: {base}/portal" in banner
+        assert f"agent console:   {base}/console" in banner
+        assert f"(docs: {base}/docs)" in banner
+        assert "start the server" not in banner.lower()
+        assert httpx.get(f"{base}/healthz", timeout=30).json() == {"status": "ok"}
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=30)
+
+
+def test_serve_on_a_taken_port_is_a_clear_error(env: dict[str, str]) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run(env, "serve", "--port", str(port), "--no-jobs")
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception  # not a crash
+    assert result.stderr.startswith(f"error: cannot listen on 127.0.0.1 port {port}: ")
+
+
+def test_help_does_not_load_the_application(tmp_path: Path) -> None:
+    """``casedesk --help`` must answer at once: it imports neither the web framework nor
+    the database toolkit (the commands import what they use)."""
+    probe = (
+        "import sys\n"
+        "from casedesk.cli import app\n"
+        "try:\n"
+        "    app(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'fastapi', 'starlette', 'sqlalchemy', 'uvicorn', 'alembic'})\n"
+        "print('HEAVY', heavy)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Commands" in result.stdout and "serve" in result.stdout
+    assert result.stdout.rstrip().endswith("HEAVY []"), result.stdout

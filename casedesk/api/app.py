@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 import casedesk
+from casedesk.api import docs_pages
 from casedesk.api.errors import install as install_errors
 from casedesk.api.front import Front
 from casedesk.api.hot_routes import HotRoutes
@@ -62,6 +63,8 @@ def create_app(
         version=casedesk.__version__,
         description="Case management: cases, messages, members, attachments and their rules.",
         lifespan=lifespan,
+        docs_url=None,  # served by docs_pages, with local assets
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.db = database
@@ -96,6 +99,7 @@ def create_app(
     app.include_router(casemgmt_router)
     app.include_router(itflow_router)
     install_web(app)
+    docs_pages.install(app)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics() -> Response:
