@@ -10,6 +10,7 @@ output meant for scripts goes to stdout (``tokens create`` prints the token alon
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -106,6 +107,10 @@ def serve(
     from casedesk import server
 
     settings = Settings()
+    if settings.public_url is None:
+        # Links in mail point at the address this server listens on; the app (built
+        # anew in each worker process) reads it from the environment.
+        os.environ["CASEDESK_PUBLIC_URL"] = _urls(host, port)[0]
     with _database(settings) as db:
         if load_demo:
             with _expected_errors():
