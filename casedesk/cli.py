@@ -10,6 +10,7 @@ output meant for scripts goes to stdout (``tokens create`` prints the token alon
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -162,6 +163,10 @@ def serve(
         except OSError as exc:
             raise _fail(f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
         base = _base_url(host, sock.getsockname()[1])
+        if settings.public_url is None:
+            # Links in mail point at the address this server listens on; the app (built
+            # anew in each worker process) reads it from the environment.
+            os.environ["CASEDESK_PUBLIC_URL"] = base
         if demo_login is not None:
             _sign_in_lines(*demo_login, base)
         typer.echo(f"casedesk is serving on {base}")

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlsplit
 
-from pydantic import FilePath
+from pydantic import FilePath, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+#: The address ``casedesk serve`` listens on when told nothing else: links point there
+#: when ``CASEDESK_PUBLIC_URL`` is not set (``serve`` sets it to its own address).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -35,8 +42,13 @@ class Settings(BaseSettings):
     #: The address mail is sent from when a corporation names none.
     mail_from: str = "support@casedesk.invalid"
     #: The address people reach this server at (``https://support.example.com``), for
-    #: links in mail; without it a link uses the address its request came in on.
+    #: every link casedesk sends. Never taken from a request's ``Host``, which the
+    #: sender of a request chooses; without it, the address ``serve`` listens on.
     public_url: str | None = None
+    #: Host names a request may name in ``Host`` (``support.example.com``, or
+    #: ``*.example.com`` for its subdomains); a comma list in the environment. Requests
+    #: naming another get 400. Empty: any host.
+    allowed_hosts: Annotated[list[str], NoDecode] = []
     #: A PEM bundle of certificate authorities the IMAP and SMTP clients trust besides
     #: the system's store (a private CA of the mail servers). Verification stays on.
     mail_ca_file: FilePath | None = None
@@ -51,6 +63,28 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_is_absolute(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("CASEDESK_PUBLIC_URL must be an http:// or https:// address")
+        return value.strip().rstrip("/")
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _hosts_from_comma_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [host.strip() for host in value.split(",") if host.strip()]
+        return value
+
+    @property
+    def link_base_url(self) -> str:
+        """Where every link casedesk sends (mail, webhooks) starts."""
+        return self.public_url or DEFAULT_PUBLIC_URL
 
     @cached_property
     def effective_database_url(self) -> str:

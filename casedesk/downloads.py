@@ -18,10 +18,17 @@ def cache_headers(sha256: str) -> dict[str, str]:
     return {"ETag": f'"{sha256}"', "Cache-Control": "private, no-cache"}
 
 
-def download_headers(filename: str, sha256: str) -> dict[str, str]:
-    """``nosniff`` and a policy that allows nothing disarm a file a browser opens anyway."""
-    return cache_headers(sha256) | {
+def file_headers(filename: str) -> dict[str, str]:
+    """The headers of every download, stored or generated (an invoice's CSV): offered
+    as a file, and ``nosniff`` and a policy that allows nothing disarm a file a browser
+    opens anyway."""
+    return {
         "Content-Disposition": content_disposition(filename),
         "X-Content-Type-Options": "nosniff",
         "Content-Security-Policy": "default-src 'none'",
     }
+
+
+def download_headers(filename: str, sha256: str) -> dict[str, str]:
+    """``file_headers`` of a stored file, with its validator for caches."""
+    return cache_headers(sha256) | file_headers(filename)

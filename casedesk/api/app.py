@@ -9,6 +9,7 @@ from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import casedesk
 from casedesk.api import docs_pages
@@ -72,6 +73,10 @@ def create_app(
     install_errors(app)
     hot = HotRoutes(database) if hot_routes else None
     app.add_middleware(Front, max_body_bytes=settings.max_body_bytes, hot=hot)
+    if settings.allowed_hosts:  # outermost: a request for another host gets nothing else
+        app.add_middleware(
+            TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False
+        )
 
     for router in (
         cases.router,

@@ -73,6 +73,10 @@ class Principal:
     #: A caller limited to one customer organization (an ITFlow API key for one
     #: client) sees and touches only that organization's cases.
     organization_id: int | None = None
+    #: The credential the caller proved, so that what one credential stored (an
+    #: idempotent create's answer) is not handed to another: ``token:<id>``,
+    #: ``session:<id>`` or ``password``; empty for the system's own callers (jobs).
+    credential: str = ""
 
     @property
     def is_admin(self) -> bool:

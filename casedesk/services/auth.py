@@ -66,7 +66,9 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def principal_for(session: Session, user: User, organization_id: int | None = None) -> Principal:
+def principal_for(
+    session: Session, user: User, organization_id: int | None = None, credential: str = ""
+) -> Principal:
     groups = frozenset(
         session.scalars(select(GroupMembership.group_id).where(GroupMembership.user_id == user.id))
     )
@@ -76,7 +78,7 @@ def principal_for(session: Session, user: User, organization_id: int | None = No
         if user.permissions is not None
         else DEFAULT_AGENT_PERMISSIONS
     )
-    return Principal(user.id, user.corporation_id, role, groups, perms, organization_id)
+    return Principal(user.id, user.corporation_id, role, groups, perms, organization_id, credential)
 
 
 _users = User.__table__.c
@@ -96,6 +98,7 @@ _TOKEN_CALLER = (
         _tokens.revoked_at,
         _tokens.expires_at,
         _tokens.organization_id,
+        _tokens.id,
         select(func.aggregate_strings(cast(_memberships.group_id, String), ","))
         .where(_memberships.user_id == _users.id)
         .scalar_subquery(),
@@ -144,6 +147,7 @@ def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None
         revoked_at,
         expires_at,
         organization_id,
+        token_id,
         groups,
     ) = row
     if revoked_at is not None or (expires_at is not None and expires_at <= now):
@@ -157,6 +161,7 @@ def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None
         frozenset(int(g) for g in groups.split(",")) if groups else frozenset(),
         parse_permissions(permissions) if permissions is not None else DEFAULT_AGENT_PERMISSIONS,
         organization_id,
+        f"token:{token_id}",
     )
 
 
@@ -166,7 +171,7 @@ def authenticate_password(db: Database, email: str, password: str) -> Principal:
         ok = verify_password(user.password_hash if user else None, password)
         if user is None or not ok or not user.is_active:
             raise Unauthenticated("wrong email or password")
-        return principal_for(s, user)
+        return principal_for(s, user, credential="password")
 
 
 def create_token(

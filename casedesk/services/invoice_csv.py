@@ -2,7 +2,10 @@
 
 Every cell that a spreadsheet would read as a formula (it starts with ``=``, ``+``, ``-``,
 ``@``, a tab or a carriage return) gets a leading apostrophe, so a case title such as
-``=HYPERLINK(...)`` is shown as text instead of being run when the file is opened.
+``=HYPERLINK(...)`` is shown as text instead of being run when the file is opened. So do
+cells starting with ``|`` (a DDE call in some spreadsheets) and with the fullwidth forms
+of ``= + - @`` (U+FF1D, U+FF0B, U+FF0D, U+FF20), which spreadsheets in East Asian
+locales read as the ASCII ones.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from casedesk.domain.billing import CENT
 from casedesk.services.invoices import InvoiceOut
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 HEADER = (
     "invoice",

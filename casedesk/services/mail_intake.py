@@ -114,8 +114,11 @@ def ingest(
     *,
     mailbox_id: int | None = None,
     max_attachment_bytes: int,
+    default_from: str = "",
     now: datetime | None = None,
 ) -> IntakeResult:
+    """Take in ``mail``. ``default_from`` is the address the process sends from for a
+    corporation without mail settings (mail from it is our own)."""
     now = now or utcnow()
     with db.read() as s:
         earlier = _seen(s, corporation_id, mail.message_id)
@@ -144,7 +147,9 @@ def ingest(
         )
     try:
         with db.write() as s:
-            result = decide_in(s, corporation_id, mail, mailbox_id, stored, raw_key, now)
+            result = decide_in(
+                s, corporation_id, mail, mailbox_id, stored, raw_key, now, default_from
+            )
     except IntegrityError:
         drop(store, stored, raw_key)
         again = seen(db, corporation_id, mail.message_id)
@@ -246,6 +251,7 @@ def decide_in(
     stored: attachments.Stored,
     raw_key: str | None,
     now: datetime,
+    default_from: str = "",
 ) -> IntakeResult:
     """Decide about one mail and write what it changes, in the caller's transaction."""
 
@@ -265,7 +271,7 @@ def decide_in(
         )
         return IntakeResult(outcome, reason, row.case_id, row.id)
 
-    if mail.own or _from_us(s, corporation_id, mail.sender):
+    if mail.own or _from_us(s, corporation_id, mail.sender, default_from):
         return record(Outcome.IGNORED, "own-mail")
     if mail.automatic == "bounce":
         return record(Outcome.IGNORED, "bounce")
@@ -314,11 +320,16 @@ def decide_in(
     )
 
 
-def _from_us(s: Session, corporation_id: int, sender: str) -> bool:
+def _from_us(s: Session, corporation_id: int, sender: str, default_from: str) -> bool:
+    """Whether ``sender`` is the address we send this corporation's mail from: its mail
+    settings' address, or the process's default when it has none (as notifications
+    choose it)."""
     ours = s.scalar(
         select(MailSettings.from_address).where(MailSettings.corporation_id == corporation_id)
     )
-    return ours is not None and ours.lower() == sender
+    if ours is None:
+        ours = default_from
+    return bool(ours) and ours.strip().lower() == sender
 
 
 def _group_for(s: Session, mailbox_id: int | None, organization_id: int | None) -> int | None:

@@ -113,9 +113,11 @@ def release(
     mail: IncomingMail,
     *,
     max_attachment_bytes: int,
+    default_from: str = "",
     now: datetime | None = None,
 ) -> IntakeResult:
-    """Take in the quarantined mail ``inbound_id``, parsed as ``mail``."""
+    """Take in the quarantined mail ``inbound_id``, parsed as ``mail`` (``default_from``
+    as in ``mail_intake.ingest``)."""
     require_manager(principal)
     now = now or utcnow()
     corp = principal.corporation_id
@@ -135,7 +137,9 @@ def release(
                 )
             s.delete(row)
             s.flush()  # the Message-ID is free again for the record of the intake
-            result = mail_intake.decide_in(s, corp, mail, mailbox_id, stored, None, now)
+            result = mail_intake.decide_in(
+                s, corp, mail, mailbox_id, stored, None, now, default_from
+            )
             audit.record(
                 s,
                 principal,

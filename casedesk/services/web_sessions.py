@@ -247,7 +247,8 @@ def agent_session(db: Database, token: str, *, now: datetime | None = None) -> A
         user = s.get(User, row.user_id) if row is not None and row.user_id else None
         if row is None or user is None or not user.is_active:
             raise Unauthenticated("please sign in")
-        return AgentSession(principal_for(s, user), row.csrf_token, user.email, user.name)
+        principal = principal_for(s, user, credential=f"session:{row.id}")
+        return AgentSession(principal, row.csrf_token, user.email, user.name)
 
 
 def contact_session(db: Database, token: str, *, now: datetime | None = None) -> ContactSession:

@@ -117,14 +117,5 @@ def test_redeeming_needs_the_form_token(client: TestClient, pw: PortalWorld, db:
     assert answer.status_code == 303
 
 
-def test_without_a_public_url_the_link_uses_the_requests_address(
-    settings: Settings, db: Database, pw: PortalWorld
-) -> None:
-    client = TestClient(create_app(settings, db), base_url="http://portal.test")
-    _ask(client, CAROL)
-    (event,) = _link_events(db)
-    assert str(event.payload["url"]).startswith("http://portal.test/portal/sign-in/link/")
-
-
 def test_a_malformed_link_is_refused_with_422(client: TestClient) -> None:
     assert client.get("/portal/sign-in/link/short").status_code == 422

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.reference_params import Limit, Offset, OrganizationFilter, RowId
+from casedesk.downloads import file_headers
 from casedesk.services import invoice_csv, invoices
 from casedesk.services.invoices import InvoiceCreate, InvoiceOut, InvoicePreview, InvoiceSummary
 
@@ -74,7 +75,7 @@ def invoice_as_csv(invoice_id: RowId, caller: Caller, db: Db) -> Response:
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="invoice-{invoice_id}.csv"'},
+        headers=file_headers(f"invoice-{invoice_id}.csv"),
     )
 
 

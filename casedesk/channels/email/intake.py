@@ -20,13 +20,23 @@ from casedesk.store.db import Database
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """What the process's settings say about taking mail in."""
+
     max_mail_bytes: int
     max_mime_depth: int
     max_attachment_bytes: int
+    #: The address mail is sent from when a corporation names none
+    #: (``CASEDESK_MAIL_FROM``): mail from it is our own.
+    default_from: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Limits:
-        return cls(settings.max_mail_bytes, settings.max_mime_depth, settings.max_attachment_bytes)
+        return cls(
+            settings.max_mail_bytes,
+            settings.max_mime_depth,
+            settings.max_attachment_bytes,
+            settings.mail_from,
+        )
 
 
 def ingest_raw(
@@ -63,6 +73,7 @@ def ingest_raw(
         raw,
         mailbox_id=mailbox_id,
         max_attachment_bytes=limits.max_attachment_bytes,
+        default_from=limits.default_from,
         now=now,
     )
 
@@ -117,5 +128,6 @@ def release_quarantined(
         inbound_id,
         mail,
         max_attachment_bytes=limits.max_attachment_bytes,
+        default_from=limits.default_from,
         now=now,
     )

@@ -4,7 +4,8 @@ Text parts are decoded by their declared charset; an unknown or wrong charset fa
 back to Windows-1252, which maps every byte, so no mail is lost to a decoding error.
 HTML is sanitized before it is kept. Parts with a filename or an attachment disposition,
 inline images and attached messages become attachments. A mail nested deeper than the
-limit, with too many parts, or without a sender is refused with ``MailRejected``.
+limit, with too many parts, or without exactly one well-formed sender is refused with
+``MailRejected``.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ import re
 from dataclasses import dataclass, field
 from email.header import decode_header, make_header
 from email.message import EmailMessage, Message
-from email.utils import getaddresses
 
 from casedesk.channels.email import html as html_part
+from casedesk.channels.email.addresses import SenderProblem, single_mailbox, unfolded
 from casedesk.channels.email.quotes import strip_quoted
 from casedesk.domain.mail import automatic_reason, header_text
 from casedesk.services.mail_intake import IncomingMail, MailPart, fallback_message_id
@@ -131,20 +132,16 @@ def _header(msg: EmailMessage, name: str) -> str:
 
 
 def _sender(msg: EmailMessage, message_id: str) -> tuple[str, str]:
-    pairs: list[tuple[str, str]]
+    """The one address of ``From:`` and its display name, read strictly (see
+    ``addresses``): a mail whose sender is missing or ambiguous is rejected, with the
+    header as it came for whoever looks at the quarantine."""
+    values = [v for k, v in msg.raw_items() if k.lower() == "from"]
     try:
-        header = msg.get("From")
-        addresses = getattr(header, "addresses", ()) if header is not None else ()
-        pairs = [(a.display_name or "", a.addr_spec or "") for a in addresses]
-    except (ValueError, IndexError, TypeError):
-        raw = next((v for k, v in msg.raw_items() if k.lower() == "from"), "")
-        pairs = getaddresses([raw])
-        pairs = [(_decoded_words(name), spec) for name, spec in pairs]
-    for name, addr_spec in pairs:
-        spec = addr_spec.strip().lower()
-        if "@" in spec and " " not in spec and len(spec) <= 320:
-            return spec, header_text(name, 200)
-    raise MailRejected("no-sender", message_id)
+        name, spec = single_mailbox(values)
+    except SenderProblem as problem:
+        shown = header_text(_decoded_words(unfolded(" ".join(values))), 320)
+        raise MailRejected(problem.reason, message_id, shown) from None
+    return spec, header_text(name, 200)
 
 
 def _decoded_words(value: str) -> str:

@@ -49,13 +49,16 @@ class OutboxEvent(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first answer to a create sent with an ``Idempotency-Key``."""
+    """The first answer to a create sent with an ``Idempotency-Key``, kept for the user
+    and the credential (``Principal.credential``) that sent it: another credential of
+    the same user, perhaps limited to less, gets nothing from it."""
 
     __tablename__ = "idempotency_keys"
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+    credential: Mapped[str] = mapped_column(String(64), primary_key=True)
     key: Mapped[str] = mapped_column(String(255), primary_key=True)
     scope: Mapped[str] = mapped_column(String(64))
     request_hash: Mapped[str] = mapped_column(String(64))

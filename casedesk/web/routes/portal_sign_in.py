@@ -65,9 +65,8 @@ def link_form(request: Request) -> Response:
 @router.post("/sign-in/link", dependencies=[Depends(check_sign_in_csrf)])
 def request_link(request: Request, email: Annotated[str, Form(max_length=320)]) -> Response:
     """The same answer for every address, known to us or not."""
-    settings = request.app.state.settings
-    base_url = settings.public_url or str(request.base_url)
-    portal_sign_in.request_sign_in_link(database(request), email, base_url)
+    settings = request.app.state.settings  # the link's address never comes from the request
+    portal_sign_in.request_sign_in_link(database(request), email, settings.link_base_url)
     return sign_in_page(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
 
 
