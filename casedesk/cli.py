@@ -23,7 +23,9 @@ from casedesk.automation.runner import Scheduler, holder_id, run_due
 from casedesk.channels.email.intake import Limits, ingest_raw
 from casedesk.config import Settings
 from casedesk.domain.errors import DomainError
-from casedesk.services import auth, demo, mailboxes, users
+from casedesk.services import demo
+from casedesk.services.identity import auth, users
+from casedesk.services.mail import mailboxes
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade

@@ -13,7 +13,7 @@ from pydantic import Field
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.services.auth import authenticate_password, authenticate_token
+from casedesk.services.identity.auth import authenticate_password, authenticate_token
 from casedesk.store.db import Database
 
 # Declared for the OpenAPI document; the header itself is parsed below so that both

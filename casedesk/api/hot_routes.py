@@ -41,9 +41,10 @@ from casedesk.api.deps import MAX_ID
 from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError
-from casedesk.services import cases, search
-from casedesk.services.auth import authenticate_token_in
-from casedesk.services.schemas import CaseCreate, SortKey
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import search
+from casedesk.services.cases.schemas import CaseCreate, SortKey
+from casedesk.services.identity.auth import authenticate_token_in
 from casedesk.store.db import Database
 
 _CASES = "/api/v1/cases"

@@ -20,10 +20,14 @@ from sqlalchemy import func, select
 
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit, cases, merging, messages
-from casedesk.services.auth import principal_for
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.clock import utcnow
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import merging, messages
+from casedesk.services.cases.schemas import CaseCreate, CasePatch, MessageCreate, Origin
+from casedesk.services.identity.auth import principal_for
+from casedesk.services.identity.users import add_user
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.bootstrap import create_corporation
+from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference import (
     assets,
     categories,
@@ -35,8 +39,6 @@ from casedesk.services.reference import (
     queues,
     statuses,
 )
-from casedesk.services.schemas import CaseCreate, CasePatch, MessageCreate, Origin
-from casedesk.services.users import add_user
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Corporation, User
 

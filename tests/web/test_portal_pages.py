@@ -11,10 +11,11 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import attachments, messages
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
 from casedesk.store.db import Database
-from tests.services.portal_world import PortalWorld, make_portal_world
+from tests.services.portal.world import PortalWorld, make_portal_world
 from tests.web.portal_client import form_token, session_token, sign_in
 
 CAROL = "carol@customer.example"

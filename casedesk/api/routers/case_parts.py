@@ -9,8 +9,8 @@ from fastapi.responses import Response
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS, with_etag
-from casedesk.services import history, links, members, messages, splitting, tags
-from casedesk.services.schemas import (
+from casedesk.services.cases import history, links, members, messages, splitting, tags
+from casedesk.services.cases.schemas import (
     CaseOut,
     HistoryOut,
     LinkCreate,

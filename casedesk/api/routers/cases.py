@@ -14,10 +14,10 @@ from pydantic import ValidationError as PydanticValidationError
 from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
 from casedesk.domain.errors import ValidationFailed
-from casedesk.services import cases, idempotency, merging, search
-from casedesk.services.case_opening import open_case_in
-from casedesk.services.clock import utcnow
-from casedesk.services.schemas import (
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import merging, search
+from casedesk.services.cases.opening import open_case_in
+from casedesk.services.cases.schemas import (
     CaseCreate,
     CaseOut,
     CasePage,
@@ -26,6 +26,8 @@ from casedesk.services.schemas import (
     MergeRequest,
     SortKey,
 )
+from casedesk.services.kernel import idempotency
+from casedesk.services.kernel.clock import utcnow
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 

@@ -10,8 +10,13 @@ from fastapi import APIRouter, Query, Response
 from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.reference_params import Limit, Offset, OrganizationFilter, RowId
-from casedesk.services import invoice_csv, invoices
-from casedesk.services.invoices import InvoiceCreate, InvoiceOut, InvoicePreview, InvoiceSummary
+from casedesk.services.billing import invoice_csv, invoices
+from casedesk.services.billing.invoices import (
+    InvoiceCreate,
+    InvoiceOut,
+    InvoicePreview,
+    InvoiceSummary,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": desc, "content": {PROBLEM: {}}}

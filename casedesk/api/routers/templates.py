@@ -11,15 +11,16 @@ from fastapi.responses import Response
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.cases import created_once, with_etag
 from casedesk.api.routers.reference_params import ERRORS, RowId
-from casedesk.services import idempotency, templates
-from casedesk.services.clock import utcnow
-from casedesk.services.schemas import CaseOut
-from casedesk.services.templates import (
+from casedesk.services.cases import templates
+from casedesk.services.cases.schemas import CaseOut
+from casedesk.services.cases.templates import (
     TemplateCreate,
     TemplateFields,
     TemplateOut,
     TemplatePatch,
 )
+from casedesk.services.kernel import idempotency
+from casedesk.services.kernel.clock import utcnow
 
 router = APIRouter(prefix="/templates", tags=["templates"], responses=ERRORS)
 

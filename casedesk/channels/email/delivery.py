@@ -17,8 +17,8 @@ from pathlib import Path
 from casedesk.channels.email import render
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
 from casedesk.channels.email.tls import UntrustedServer
-from casedesk.services import notifications
-from casedesk.services.notifications import Event
+from casedesk.services.mail import notifications
+from casedesk.services.mail.notifications import Event
 from casedesk.store.db import Database
 
 log = logging.getLogger("casedesk.mail")

@@ -16,8 +16,10 @@ from sqlalchemy import select
 from casedesk.channels.email.delivery import deliver_outbox
 from casedesk.channels.email.intake import ingest_raw
 from casedesk.channels.email.poller import poll_all
-from casedesk.services import mail_intake, mailboxes, messages
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
+from casedesk.services.mail import intake as mail_intake
+from casedesk.services.mail import mailboxes
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import Attachment, Case, CaseMessage, InboundMail, Mailbox

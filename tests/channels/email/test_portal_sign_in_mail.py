@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from casedesk.channels.email.delivery import deliver_outbox
-from casedesk.services import notifications
-from casedesk.services.portal_sign_in import TOPIC, request_sign_in_link
+from casedesk.services.identity.portal_sign_in import TOPIC, request_sign_in_link
+from casedesk.services.mail import notifications
 from casedesk.store.db import Database
 from casedesk.store.models import OutboxEvent
 from tests.channels.email.conftest import SmtpServer
-from tests.services.portal_world import make_portal_world
+from tests.services.portal.world import make_portal_world
 
 FROM = "support@acme.example"
 CAROL = "carol@customer.example"
