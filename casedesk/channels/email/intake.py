@@ -14,7 +14,7 @@ from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
 from casedesk.services.mail import intake as mail_intake
 from casedesk.services.mail import quarantine
-from casedesk.services.mail.intake import IntakeResult
+from casedesk.services.mail.incoming import IntakeResult
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
 

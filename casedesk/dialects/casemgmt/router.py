@@ -16,7 +16,7 @@ from casedesk.dialects.casemgmt.errors import CaseMgmtRoute, CaseMgmtUploadRoute
 from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services.attachments import uploads
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload
 from casedesk.services.attachments.uploads import UploadRef
 from casedesk.services.cases import cancelling, codes, messages, public_status, search
 from casedesk.services.cases import core as cases

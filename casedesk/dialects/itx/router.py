@@ -14,7 +14,7 @@ from casedesk.dialects.itx.errors import ItxError, ItxRoute
 from casedesk.domain.errors import Forbidden
 from casedesk.domain.permissions import Principal
 from casedesk.services.attachments import attaching as attachments
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import history, links, messages, search
 from casedesk.services.cases.schemas import CaseOut

@@ -1,38 +1,27 @@
 """Attachments on a case: upload, list, metadata and download.
 
-An upload is read in chunks and never held in memory: its size and SHA-256 are computed
-as it streams into the blob store, and it is refused (PayloadTooLarge) the moment it
-passes the limit. The bytes are stored first, then the rows, audit records and outbox
-events in one transaction; if that transaction fails the blobs are deleted again, so an
-upload either exists completely or leaves nothing behind.
-
-The content type is decided by looking at the bytes, never by what the client declared:
-a browser told that an HTML page is ``image/png`` would otherwise be one header away from
-running it. The declared type is kept in the audit record only. Display filenames are
-cleaned (no path parts, no control characters, bounded length) but stay unicode; the
-name a blob is stored under is chosen by the store and has nothing to do with them.
+An upload's bytes are stored first (``files``: streamed, hashed, sniffed, refused the
+moment they pass the limit), then the rows, audit records and outbox events in one
+transaction; if that transaction fails the blobs are deleted again, so an upload either
+exists completely or leaves nothing behind. The declared content type is kept in the
+audit record only.
 """
 
 from __future__ import annotations
 
-import codecs
-import hashlib
 import logging
-import re
-import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
-import filetype
 from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import NotFound, PayloadTooLarge, ValidationFailed
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
+from casedesk.services.attachments.files import Readable, Stored, Upload, discard, store_uploads
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.access import load_case
 from casedesk.services.kernel.case_state import ensure_updatable, touch
@@ -42,21 +31,6 @@ from casedesk.store.db import Database
 from casedesk.store.models import Attachment, Case, CaseMessage
 
 log = logging.getLogger(__name__)
-
-CHUNK_BYTES = 64 * 1024
-#: How much of the start of a file type detection looks at.
-SNIFF_BYTES = 8192
-#: Longest display filename, in UTF-8 bytes (what common file systems accept).
-MAX_FILENAME_BYTES = 255
-FALLBACK_FILENAME = "attachment"
-OCTET_STREAM = "application/octet-stream"
-TEXT_PLAIN = "text/plain"
-
-# Invisible characters that reorder text, used to disguise extensions ("gpj.exe").
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-_PATH_SEPARATORS = re.compile(r"[/\\]")
 
 
 class AttachmentOut(BaseModel):
@@ -69,19 +43,6 @@ class AttachmentOut(BaseModel):
     sha256: str
     uploaded_by_id: int | None
     created_at: datetime
-
-
-class Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-@dataclass(frozen=True, slots=True)
-class Upload:
-    """One file as received: the client's name and type, and its bytes to read."""
-
-    filename: str | None
-    stream: Readable
-    declared_content_type: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,29 +103,6 @@ def add_attachments(
         raise
 
 
-#: Uploads whose bytes are in the blob store, waiting for their rows.
-Stored = list[tuple["_Received", str]]
-
-
-def store_uploads(store: BlobStore, uploads: Sequence[Upload], max_bytes: int) -> Stored:
-    """Put each upload's bytes in the blob store (all or none). The caller adds the
-    rows with ``attach_stored_in`` or gives the blobs back with ``discard``."""
-    stored: Stored = []
-    try:
-        for upload in uploads:
-            received = _Received(upload, max_bytes)
-            stored.append((received, store.put(received.chunks())))
-    except BaseException:
-        discard(store, stored)
-        raise
-    return stored
-
-
-def discard(store: BlobStore, stored: Stored) -> None:
-    for _, key in stored:
-        store.delete(key)
-
-
 def list_attachments(db: Database, principal: Principal, case_id: int) -> list[AttachmentOut]:
     with db.read() as s:
         load_case(s, principal, case_id, Permission.VIEW_ATTACHMENTS)
@@ -194,84 +132,6 @@ def open_attachment(
             attachment_id=attachment_id,
         )
     return AttachmentContent(_out(row), path)
-
-
-def clean_filename(raw: str | None) -> str:
-    """A display name safe to store and to offer back in a download.
-
-    Keeps the last path component only, drops control, surrogate and bidi-override
-    characters, folds runs of whitespace, trims leading/trailing dots and spaces, and
-    cuts to ``MAX_FILENAME_BYTES`` keeping the extension.
-    """
-    name = unicodedata.normalize("NFC", raw or "")
-    name = _PATH_SEPARATORS.split(name)[-1]
-    name = "".join(
-        " " if unicodedata.category(ch) == "Cc" else ch
-        for ch in name
-        if unicodedata.category(ch) != "Cs" and ch not in _BIDI_CONTROLS
-    )
-    name = " ".join(name.split()).strip(" .")
-    return _truncate(name, MAX_FILENAME_BYTES) or FALLBACK_FILENAME
-
-
-def sniff_content_type(head: bytes, *, is_utf8_text: bool) -> str:
-    """The type the bytes are, from their first ``SNIFF_BYTES``: a recognised format's
-    type, else ``text/plain`` for UTF-8 text, else ``application/octet-stream``."""
-    if not head:
-        return OCTET_STREAM
-    kind = filetype.guess(head)
-    if kind is not None:
-        return str(kind.mime)
-    return TEXT_PLAIN if is_utf8_text else OCTET_STREAM
-
-
-class _Received:
-    """One upload as it streams through: size, SHA-256, its head, and whether it is text."""
-
-    def __init__(self, upload: Upload, max_bytes: int) -> None:
-        self.upload = upload
-        self.max_bytes = max_bytes
-        self.filename = clean_filename(upload.filename)
-        self.size = 0
-        self.head = b""
-        self.is_utf8_text = True
-        self._sha = hashlib.sha256()
-        self._decoder = codecs.getincrementaldecoder("utf-8")()
-
-    def chunks(self) -> Iterator[bytes]:
-        while chunk := self.upload.stream.read(CHUNK_BYTES):
-            self.size += len(chunk)
-            if self.size > self.max_bytes:
-                raise PayloadTooLarge(
-                    f"{self.filename}: attachments are limited to {self.max_bytes} bytes",
-                    limit=self.max_bytes,
-                    filename=self.filename,
-                )
-            self._sha.update(chunk)
-            if len(self.head) < SNIFF_BYTES:
-                self.head += chunk[: SNIFF_BYTES - len(self.head)]
-            self._check_text(chunk)
-            yield chunk
-        self._check_text(b"", final=True)
-
-    def _check_text(self, chunk: bytes, *, final: bool = False) -> None:
-        if not self.is_utf8_text:
-            return
-        if b"\x00" in chunk:
-            self.is_utf8_text = False
-            return
-        try:
-            self._decoder.decode(chunk, final=final)
-        except UnicodeDecodeError:
-            self.is_utf8_text = False
-
-    @property
-    def sha256(self) -> str:
-        return self._sha.hexdigest()
-
-    @property
-    def content_type(self) -> str:
-        return sniff_content_type(self.head, is_utf8_text=self.is_utf8_text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,20 +261,6 @@ def _load(s: Session, principal: Principal, case_id: int, attachment_id: int) ->
     if row is None:
         raise NotFound(f"attachment {attachment_id} not found", attachment_id=attachment_id)
     return row
-
-
-def _truncate(name: str, limit: int) -> str:
-    """``name`` cut to ``limit`` UTF-8 bytes, keeping a short extension intact."""
-    if len(name.encode()) <= limit:
-        return name
-    stem, dot, ext = name.rpartition(".")
-    if not dot or not stem or len(ext.encode()) > 16:
-        stem, suffix = name, ""
-    else:
-        suffix = f".{ext}"
-    budget = limit - len(suffix.encode())
-    stem = stem.encode()[:budget].decode("utf-8", "ignore").rstrip(" .")
-    return f"{stem}{suffix}" if stem else suffix.lstrip(".")
 
 
 def _out(a: Attachment) -> AttachmentOut:

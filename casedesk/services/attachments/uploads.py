@@ -27,12 +27,9 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.attachments import attaching as attachments
-from casedesk.services.attachments.attaching import (
-    AttachmentOut,
-    StoredFile,
-    Upload,
-    clean_filename,
-)
+from casedesk.services.attachments import files
+from casedesk.services.attachments.attaching import AttachmentOut, StoredFile
+from casedesk.services.attachments.files import Upload, clean_filename
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.blobs import BlobStore
@@ -80,7 +77,7 @@ def upload_files(
     if not uploads:
         raise ValidationFailed("at least one file is required", field="file")
     now = now or utcnow()
-    stored = attachments.store_uploads(store, uploads, max_bytes)
+    stored = files.store_uploads(store, uploads, max_bytes)
     try:
         with db.write() as s:
             rows = [
@@ -124,7 +121,7 @@ def upload_files(
                 )
             return [_out(r) for r in rows]
     except BaseException:
-        attachments.discard(store, stored)
+        files.discard(store, stored)
         raise
 
 

@@ -57,6 +57,7 @@ from casedesk.services.kernel.references import (
     require_default_priority,
     status_catalog,
 )
+from casedesk.services.sla import evaluation
 from casedesk.services.sla import state as sla
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseCounter
@@ -282,7 +283,7 @@ def _write(s: Session, plans: list[_Plan], now: datetime) -> None:
         if not plan.simple:
             _add_extras(s, plan, now)
     index_new_cases(s, [(p.case.id, p.row["title"], p.row["description"]) for p in plans])
-    changed = sla.refresh_facts(s, [sla.CaseFacts.of(p.case) for p in plans], now)
+    changed = sla.refresh_facts(s, [evaluation.CaseFacts.of(p.case) for p in plans], now)
     for plan in plans:
         for name, value in changed.get(plan.case.id, {}).items():
             if isinstance(plan.case, Case):

@@ -12,12 +12,7 @@ transaction and are removed again if it fails or does not use them.
 from __future__ import annotations
 
 import hashlib
-import io
-import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,73 +21,18 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import PayloadTooLarge
 from casedesk.domain.mail import title_from_subject
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services.attachments import attaching as attachments
-from casedesk.services.attachments.attaching import Upload
-from casedesk.services.cases.messages import add_message_in
+from casedesk.services.attachments import files
 from casedesk.services.cases.opening import open_case_in
-from casedesk.services.cases.schemas import CaseCreate, MessageCreate
-from casedesk.services.kernel.access import load_case
+from casedesk.services.cases.schemas import CaseCreate
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.mail import senders, threading
+from casedesk.services.mail.inbound_messages import add_mail_message, mail_uploads
+from casedesk.services.mail.incoming import IncomingMail, IntakeResult, Outcome
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
-from casedesk.store.models import CaseMessage, InboundMail, Mailbox, MailSettings, Organization
+from casedesk.store.models import InboundMail, Mailbox, MailSettings, Organization
 
 MAX_TEXT = 100_000
-MAX_MESSAGE_TEXT = 1_000_000
-MAX_HTML = 2_000_000
-
-
-class Outcome(StrEnum):
-    CREATED = "created"
-    APPENDED = "appended"
-    IGNORED = "ignored"
-    QUARANTINED = "quarantined"
-
-
-@dataclass(frozen=True, slots=True)
-class MailPart:
-    """An attachment or inline image of a mail."""
-
-    filename: str | None
-    content_type: str
-    data: bytes
-    content_id: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class IncomingMail:
-    """A parsed mail, as the email channel hands it over."""
-
-    message_id: str
-    sender: str
-    sender_name: str
-    subject: str
-    #: Message-IDs from In-Reply-To and References, oldest first.
-    references: Sequence[str]
-    #: The text without quoted replies, for display; ``original_text`` keeps all of it.
-    text: str
-    original_text: str
-    #: Sanitized HTML, or None for a text-only mail.
-    html: str | None
-    parts: Sequence[MailPart] = ()
-    #: Headers kept with the message (SuperOffice's per-message email headers).
-    headers: dict[str, str] = field(default_factory=dict)
-    #: Why the mail is automatic (``bounce``, ``auto-submitted``, ``bulk``…), or None.
-    automatic: str | None = None
-    #: Sent by this system (a loop).
-    own: bool = False
-    size: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class IntakeResult:
-    outcome: Outcome
-    reason: str = ""
-    case_id: int | None = None
-    inbound_id: int | None = None
-    #: The mail had been taken in before; nothing changed now.
-    duplicate: bool = False
 
 
 def check_may_ingest(principal: Principal) -> None:
@@ -124,7 +64,7 @@ def ingest(
             return earlier
         known = senders.is_known(s, corporation_id, mail.sender)
     raw_key = store.put([raw]) if not known else None
-    stored: attachments.Stored = []
+    stored: files.Stored = []
     try:
         if known:
             stored = store_parts(store, mail, max_attachment_bytes)
@@ -156,7 +96,7 @@ def ingest(
         drop(store, stored, raw_key)
         raise
     if result.outcome not in (Outcome.CREATED, Outcome.APPENDED):
-        attachments.discard(store, stored)
+        files.discard(store, stored)
     if result.outcome != Outcome.QUARANTINED and raw_key is not None:
         store.delete(raw_key)
     return result
@@ -229,14 +169,12 @@ def _seen(s: Session, corporation_id: int, message_id: str) -> IntakeResult | No
     return IntakeResult(Outcome(row.outcome), row.reason, row.case_id, row.id, duplicate=True)
 
 
-def store_parts(
-    store: BlobStore, mail: IncomingMail, max_attachment_bytes: int
-) -> attachments.Stored:
+def store_parts(store: BlobStore, mail: IncomingMail, max_attachment_bytes: int) -> files.Stored:
     """Store the mail's attachments ahead of the transaction that takes it in; nothing
     for mail that will not become a message. PayloadTooLarge if one is over the limit."""
     if not mail.parts or mail.own or mail.automatic == "bounce":
         return []
-    return attachments.store_uploads(store, _uploads(mail), max_attachment_bytes)
+    return files.store_uploads(store, mail_uploads(mail), max_attachment_bytes)
 
 
 def decide_in(
@@ -244,7 +182,7 @@ def decide_in(
     corporation_id: int,
     mail: IncomingMail,
     mailbox_id: int | None,
-    stored: attachments.Stored,
+    stored: files.Stored,
     raw_key: str | None,
     now: datetime,
 ) -> IntakeResult:
@@ -274,7 +212,7 @@ def decide_in(
     case = threading.case_for_mail(s, corporation_id, mail.references, mail.subject)
     principal = senders.channel_principal(s, corporation_id)
     if case is not None and contact is not None and senders.may_add_to(s, contact, case):
-        message_id = _add_mail_message(s, principal, case.id, contact.id, mail, stored, now)
+        message_id = add_mail_message(s, principal, case.id, contact.id, mail, stored, now)
         return record(
             Outcome.APPENDED,
             mail.automatic or "",
@@ -306,7 +244,7 @@ def decide_in(
         ),
         now,
     )
-    message_id = _add_mail_message(s, principal, opened.id, contact.id, mail, stored, now)
+    message_id = add_mail_message(s, principal, opened.id, contact.id, mail, stored, now)
     return record(
         Outcome.CREATED,
         case_id=opened.id,
@@ -330,66 +268,6 @@ def _group_for(s: Session, mailbox_id: int | None, organization_id: int | None) 
     if organization_id is not None:
         return s.scalar(select(Organization.group_id).where(Organization.id == organization_id))
     return None
-
-
-def _add_mail_message(
-    s: Session,
-    principal: Principal,
-    case_id: int,
-    contact_id: int,
-    mail: IncomingMail,
-    stored: attachments.Stored,
-    now: datetime,
-) -> int:
-    html = mail.html if mail.html is not None and len(mail.html) <= MAX_HTML else None
-    case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
-    message = add_message_in(
-        s,
-        principal,
-        case,
-        MessageCreate(
-            visibility="external",
-            direction="inbound",
-            body_text=mail.text[:MAX_MESSAGE_TEXT] or "(no text)",
-            body_html=html,
-            contact_id=contact_id,
-        ),
-        now,
-        email_headers=mail.headers,
-        message_id_header=mail.message_id,
-        reopen=mail.automatic is None,
-    )
-    if stored:
-        added = attachments.attach_stored_in(s, principal, case_id, stored, message.id, now)
-        if html is not None:
-            row = s.get(CaseMessage, message.id)
-            if row is not None and row.body_html is not None:
-                row.body_html = _link_inline_images(row.body_html, mail.parts, added, case_id)
-    return message.id
-
-
-def _link_inline_images(
-    html: str,
-    parts: Sequence[MailPart],
-    added: Sequence[attachments.AttachmentOut],
-    case_id: int,
-) -> str:
-    """Point ``cid:`` images at the stored attachments' download URLs."""
-    urls = {
-        part.content_id: f"/api/v1/cases/{case_id}/attachments/{att.id}/content"
-        for part, att in zip(parts, added, strict=True)
-        if part.content_id
-    }
-
-    def swap(match: re.Match[str]) -> str:
-        url = urls.get(match.group(1))
-        return f'src="{url}"' if url else 'src=""'
-
-    return re.sub(r'src="cid:([^"]*)"', swap, html)
-
-
-def _uploads(mail: IncomingMail) -> list[Upload]:
-    return [Upload(p.filename, io.BytesIO(p.data), p.content_type) for p in mail.parts]
 
 
 def _record(
@@ -429,7 +307,7 @@ def _record(
     return row
 
 
-def drop(store: BlobStore, stored: attachments.Stored, raw_key: str | None) -> None:
-    attachments.discard(store, stored)
+def drop(store: BlobStore, stored: files.Stored, raw_key: str | None) -> None:
+    files.discard(store, stored)
     if raw_key is not None:
         store.delete(raw_key)

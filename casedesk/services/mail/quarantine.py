@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, NotFound, PayloadTooLarge
 from casedesk.domain.permissions import Principal
-from casedesk.services.attachments import attaching as attachments
+from casedesk.services.attachments import files
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.mail import intake as mail_intake
 from casedesk.services.mail import senders
-from casedesk.services.mail.intake import IncomingMail, IntakeResult, Outcome
+from casedesk.services.mail.incoming import IncomingMail, IntakeResult, Outcome
 from casedesk.services.reference.common import Out, require_manager
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
@@ -151,10 +151,10 @@ def release(
                 at=now,
             )
     except BaseException:
-        attachments.discard(store, stored)
+        files.discard(store, stored)
         raise
     if result.outcome not in (Outcome.CREATED, Outcome.APPENDED):
-        attachments.discard(store, stored)
+        files.discard(store, stored)
     if raw_key is not None:
         store.delete(raw_key)
     return result

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import ContactCaller, Permission
 from casedesk.services.attachments import attaching as attachments
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload, discard, store_uploads
 from casedesk.services.cases.messages import add_message_in
 from casedesk.services.cases.opening import open_case_in
 from casedesk.services.cases.schemas import CaseCreate, MessageCreate
@@ -60,7 +60,7 @@ def open_case(
     _check_text(description, "description", "please describe the problem")
     _check_count(files)
     now = now or utcnow()
-    stored = attachments.store_uploads(store, files, max_bytes) if files else []
+    stored = store_uploads(store, files, max_bytes) if files else []
     try:
         with db.write() as s:
             principal = portal_principal(s, caller.corporation_id)
@@ -84,7 +84,7 @@ def open_case(
                 attachments.attach_stored_in(s, principal, case.id, stored, message.id, now)
             return opened.id
     except BaseException:
-        attachments.discard(store, stored)
+        discard(store, stored)
         raise
 
 
@@ -107,7 +107,7 @@ def reply(
     _check_text(text, "text", "please write a message")
     _check_count(files)
     now = now or utcnow()
-    stored = attachments.store_uploads(store, files, max_bytes) if files else []
+    stored = store_uploads(store, files, max_bytes) if files else []
     try:
         with db.write() as s:
             case = load_case(s, caller, case_id, for_update=True)
@@ -117,7 +117,7 @@ def reply(
                 attachments.attach_stored_in(s, principal, case.id, stored, message.id, now)
             return message.id
     except BaseException:
-        attachments.discard(store, stored)
+        discard(store, stored)
         raise
 
 

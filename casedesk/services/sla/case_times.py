@@ -23,7 +23,7 @@ from casedesk.domain.permissions import Principal
 from casedesk.domain.sla import TargetState
 from casedesk.services.kernel.access import load_case
 from casedesk.services.kernel.clock import utcnow
-from casedesk.services.sla import state as sla
+from casedesk.services.sla import evaluation
 from casedesk.services.sla.inputs import clock_histories, priority_calendars
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry, Case, CaseMember, CaseRead, SlaBreach
@@ -90,8 +90,8 @@ def case_times(
     now = now or utcnow()
     with db.read() as s:
         case = load_case(s, principal, case_id)
-        facts = sla.CaseFacts.of(case)
-        inputs = sla.inputs_for(s, [facts])[case.id]
+        facts = evaluation.CaseFacts.of(case)
+        inputs = evaluation.inputs_for(s, [facts])[case.id]
         if inputs.policy is None:  # the metrics still count in the priority's hours
             calendar = priority_calendars(s, [case.priority_id])[case.priority_id]
             history = clock_histories(s, [case.id])[case.id]
@@ -100,10 +100,10 @@ def case_times(
         times = compute_times(
             case.created_at, history, case.first_response_at, case.closed_at, calendar, now
         )
-        found = sla.evaluate(facts, inputs, now)
-        targets: dict[str, TargetOut | None] = dict.fromkeys(sla.TARGETS)
+        found = evaluation.evaluate(facts, inputs, now)
+        targets: dict[str, TargetOut | None] = dict.fromkeys(evaluation.TARGETS)
         if found.status is not None and inputs.policy is not None:
-            for name in sla.TARGETS:
+            for name in evaluation.TARGETS:
                 state: TargetState | None = getattr(found.status, name)
                 if state is not None:
                     level = target_alert(now, state, inputs.policy.levels, calendar).level

@@ -18,7 +18,7 @@ from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission
 from casedesk.services.attachments import uploads
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload
 from casedesk.services.cases import links, merging, messages
 from casedesk.services.cases.core import get_case
 from casedesk.services.cases.lookup import find_case_id

@@ -22,7 +22,7 @@ from starlette.datastructures import UploadFile
 
 from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload
 from casedesk.services.portal.writes import MAX_FILES
 
 #: Text fields longer than this are refused before they reach a service.

@@ -19,11 +19,10 @@ from casedesk.domain.errors import (
 )
 from casedesk.domain.permissions import Permission
 from casedesk.services.attachments import attaching as attachments
-from casedesk.services.attachments.attaching import (
+from casedesk.services.attachments.attaching import add_attachment, add_attachments
+from casedesk.services.attachments.files import (
     MAX_FILENAME_BYTES,
     Upload,
-    add_attachment,
-    add_attachments,
     clean_filename,
     sniff_content_type,
 )

@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from casedesk.domain.errors import Forbidden, PayloadTooLarge, ValidationFailed
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.attachments import uploads
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload
 from casedesk.services.attachments.uploads import UPLOAD_TTL, UploadOut, UploadRef
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import messages

@@ -12,7 +12,7 @@ from casedesk.domain.errors import NotFound, PayloadTooLarge, ValidationFailed
 from casedesk.domain.public_status import PublicStatus
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.attachments import attaching as attachments
-from casedesk.services.attachments.attaching import Upload
+from casedesk.services.attachments.files import Upload
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import messages
 from casedesk.services.cases.schemas import CasePatch, MessageCreate
