@@ -3,5 +3,6 @@
 Owns time entries (``time_entries``), invoices (``invoices``) and their CSV export
 (``invoice_csv``).
 
-May use: ``cases``, ``reference``, ``kernel`` and the contexts below them.
+May use: the contexts below its row (``cases`` and down); today it needs only
+``reference`` and ``kernel``.
 """
