@@ -38,8 +38,8 @@ import aiohttp
 import httpx
 from sqlalchemy import create_engine, make_url, pool, text
 
-from casedesk.services.auth import create_token
-from casedesk.services.users import add_user
+from casedesk.services.identity.auth import create_token
+from casedesk.services.identity.users import add_user
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 

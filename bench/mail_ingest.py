@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, make_url, pool, text
 
 from casedesk.channels.email.intake import Limits, ingest_raw
-from casedesk.services.bootstrap import create_corporation
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade

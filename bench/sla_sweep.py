@@ -33,9 +33,9 @@ from load import postgres
 
 from casedesk.domain.escalation import DEFAULT_LEVELS
 from casedesk.domain.members import MemberRole
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.sla import sla_sweep
-from casedesk.services.users import add_user
+from casedesk.services.identity.users import add_user
+from casedesk.services.kernel.bootstrap import create_corporation
+from casedesk.services.sla.state import sla_sweep
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 from casedesk.store.models import (

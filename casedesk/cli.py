@@ -122,7 +122,8 @@ def _sign_in_lines(summary: DemoSummary, token: str, base: str) -> None:
 
 def _load_demo(db: Database) -> tuple[DemoSummary, str]:
     """Load the demo data set and make an API token for its admin."""
-    from casedesk.services import auth, demo
+    from casedesk.services import demo
+    from casedesk.services.identity import auth
 
     with _expected_errors():
         summary = demo.load_demo(db)
@@ -236,7 +237,7 @@ def users_add(
     """Add a user to the default corporation."""
     if len(name) > 200 or any(not 1 <= len(g.strip()) <= 200 for g in group or []):
         raise _fail("names of users and groups are 1 to 200 characters")
-    from casedesk.services import users
+    from casedesk.services.identity import users
 
     with _database(_settings()) as db, _expected_errors():
         groups = [g.strip() for g in group or []]
@@ -252,7 +253,7 @@ def tokens_create(
     """Create an API token and print it (alone, on stdout). It is not shown again."""
     if len(name) > 200:
         raise _fail("a token name is at most 200 characters")
-    from casedesk.services import auth
+    from casedesk.services.identity import auth
 
     with _database(_settings()) as db, _expected_errors():
         _, token = auth.create_token(db, email, name=name)
@@ -272,7 +273,7 @@ def mail_import(
     """Take in one mail from a file, as the poller would: a case, a message, or a
     record of why not (quarantined mail is kept for review)."""
     from casedesk.channels.email.intake import Limits, ingest_raw
-    from casedesk.services import mailboxes
+    from casedesk.services.mail import mailboxes
     from casedesk.store.blobs import LocalBlobStore
 
     settings = _settings()

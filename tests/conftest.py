@@ -106,6 +106,6 @@ def _cheap_password_hashing() -> None:
     from argon2 import PasswordHasher
     from argon2.profiles import CHEAPEST
 
-    from casedesk.services.auth import use_password_hasher
+    from casedesk.services.identity.auth import use_password_hasher
 
     use_password_hasher(PasswordHasher.from_parameters(CHEAPEST))

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import cases
-from casedesk.services.auth import authenticate_token, create_token
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.schemas import CaseCreate, CaseOut
-from casedesk.services.users import add_user
+from casedesk.services.cases import core as cases
+from casedesk.services.cases.schemas import CaseCreate, CaseOut
+from casedesk.services.identity.auth import authenticate_token, create_token
+from casedesk.services.identity.users import add_user
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import Group
 

@@ -15,8 +15,6 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner, Result
 
 from casedesk.cli import app
-from casedesk.services import web_sessions
-from casedesk.services.auth import authenticate_password, authenticate_token
 from casedesk.services.demo import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -24,6 +22,8 @@ from casedesk.services.demo import (
     PORTAL_EMAIL,
     PORTAL_PASSWORD,
 )
+from casedesk.services.identity import web_sessions
+from casedesk.services.identity.auth import authenticate_password, authenticate_token
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Corporation, Group, GroupMembership
 

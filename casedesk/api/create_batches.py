@@ -2,7 +2,7 @@
 
 While one batch of creates is being written, the creates that arrive on this process's
 other connections wait in a list; when the write is done they go as the next batch, in
-one transaction (``services/case_opening.py``: one counter update and one statement per
+one transaction (``services/cases/opening.py``: one counter update and one statement per
 table for the whole batch). A create that arrives when nothing is being written goes at
 once, so batching never adds a wait; under load, each write serves many requests.
 
@@ -19,9 +19,9 @@ import weakref
 from starlette.concurrency import run_in_threadpool
 
 from casedesk.domain.errors import DomainError
-from casedesk.services.auth import authenticate_tokens
-from casedesk.services.case_opening import NewCase, open_cases
-from casedesk.services.schemas import CaseCreate, CaseOut
+from casedesk.services.cases.opening import NewCase, open_cases
+from casedesk.services.cases.schemas import CaseCreate, CaseOut
+from casedesk.services.identity.auth import authenticate_tokens
 from casedesk.store.db import Database
 
 #: Most creates in one transaction: bounds how long the last of them waits.

@@ -4,16 +4,16 @@
 an integration's traffic. Through FastAPI each costs about twice its use-case: routing,
 solving dependencies, two hops to the thread pool and a dozen layers of ASGI calls. Here
 a request in the plain form clients send (a Bearer token, a canonical id, the common
-query parameters, a JSON body declared as ``application/json``) is answered directly by
-the same functions the routes of ``routers/cases.py`` call, with the same response
-(``with_etag``, the same problem documents for refusals).
+query parameters, a JSON body declared as ``application/json``) is answered directly.
 
-Anything else (Basic credentials or none, an id FastAPI would have to coerce, other
-query parameters, a body that does not validate, an ``Idempotency-Key``...) is passed
-on to FastAPI untouched, so validation errors and everything unusual stay FastAPI's.
-The routes in ``routers/cases.py`` remain the definition: they make the OpenAPI document
-and answer whatever is not taken here. ``tests/api/test_hot_routes.py`` checks that
-both give the same answers.
+What a plain form is, how its parameters are read and what each route answers are not
+stated here but in ``case_contract.py``, which the routes of ``routers/cases.py`` are
+built from too: this module only recognises the three routes, reads the request with
+the contract and runs the contract's answer in the cheapest way. Anything not in its
+plain form (Basic credentials or none, an id FastAPI would have to coerce, other query
+parameters, a body that does not validate, an ``Idempotency-Key``...) is passed on to
+FastAPI untouched, so validation errors and everything unusual stay FastAPI's.
+``tests/api/test_hot_routes.py`` checks that both give the same answers.
 
 Reads on SQLite run on the event loop: they take a fraction of a millisecond and never
 wait for a lock (WAL readers do not block), so the hop to a thread would cost more than
@@ -25,32 +25,24 @@ the creates that arrive meanwhile (``create_batches.py``).
 from __future__ import annotations
 
 import inspect
-import json
-import re
 from collections.abc import Callable
-from typing import Any, get_args
-from urllib.parse import parse_qsl
 
-from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from casedesk.api import case_contract as contract
 from casedesk.api.create_batches import CreateBatches
-from casedesk.api.deps import MAX_ID
+from casedesk.api.deps import bearer_token
 from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError
-from casedesk.services import cases, search
-from casedesk.services.auth import authenticate_token_in
-from casedesk.services.schemas import CaseCreate, SortKey
+from casedesk.services.identity.auth import authenticate_token_in
 from casedesk.store.db import Database
 
-_CASES = "/api/v1/cases"
-_ONE_CASE = re.compile(r"/api/v1/cases/([1-9][0-9]{0,15})")
-_LIMIT = re.compile(r"[1-9][0-9]{0,2}")
-_SORTS = frozenset(get_args(SortKey))
-#: What ``list_cases`` gets for the parameters a request leaves out: its own defaults.
+_CASES = contract.CASES_PATH
+_IDEMPOTENCY_KEY = contract.IDEMPOTENCY_KEY.encode()
+#: What the list route gets for the parameters a request leaves out: its own defaults.
 _LIST_DEFAULTS = {
     name: p.default
     for name, p in inspect.signature(routes.list_cases).parameters.items()
@@ -75,9 +67,9 @@ class HotRoutes:
             if method == "GET":
                 if path == _CASES:
                     return await self._list(scope, receive, send)
-                found = _ONE_CASE.fullmatch(path)
-                if found is not None and int(found.group(1)) <= MAX_ID:
-                    return await self._get(scope, receive, send, int(found.group(1)))
+                case_id = contract.plain_case_id(path)
+                if case_id is not None:
+                    return await self._get(scope, receive, send, case_id)
             elif method == "POST" and path == _CASES and body:
                 return await self._create(scope, receive, send, body)
         return None
@@ -90,37 +82,35 @@ class HotRoutes:
 
         def work() -> Response:
             with db.read() as s:  # one transaction for the caller and the case
-                caller = authenticate_token_in(s, token)
-                return routes.with_etag(cases.get_case_in(s, caller, case_id))
+                return contract.get_answer(s, authenticate_token_in(s, token), case_id)
 
         return await self._answer(scope, receive, send, work, inline=self.reads_inline)
 
     async def _list(self, scope: Scope, receive: Receive, send: Send) -> int | None:
         token = _bearer(scope)
-        params = _list_params(scope.get("query_string", b""))
+        params = contract.plain_list_params(scope.get("query_string", b""), _LIST_DEFAULTS)
         if token is None or params is None:
             return None
         db = self.db
 
         def work() -> Response:
             with db.read() as s:
-                caller = authenticate_token_in(s, token)
-                page = search.search_cases_in(s, caller, routes.case_query(params))
-            return Response(page.model_dump_json(), media_type="application/json")
+                return contract.list_answer(s, authenticate_token_in(s, token), params)
 
         return await self._answer(scope, receive, send, work, inline=self.reads_inline)
 
     async def _create(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> int | None:
         token = _bearer(scope)
-        if token is None or not _plain_json(scope):
+        plain = contract.plain_create(
+            _header(scope, b"content-type"), _header(scope, _IDEMPOTENCY_KEY)
+        )
+        if token is None or not plain:
+            return None
+        data = contract.plain_create_body(body)
+        if data is None:  # FastAPI words the 400 or 422
             return None
         try:
-            data = CaseCreate.model_validate(json.loads(body))
-        except (ValueError, ValidationError, RecursionError):  # FastAPI words the 400 or 422
-            return None
-        try:
-            out = await self.creates.open(token, data)
-            response = routes.with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+            response = contract.created_answer(await self.creates.open(token, data))
         except DomainError as exc:
             response = domain_problem(exc)
         await response(scope, receive, send)
@@ -152,40 +142,7 @@ def _header(scope: Scope, name: bytes) -> bytes | None:
 
 
 def _bearer(scope: Scope) -> str | None:
-    """The token of an ``Authorization: Bearer`` header, parsed as ``deps.get_principal``
-    does; None for anything else (FastAPI's route answers those)."""
+    """The Bearer token, as the routes' caller dependency reads it; None for anything
+    else (FastAPI's route answers those)."""
     header = _header(scope, b"authorization")
-    if header is None:
-        return None
-    scheme, _, value = header.decode("latin-1").partition(" ")
-    value = value.strip()
-    if scheme.lower() != "bearer" or not value:
-        return None
-    return value
-
-
-def _plain_json(scope: Scope) -> bool:
-    return (
-        _header(scope, b"content-type") == b"application/json"
-        and _header(scope, b"idempotency-key") is None
-    )
-
-
-def _list_params(query_string: bytes) -> dict[str, Any] | None:
-    """The arguments ``list_cases`` would get, for a query of at most ``limit``,
-    ``cursor``, ``q`` and ``sort``, each once and in its plain form; None otherwise."""
-    params = {k: list(v) if isinstance(v, list) else v for k, v in _LIST_DEFAULTS.items()}
-    seen: set[str] = set()
-    for key, value in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True):
-        if key in seen:
-            return None
-        seen.add(key)
-        if key == "limit" and _LIMIT.fullmatch(value) and int(value) <= 200:
-            params["limit"] = int(value)
-        elif key in ("cursor", "q") and len(value) <= 500:
-            params[key] = value
-        elif key == "sort" and value in _SORTS:
-            params["sort"] = value
-        else:
-            return None
-    return params
+    return None if header is None else bearer_token(header.decode("latin-1"))

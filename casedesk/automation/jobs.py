@@ -8,7 +8,10 @@ from datetime import datetime, timedelta
 
 from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
-from casedesk.services import auto_close, holds, schedules, sla, uploads
+from casedesk.services.attachments import uploads
+from casedesk.services.cases import holds
+from casedesk.services.scheduling import auto_close, schedules
+from casedesk.services.sla import state as sla
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 

@@ -1,7 +1,7 @@
 """Runs the jobs that are due, in the ``worker`` command or beside the server.
 
 Any number of processes may run this against one database: each job is taken through
-its lease (``services.job_leases``), so one process at a time runs it, and a job whose
+its lease (``services.kernel.job_leases``), so one process at a time runs it, and a job whose
 holder died is taken over when the lease runs out.
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from casedesk.automation.jobs import JOBS, Job
-from casedesk.services import job_leases
-from casedesk.services.clock import utcnow
+from casedesk.services.kernel import job_leases
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 
 log = logging.getLogger("casedesk.jobs")

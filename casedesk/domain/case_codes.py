@@ -2,7 +2,7 @@
 
 Each code has a ticket type, CASE or TROUBLE, and says whether it takes additional
 details. The seed's enum is the default table; a corporation may replace it
-(``services.case_codes``). The seed does not say which codes are troubles; the default
+(``services.cases.codes``). The seed does not say which codes are troubles; the default
 treats the service-fault families 0000-0099 as TROUBLE and every other code as CASE.
 """
 

@@ -1,3 +1,14 @@
 """Use-cases: the only code that changes state. Each public function is one transaction
 that checks the caller's rights, applies the domain rules, and writes its audit record
-and outbox events together with the change."""
+and outbox events together with the change.
+
+The use-cases are grouped by bounded context, one package each, and a context uses only
+the contexts below it (``docs/architecture.md`` draws the map; import-linter checks it):
+
+    demo
+    mail | portal | billing | scheduling
+    cases
+    reference | attachments
+    identity | sla
+    kernel
+"""

@@ -16,8 +16,8 @@ from fastapi import Depends, Request
 from fastapi.responses import Response
 
 from casedesk.domain.errors import DomainError, Forbidden, Unauthenticated
-from casedesk.services import web_sessions
-from casedesk.services.web_sessions import AgentSession, ContactSession
+from casedesk.services.identity import web_sessions
+from casedesk.services.identity.web_sessions import AgentSession, ContactSession
 from casedesk.store.db import Database
 
 AGENT_COOKIE = "casedesk_session"

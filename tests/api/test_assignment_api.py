@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.services import cases
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.schemas import CaseCreate
+from casedesk.services.cases import core as cases
+from casedesk.services.cases.schemas import CaseCreate
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from tests.factories import Actor, World, make_actor
 

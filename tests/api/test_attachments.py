@@ -17,8 +17,8 @@ from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.domain.permissions import Permission
 from casedesk.downloads import content_disposition
-from casedesk.services import messages
-from casedesk.services.schemas import CaseOut, MessageCreate
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import CaseOut, MessageCreate
 from casedesk.store.db import Database
 from casedesk.store.models import Attachment
 from tests.factories import Actor, World, make_actor, make_case

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from fastapi.testclient import TestClient
 
-from casedesk.services.auto_close import run_auto_close
+from casedesk.services.scheduling.auto_close import run_auto_close
 from casedesk.store.db import Database
 from tests.factories import World
 

@@ -12,7 +12,7 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.auth import create_token, revoke_token
+from casedesk.services.identity.auth import create_token, revoke_token
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseStatus, CustomFieldDefinition, Priority, Tag
 from tests.factories import PASSWORD, World

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from casedesk.services.auth import create_token, revoke_token
-from casedesk.services.schemas import CaseQuery
-from casedesk.services.search import search_cases
+from casedesk.services.cases.schemas import CaseQuery
+from casedesk.services.cases.search import search_cases
+from casedesk.services.identity.auth import create_token, revoke_token
 from casedesk.store.db import Database
 from casedesk.store.models import CustomFieldDefinition
 from tests.factories import World, make_actor

@@ -17,7 +17,7 @@ from sqlalchemy import update
 from casedesk.api.app import create_app
 from casedesk.api.hot_routes import HotRoutes
 from casedesk.config import Settings
-from casedesk.services.clock import utcnow
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.store.models import ApiToken
 from tests.factories import PASSWORD, Actor, World, make_actor, make_case

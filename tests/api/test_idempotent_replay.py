@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from casedesk.services.auth import create_token
+from casedesk.services.identity.auth import create_token
 from casedesk.store.db import Database
 from casedesk.store.models import Organization
 from tests.factories import World

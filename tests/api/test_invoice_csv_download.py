@@ -10,7 +10,7 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.services.invoice_csv import neutralise
+from casedesk.services.billing.invoice_csv import neutralise
 from tests.api.test_invoices_api import API, bill, case, organization, work
 from tests.factories import World
 

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from casedesk.domain.errors import Conflict
-from casedesk.services import invoices, time_entries
-from casedesk.services.invoice_csv import neutralise
-from casedesk.services.invoices import InvoiceCreate, InvoiceOut
-from casedesk.services.time_entries import TimeEntryCreate
+from casedesk.services.billing import invoices, time_entries
+from casedesk.services.billing.invoice_csv import neutralise
+from casedesk.services.billing.invoices import InvoiceCreate, InvoiceOut
+from casedesk.services.billing.time_entries import TimeEntryCreate
 from casedesk.store.db import Database
 from casedesk.store.models import Invoice, TimeEntry
 from tests.factories import World, make_actor

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from casedesk.channels.email.urls import parse_server_url
-from casedesk.services.bootstrap import create_corporation
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry, ContactEmail, InboundMail, Mailbox
 from tests.factories import Actor, World, make_actor

@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from casedesk.services.bootstrap import create_corporation
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry
 from tests.factories import Actor, World, make_actor, make_case

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from casedesk.domain.errors import Unauthenticated
-from casedesk.services.auth import authenticate_token
-from casedesk.services.bootstrap import create_corporation
+from casedesk.services.identity.auth import authenticate_token
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry
 from tests.factories import PASSWORD, Actor, World, make_actor, make_case

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.services import schedules
+from casedesk.services.scheduling import schedules
 from casedesk.store.db import Database
 from tests.factories import World
 

@@ -34,8 +34,8 @@ from schemathesis.specs.openapi.checks import (
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import messages
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
 from casedesk.store.db import Database
 from tests.factories import Actor, World, make_case
 

@@ -9,9 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import cases, messages
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.schemas import CaseCreate, CasePatch, MessageCreate
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import CaseCreate, CasePatch, MessageCreate
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import Priority
 from tests.factories import World

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.services.splitting import title_from
+from casedesk.services.cases.splitting import title_from
 from casedesk.store.db import Database
 from casedesk.store.models import Category, Contact, Organization, Priority, Queue
 from tests.factories import Actor, World, make_actor

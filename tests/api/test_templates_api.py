@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from casedesk.services import templates
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.schemas import CaseCreate
-from casedesk.services.templates import TemplateFields
+from casedesk.services.cases import templates
+from casedesk.services.cases.schemas import CaseCreate
+from casedesk.services.cases.templates import TemplateFields
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import CaseSchedule, Category, OutboxEvent, Priority
 from tests.factories import Actor, World, make_actor

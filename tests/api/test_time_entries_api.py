@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.services import time_entries
-from casedesk.services.time_entries import TimeEntryCreate
+from casedesk.services.billing import time_entries
+from casedesk.services.billing.time_entries import TimeEntryCreate
 from casedesk.store.db import Database
 from tests.factories import World, make_actor, make_case
 

@@ -14,16 +14,18 @@ from sqlalchemy import func, select
 
 from casedesk.automation.jobs import JOBS
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import cases, schedules, templates
-from casedesk.services.auto_close import run_auto_close
-from casedesk.services.holds import release_expired_holds
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import templates
+from casedesk.services.cases.holds import release_expired_holds
+from casedesk.services.cases.schemas import CaseCreate, CasePatch
+from casedesk.services.cases.templates import TemplateCreate, TemplateFields
 from casedesk.services.reference import priorities, sla_policies
 from casedesk.services.reference.priorities import PriorityCreate
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
-from casedesk.services.schedules import RecurrenceIn, ScheduleCreate
-from casedesk.services.schemas import CaseCreate, CasePatch
-from casedesk.services.sla import sla_sweep
-from casedesk.services.templates import TemplateCreate, TemplateFields
+from casedesk.services.scheduling import schedules
+from casedesk.services.scheduling.auto_close import run_auto_close
+from casedesk.services.scheduling.schedules import RecurrenceIn, ScheduleCreate
+from casedesk.services.sla.state import sla_sweep
 from casedesk.store.db import Database
 from casedesk.store.models import (
     AuditEntry,

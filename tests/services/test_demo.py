@@ -12,14 +12,15 @@ from sqlalchemy import select
 
 from casedesk.domain.escalation import Light
 from casedesk.domain.permissions import Principal
-from casedesk.services import schedules, time_entries
-from casedesk.services.auth import authenticate_password
-from casedesk.services.case_lookup import due_light
-from casedesk.services.case_times import case_times
+from casedesk.services.billing import time_entries
+from casedesk.services.cases.lookup import due_light
+from casedesk.services.cases.schemas import CaseOut, CaseQuery
+from casedesk.services.cases.search import search_cases
 from casedesk.services.demo import ADMIN_EMAIL, ADMIN_PASSWORD, load_demo
+from casedesk.services.identity.auth import authenticate_password
 from casedesk.services.reference import calendars, priorities, sla_policies
-from casedesk.services.schemas import CaseOut, CaseQuery
-from casedesk.services.search import search_cases
+from casedesk.services.scheduling import schedules
+from casedesk.services.sla.case_times import case_times
 from casedesk.store.db import Database
 from casedesk.store.models import Case
 

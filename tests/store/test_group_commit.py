@@ -10,12 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import func, select
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import case_opening, cases
-from casedesk.services.auth import principal_for
-from casedesk.services.bootstrap import create_corporation
-from casedesk.services.clock import utcnow
-from casedesk.services.schemas import CaseCreate
-from casedesk.services.users import add_user
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import opening
+from casedesk.services.cases.schemas import CaseCreate
+from casedesk.services.identity.auth import principal_for
+from casedesk.services.identity.users import add_user
+from casedesk.services.kernel.bootstrap import create_corporation
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry, Case, User
 
@@ -45,7 +46,7 @@ def test_a_failing_writer_among_concurrent_ones_undoes_only_its_own_work(db: Dat
         if i < 16:
             barrier.wait(timeout=60)
         with db.write() as s:
-            made = case_opening.open_case_in(s, admin, CaseCreate(title=f"case {i}"), utcnow())
+            made = opening.open_case_in(s, admin, CaseCreate(title=f"case {i}"), utcnow())
             if i % 3 == 0:
                 raise Refused(f"writer {i} changed its mind")
         with db.read() as s:  # committed once the block has ended
@@ -79,7 +80,7 @@ def test_a_write_after_a_failed_one_on_the_same_thread_commits(db: Database) -> 
     admin = _admin(db)
     try:
         with db.write() as s:
-            case_opening.open_case_in(s, admin, CaseCreate(title="undone"), utcnow())
+            opening.open_case_in(s, admin, CaseCreate(title="undone"), utcnow())
             raise Refused
     except Refused:
         pass

@@ -7,7 +7,7 @@ import re
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from tests.services.portal_world import PORTAL_PASSWORD
+from tests.services.portal.world import PORTAL_PASSWORD
 
 
 def form_token(html: str) -> str:

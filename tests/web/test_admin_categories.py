@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import assignment
+from casedesk.services.cases import assignment
 from casedesk.services.reference import categories
 from casedesk.store.db import Database
 from tests.factories import World, make_world

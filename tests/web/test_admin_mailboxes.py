@@ -7,7 +7,7 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import mailbox_admin
+from casedesk.services.mail import mailbox_admin
 from casedesk.store.db import Database
 from tests.factories import World, make_world
 from tests.web.admin_client import Browser, notice_of, redirected_to

@@ -15,8 +15,9 @@ from fastapi.testclient import TestClient
 from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.domain.permissions import Principal
-from casedesk.services import mailbox_admin, templates
-from casedesk.services.bootstrap import create_corporation
+from casedesk.services.cases import templates
+from casedesk.services.kernel.bootstrap import create_corporation
+from casedesk.services.mail import mailbox_admin
 from casedesk.services.reference import (
     accounts,
     calendars,

@@ -8,8 +8,8 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import templates
-from casedesk.services.templates import TemplateCreate, TemplateFields
+from casedesk.services.cases import templates
+from casedesk.services.cases.templates import TemplateCreate, TemplateFields
 from casedesk.store.db import Database
 from tests.factories import World, make_world
 from tests.web.admin_client import Browser, redirected_to

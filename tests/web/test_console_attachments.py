@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from casedesk.config import Settings
-from casedesk.services import attachments, messages
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.cases import messages
 from casedesk.store.db import Database
 from tests.factories import World, make_actor, make_case
 from tests.web.console_support import agent_client, csrf

@@ -8,12 +8,12 @@ import re
 from fastapi.testclient import TestClient
 
 from casedesk.config import Settings
-from casedesk.services import messages
-from casedesk.services.cases import get_case, update_case
+from casedesk.services.cases import messages
+from casedesk.services.cases.core import get_case, update_case
+from casedesk.services.cases.schemas import CasePatch, MessageCreate
 from casedesk.services.reference import field_definitions, sla_policies
 from casedesk.services.reference.field_definitions import FieldDefinitionCreate
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
-from casedesk.services.schemas import CasePatch, MessageCreate
 from casedesk.store.db import Database
 from tests.factories import World, make_case
 from tests.web.console_support import agent_client, csrf

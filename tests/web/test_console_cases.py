@@ -8,9 +8,9 @@ import re
 from fastapi.testclient import TestClient
 
 from casedesk.config import Settings
-from casedesk.services import saved_filters
-from casedesk.services.cases import update_case
-from casedesk.services.schemas import CasePatch
+from casedesk.services.cases import saved_filters
+from casedesk.services.cases.core import update_case
+from casedesk.services.cases.schemas import CasePatch
 from casedesk.store.db import Database
 from tests.factories import World, make_case
 from tests.web.console_support import agent_client, csrf

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from casedesk.config import Settings
-from casedesk.services import messages, saved_filters
-from casedesk.services.cases import get_case
+from casedesk.services.cases import messages, saved_filters
+from casedesk.services.cases.core import get_case
 from casedesk.store.db import Database
 from tests.factories import World, make_case
 from tests.web.console_support import agent_client

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from casedesk.config import Settings
-from casedesk.services import portal_writes
+from casedesk.services.portal import writes
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
-from tests.services.portal_world import make_portal_world
+from tests.services.portal.world import make_portal_world
 from tests.web.console_support import agent_client
 
 
@@ -14,7 +14,7 @@ def test_a_customers_message_names_them_and_the_description_shows_once(
     settings: Settings, db: Database
 ) -> None:
     world = make_portal_world(db)
-    case_id = portal_writes.open_case(
+    case_id = writes.open_case(
         db,
         LocalBlobStore(settings.attachments_dir),
         world.carol,

@@ -7,10 +7,10 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import messages
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
 from casedesk.store.db import Database
-from tests.services.portal_world import make_portal_world
+from tests.services.portal.world import make_portal_world
 from tests.web.console_support import agent_client
 from tests.web.markup import markup_problems
 from tests.web.portal_client import sign_in

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from casedesk.services import messages, portal
-from casedesk.services.schemas import MessageCreate
-from tests.services.portal_world import PORTAL_PASSWORD, make_portal_world
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
+from casedesk.services.portal import reads as portal
+from tests.services.portal.world import PORTAL_PASSWORD, make_portal_world
 from tests.web.conftest import LiveServer
 
 

@@ -11,10 +11,12 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services import attachments, messages
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.attachments import files
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
 from casedesk.store.db import Database
-from tests.services.portal_world import PortalWorld, make_portal_world
+from tests.services.portal.world import PortalWorld, make_portal_world
 from tests.web.portal_client import form_token, session_token, sign_in
 
 CAROL = "carol@customer.example"
@@ -80,7 +82,7 @@ def test_another_contacts_case_answers_404_everywhere(
         blobs,
         pw.base.agent_a.principal,
         erins.id,
-        [attachments.Upload("erin.txt", io.BytesIO(b"erin"), None)],
+        [files.Upload("erin.txt", io.BytesIO(b"erin"), None)],
         1024,
         message.id,
     )

@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services.clock import utcnow
-from casedesk.services.portal_sign_in import TOPIC
+from casedesk.services.identity.portal_sign_in import TOPIC
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry, OutboxEvent, SignInLink
-from tests.services.portal_world import PortalWorld, make_portal_world
+from tests.services.portal.world import PortalWorld, make_portal_world
 from tests.web.portal_client import form_token
 
 CAROL = "carol@customer.example"

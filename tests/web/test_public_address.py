@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
-from casedesk.services.portal_sign_in import TOPIC
+from casedesk.services.identity.portal_sign_in import TOPIC
 from casedesk.store.db import Database
 from casedesk.store.models import OutboxEvent
 from tests.services.portal_world import PortalWorld, make_portal_world

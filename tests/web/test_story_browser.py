@@ -11,7 +11,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
-from tests.services.portal_world import PORTAL_PASSWORD, make_portal_world
+from tests.services.portal.world import PORTAL_PASSWORD, make_portal_world
 from tests.web.conftest import LiveServer, sign_in_agent
 
 

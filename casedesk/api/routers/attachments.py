@@ -19,8 +19,9 @@ from casedesk.api.routers.cases import _ERRORS
 from casedesk.body_limits import Handler, capped
 from casedesk.config import Settings
 from casedesk.downloads import cache_headers, download_headers
-from casedesk.services import attachments
-from casedesk.services.attachments import AttachmentOut, Upload
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.attachments.attaching import AttachmentOut
+from casedesk.services.attachments.files import Upload
 from casedesk.store.blobs import BlobStore, LocalBlobStore
 
 #: Files one upload request may carry.

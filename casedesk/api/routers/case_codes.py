@@ -6,8 +6,8 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.cases import _ERRORS
-from casedesk.services import case_codes
-from casedesk.services.case_codes import CaseCodeTable, CaseCodeTableIn
+from casedesk.services.cases import codes as case_codes
+from casedesk.services.cases.codes import CaseCodeTable, CaseCodeTableIn
 
 router = APIRouter(prefix="/case-codes", tags=["reference"], responses=_ERRORS)
 

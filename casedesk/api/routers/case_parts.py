@@ -7,10 +7,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
 
+from casedesk.api.case_contract import created_answer
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
-from casedesk.api.routers.cases import _ERRORS, with_etag
-from casedesk.services import history, links, members, messages, splitting, tags
-from casedesk.services.schemas import (
+from casedesk.api.routers.cases import _ERRORS
+from casedesk.services.cases import history, links, members, messages, splitting, tags
+from casedesk.services.cases.schemas import (
     CaseOut,
     HistoryOut,
     LinkCreate,
@@ -57,7 +58,7 @@ def split_message(
     linked as related. Needs edit rights here and the right to create cases."""
     title = data.title if data is not None else None
     out = splitting.split_message(db, caller, case_id, message_id, title)
-    return with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+    return created_answer(out)
 
 
 @router.get("/members", response_model=list[MemberOut], tags=["members"])

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS
-from casedesk.services import case_times
-from casedesk.services.case_times import CaseTimesOut
+from casedesk.services.sla import case_times
+from casedesk.services.sla.case_times import CaseTimesOut
 
 router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS, tags=["times"])
 

@@ -9,23 +9,34 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import Field
-from pydantic import ValidationError as PydanticValidationError
 
+from casedesk.api.case_contract import (
+    CASE_ID,
+    CURSOR,
+    IDEMPOTENCY_KEY,
+    LIMIT,
+    CreateBody,
+    Q,
+    case_query,
+    created_answer,
+    get_answer,
+    list_answer,
+    with_etag,
+)
 from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
-from casedesk.domain.errors import ValidationFailed
-from casedesk.services import cases, idempotency, merging, search
-from casedesk.services.case_opening import open_case_in
-from casedesk.services.clock import utcnow
-from casedesk.services.schemas import (
-    CaseCreate,
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import merging, search
+from casedesk.services.cases.opening import open_case_in
+from casedesk.services.cases.schemas import (
     CaseOut,
     CasePage,
     CasePatch,
-    CaseQuery,
     MergeRequest,
     SortKey,
 )
+from casedesk.services.kernel import idempotency
+from casedesk.services.kernel.clock import utcnow
 
 router = APIRouter(prefix="/cases", tags=["cases"])
 
@@ -47,13 +58,6 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-_JSON = "application/json"
-
-
-def etag(case: CaseOut) -> str:
-    return f'"{case.id}-{case.version}"'
-
-
 def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
     """Versions the caller accepts; None when any will do (no header or ``*``)."""
     if value is None or value.strip() == "*":
@@ -64,14 +68,6 @@ def parse_if_match(value: str | None, case_id: int) -> frozenset[int] | None:
         if m and int(m.group(1)) == case_id:
             versions.add(int(m.group(2)))
     return frozenset(versions)
-
-
-def with_etag(case: CaseOut, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """The case as JSON with its ETag, serialised by pydantic in one step (the same
-    document ``JSONResponse(case.model_dump(mode="json"))`` gives, at a fraction of the
-    cost)."""
-    h = {"ETag": etag(case)} | (headers or {})
-    return Response(case.model_dump_json(), status_code=status, headers=h, media_type=_JSON)
 
 
 def created_once(status: int, body: dict[str, Any], replayed: bool) -> JSONResponse:
@@ -87,16 +83,15 @@ def created_once(status: int, body: dict[str, Any], replayed: bool) -> JSONRespo
 
 @router.post("", status_code=201, response_model=CaseOut, responses=_ERRORS)
 def create_case(
-    data: CaseCreate,
+    data: CreateBody,
     caller: Caller,
     db: Db,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(alias=IDEMPOTENCY_KEY, max_length=255)] = None,
 ) -> Response:
     """Open a case. With an `Idempotency-Key` header a retried request returns the first
     answer instead of creating a second case."""
     if idempotency_key is None:
-        out = cases.open_case(db, caller, data)
-        return with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+        return created_answer(cases.open_case(db, caller, data))
     status, body, replayed = idempotency.run_once(
         db,
         caller,
@@ -128,15 +123,16 @@ def list_cases(
     created_before: datetime | None = None,
     updated_after: datetime | None = None,
     updated_before: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=500, description="full-text search")] = None,
+    q: Annotated[str | None, Q.query()] = None,
     include_deleted: bool = False,
     sort: SortKey = "-updated_at",
-    limit: Annotated[int, Query(ge=1, le=200)] = 25,
-    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, LIMIT.query()] = 25,
+    cursor: Annotated[str | None, CURSOR.query()] = None,
 ) -> Response:
     """Search cases the caller may see. Follow `next_cursor` for the next page."""
-    query = case_query(locals())
-    return Response(search.search_cases(db, caller, query).model_dump_json(), media_type=_JSON)
+    params = dict(locals())
+    with db.read() as s:
+        return list_answer(s, caller, params)
 
 
 @router.get("/count", responses=_ERRORS)
@@ -169,8 +165,9 @@ def count_cases(
 
 
 @router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
-def get_case(case_id: CaseId, caller: Caller, db: Db) -> Response:
-    return with_etag(cases.get_case(db, caller, case_id))
+def get_case(case_id: Annotated[int, CASE_ID.path()], caller: Caller, db: Db) -> Response:
+    with db.read() as s:
+        return get_answer(s, caller, case_id)
 
 
 @router.patch(
@@ -206,24 +203,3 @@ def merge_case(case_id: CaseId, body: MergeRequest, caller: Caller, db: Db) -> R
     updates (409 naming the target). Merging into a merged or deleted case, or back into
     a case merged into this one, is a 409."""
     return with_etag(merging.merge_case(db, caller, case_id, body.into_case_id))
-
-
-def case_query(params: dict[str, Any]) -> CaseQuery:
-    """The search of ``list_cases`` and ``count_cases`` from their parameters."""
-    values = {k: v for k, v in params.items() if k not in ("caller", "db", "request")}
-    custom: dict[str, str] = {}
-    for item in values.pop("custom", []) or []:
-        key, sep, val = item.partition(":")
-        if not sep or not key:
-            raise ValidationFailed("custom filters are written key:value", field="custom")
-        custom[key] = val
-    for k in ("created_after", "created_before", "updated_after", "updated_before"):
-        v = values.get(k)
-        if v is not None and v.tzinfo is None:
-            raise ValidationFailed(f"{k} needs a time zone (e.g. Z)", field=k)
-    try:
-        return CaseQuery(**values, custom=custom)
-    except PydanticValidationError as exc:  # e.g. a tag that is blank once stripped
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"])
-        raise ValidationFailed(f"{field}: {first['msg']}", field=field) from None

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
-from casedesk.services import assignment
-from casedesk.services.assignment import AssignmentRules, AssignmentRulesOut
+from casedesk.services.cases import assignment
+from casedesk.services.cases.assignment import AssignmentRules, AssignmentRulesOut
 from casedesk.services.reference import (
     categories,
     field_definitions,

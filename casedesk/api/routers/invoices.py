@@ -11,8 +11,13 @@ from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.reference_params import Limit, Offset, OrganizationFilter, RowId
 from casedesk.downloads import file_headers
-from casedesk.services import invoice_csv, invoices
-from casedesk.services.invoices import InvoiceCreate, InvoiceOut, InvoicePreview, InvoiceSummary
+from casedesk.services.billing import invoice_csv, invoices
+from casedesk.services.billing.invoices import (
+    InvoiceCreate,
+    InvoiceOut,
+    InvoicePreview,
+    InvoiceSummary,
+)
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": desc, "content": {PROBLEM: {}}}

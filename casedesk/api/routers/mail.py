@@ -20,7 +20,7 @@ from casedesk.api.routers.attachments import Blobs
 from casedesk.channels.email.intake import Limits, ingest_raw
 from casedesk.config import Settings
 from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
-from casedesk.services import mail_intake
+from casedesk.services.mail import intake as mail_intake
 
 router = APIRouter(prefix="/mail", tags=["mail"])
 

@@ -15,9 +15,9 @@ from casedesk.api.routers.mail import InboundOut
 from casedesk.api.routers.reference_params import ERRORS, Limit, Offset, RowId
 from casedesk.channels.email.intake import Limits, release_quarantined
 from casedesk.config import Settings
-from casedesk.services import mailbox_admin, quarantine
-from casedesk.services.mailbox_admin import MailboxCreate, MailboxOut, MailboxPatch
-from casedesk.services.quarantine import QuarantinedMail
+from casedesk.services.mail import mailbox_admin, quarantine
+from casedesk.services.mail.mailbox_admin import MailboxCreate, MailboxOut, MailboxPatch
+from casedesk.services.mail.quarantine import QuarantinedMail
 
 _ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
     403: {**ERRORS[403], "description": "Missing the manage_reference permission"},

@@ -7,8 +7,8 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
-from casedesk.services import schedules
-from casedesk.services.schedules import ScheduleCreate, ScheduleOut, SchedulePatch
+from casedesk.services.scheduling import schedules
+from casedesk.services.scheduling.schedules import ScheduleCreate, ScheduleOut, SchedulePatch
 
 router = APIRouter(prefix="/schedules", tags=["schedules"], responses=ERRORS)
 

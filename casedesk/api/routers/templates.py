@@ -8,18 +8,20 @@ from typing import Annotated
 from fastapi import APIRouter, Header
 from fastapi.responses import Response
 
+from casedesk.api.case_contract import created_answer
 from casedesk.api.deps import Caller, Db
-from casedesk.api.routers.cases import created_once, with_etag
+from casedesk.api.routers.cases import created_once
 from casedesk.api.routers.reference_params import ERRORS, RowId
-from casedesk.services import idempotency, templates
-from casedesk.services.clock import utcnow
-from casedesk.services.schemas import CaseOut
-from casedesk.services.templates import (
+from casedesk.services.cases import templates
+from casedesk.services.cases.schemas import CaseOut
+from casedesk.services.cases.templates import (
     TemplateCreate,
     TemplateFields,
     TemplateOut,
     TemplatePatch,
 )
+from casedesk.services.kernel import idempotency
+from casedesk.services.kernel.clock import utcnow
 
 router = APIRouter(prefix="/templates", tags=["templates"], responses=ERRORS)
 
@@ -68,7 +70,7 @@ def open_from_template(
     retried request returns the first answer instead of opening a second case."""
     if idempotency_key is None:
         out = templates.open_from_template(db, caller, template_id, overrides)
-        return with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+        return created_answer(out)
     request = {"template_id": template_id, "overrides": overrides.values() if overrides else {}}
     status, body, replayed = idempotency.run_once(
         db,

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Path
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS
-from casedesk.services import time_entries
-from casedesk.services.time_entries import (
+from casedesk.services.billing import time_entries
+from casedesk.services.billing.time_entries import (
     TimeEntryCreate,
     TimeEntryList,
     TimeEntryOut,

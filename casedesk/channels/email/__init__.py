@@ -1,5 +1,5 @@
 """The email channel: IMAP polling and raw-mail intake in, SMTP delivery of the outbox out.
 
 Protocol and parsing live here; every change to the store goes through the services
-(``services.mail_intake`` in, ``services.notifications`` out).
+(``services.mail.intake`` in, ``services.mail.notifications`` out).
 """

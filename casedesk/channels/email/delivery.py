@@ -17,8 +17,8 @@ from pathlib import Path
 from casedesk.channels.email import render
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
 from casedesk.channels.email.tls import UntrustedServer
-from casedesk.services import notifications
-from casedesk.services.notifications import Event
+from casedesk.services.mail import notification_plans, notifications
+from casedesk.services.mail.notification_plans import Event
 from casedesk.store.db import Database
 
 log = logging.getLogger("casedesk.mail")
@@ -61,7 +61,7 @@ def _log_failure(event_id: int, exc: BaseException, due: datetime) -> None:
 def _deliver(
     db: Database, sender: SmtpSender, event: Event, now: datetime, default_from: str
 ) -> None:
-    plan = notifications.plan(db, event, default_from=default_from)
+    plan = notification_plans.plan(db, event, default_from=default_from)
     if not plan.mails:
         return
     sent = notifications.already_sent(db, event.id)

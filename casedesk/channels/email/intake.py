@@ -1,5 +1,5 @@
 """One raw mail in, from any source (IMAP, the MTA pipe endpoint, ``mail import``):
-size limit, parsing, then ``services.mail_intake``. A mail too large or that cannot be
+size limit, parsing, then ``services.mail.intake``. A mail too large or that cannot be
 parsed is quarantined with its raw bytes; nothing raises for bad mail. A quarantined
 mail released by hand goes through the same parsing (``release_quarantined``)."""
 
@@ -12,8 +12,9 @@ from casedesk.channels.email.parse import MailRejected, loose_message_id, parse
 from casedesk.config import Settings
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.services import mail_intake, quarantine
-from casedesk.services.mail_intake import IntakeResult
+from casedesk.services.mail import intake as mail_intake
+from casedesk.services.mail import quarantine
+from casedesk.services.mail.incoming import IntakeResult
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
 
@@ -110,7 +111,7 @@ def release_quarantined(
     now: datetime | None = None,
 ) -> IntakeResult:
     """Take in a quarantined mail as if its sender were allowed (see
-    ``services.quarantine``). Conflict if the mail still breaks a limit or cannot be
+    ``services.mail.quarantine``). Conflict if the mail still breaks a limit or cannot be
     parsed: those reasons do not go away by allowing the sender."""
     raw = quarantine.raw_mail(db, store, principal, inbound_id)
     if len(raw) > limits.max_mail_bytes:

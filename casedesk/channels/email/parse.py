@@ -21,7 +21,8 @@ from casedesk.channels.email import html as html_part
 from casedesk.channels.email.addresses import SenderProblem, single_mailbox, unfolded
 from casedesk.channels.email.quotes import strip_quoted
 from casedesk.domain.mail import automatic_reason, header_text
-from casedesk.services.mail_intake import IncomingMail, MailPart, fallback_message_id
+from casedesk.services.mail.incoming import IncomingMail, MailPart
+from casedesk.services.mail.intake import fallback_message_id
 
 #: Header our outgoing mail carries; mail that has it came from us (a loop).
 LOOP_HEADER = "X-Casedesk-Loop"

@@ -17,7 +17,7 @@ from pathlib import Path
 from casedesk.channels.email.imap import ImapFolder
 from casedesk.channels.email.intake import Limits, ingest_raw, too_large
 from casedesk.channels.email.tls import UntrustedServer
-from casedesk.services.mailboxes import MailboxConfig, active_mailboxes
+from casedesk.services.mail.mailboxes import MailboxConfig, active_mailboxes
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
 

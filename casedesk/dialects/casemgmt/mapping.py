@@ -14,9 +14,9 @@ from datetime import UTC, datetime
 from casedesk.dialects.casemgmt import wire
 from casedesk.domain.public_status import ENDED
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.public_status import PublicView
+from casedesk.services.cases.public_status import PublicView
+from casedesk.services.cases.schemas import CaseCreate, CaseOut, MessageCreate
 from casedesk.services.reference.contacts import ContactOut
-from casedesk.services.schemas import CaseCreate, CaseOut, MessageCreate
 
 CASE_NUMBER_DIGITS = 8
 

@@ -15,21 +15,15 @@ from casedesk.dialects.casemgmt import mapping, wire
 from casedesk.dialects.casemgmt.errors import CaseMgmtRoute, CaseMgmtUploadRoute
 from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services import (
-    cancelling,
-    case_codes,
-    cases,
-    messages,
-    public_status,
-    search,
-    uploads,
-)
-from casedesk.services.attachments import Upload
-from casedesk.services.auth import authenticate_password, authenticate_token
-from casedesk.services.database import Database
+from casedesk.services.attachments import uploads
+from casedesk.services.attachments.files import Upload
+from casedesk.services.attachments.uploads import UploadRef
+from casedesk.services.cases import cancelling, codes, messages, public_status, search
+from casedesk.services.cases import core as cases
+from casedesk.services.cases.schemas import CaseQuery
+from casedesk.services.identity.auth import authenticate_password, authenticate_token
+from casedesk.services.kernel.database import Database
 from casedesk.services.reference import categories, contacts, organizations
-from casedesk.services.schemas import CaseQuery
-from casedesk.services.uploads import UploadRef
 
 router = APIRouter(prefix="/casemgmt/v2", route_class=CaseMgmtRoute, include_in_schema=False)
 
@@ -66,7 +60,7 @@ router.add_api_route(
 @router.post("/cases", response_model=wire.CaseCreated)
 def create_case(data: wire.CaseCreate, request: Request) -> wire.CaseCreated:
     p, db = _caller(request), _db(request)
-    entry = case_codes.lookup(db, p, data.code, with_details=data.details is not None)
+    entry = codes.lookup(db, p, data.code, with_details=data.details is not None)
     contact_id = _registered_contact(db, p, data)
     note = mapping.intake_note(data)
     with _as_attachments():

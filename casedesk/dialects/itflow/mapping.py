@@ -9,7 +9,7 @@ from typing import Any
 
 from casedesk.dialects.itflow import wire
 from casedesk.domain.work_status import internal_of, work_status_of
-from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
+from casedesk.services.cases.schemas import CaseCreate, CaseOut, CasePatch
 
 
 def to_create(data: wire.TicketCreate, priority_id: int | None) -> CaseCreate:

@@ -11,11 +11,12 @@ from casedesk.dialects.itflow import mapping, wire
 from casedesk.dialects.itflow.errors import ItflowRoute
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.services import cases, messages, search
-from casedesk.services.auth import authenticate_token
-from casedesk.services.database import Database
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import messages, search
+from casedesk.services.cases.schemas import CaseOut, CaseQuery, MessageCreate
+from casedesk.services.identity.auth import authenticate_token
+from casedesk.services.kernel.database import Database
 from casedesk.services.reference import categories, corporations, priorities
-from casedesk.services.schemas import CaseOut, CaseQuery, MessageCreate
 
 router = APIRouter(
     prefix="/itflow/api/v1/tickets", route_class=ItflowRoute, include_in_schema=False

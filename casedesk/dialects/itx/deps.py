@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.services.auth import authenticate_password, authenticate_token
+from casedesk.services.identity.auth import authenticate_password, authenticate_token
 
 
 def get_db(request: Request) -> Any:

@@ -17,8 +17,8 @@ from pydantic import BaseModel, ValidationError
 from casedesk.dialects.itx import wire
 from casedesk.dialects.itx.catalog import Catalog
 from casedesk.dialects.itx.errors import ItxError
-from casedesk.services.attachments import AttachmentOut
-from casedesk.services.schemas import (
+from casedesk.services.attachments.attaching import AttachmentOut
+from casedesk.services.cases.schemas import (
     AuditOut,
     CaseCreate,
     CaseOut,

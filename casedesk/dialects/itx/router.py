@@ -13,10 +13,12 @@ from casedesk.dialects.itx.deps import AppSettings, Blobs, Caller, Db
 from casedesk.dialects.itx.errors import ItxError, ItxRoute
 from casedesk.domain.errors import Forbidden
 from casedesk.domain.permissions import Principal
-from casedesk.services import attachments, cases, history, links, messages, search
-from casedesk.services.attachments import Upload
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.attachments.files import Upload
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import history, links, messages, search
+from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.reference import priorities
-from casedesk.services.schemas import CaseOut
 
 router = APIRouter(prefix="/itx", route_class=ItxRoute, include_in_schema=False)
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services import attachments, case_times, cases, messages, tags, time_entries
-from casedesk.services.attachments import AttachmentOut
-from casedesk.services.case_times import CaseTimesOut
-from casedesk.services.database import Database
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.attachments.attaching import AttachmentOut
+from casedesk.services.billing import time_entries
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import messages, tags
+from casedesk.services.cases.schemas import CaseOut, MessageOut
+from casedesk.services.kernel.database import Database
 from casedesk.services.reference import (
     accounts,
     categories,
@@ -21,7 +24,8 @@ from casedesk.services.reference.categories import CategoryOut
 from casedesk.services.reference.contacts import ContactOut
 from casedesk.services.reference.priorities import PriorityOut
 from casedesk.services.reference.statuses import StatusOut
-from casedesk.services.schemas import CaseOut, MessageOut
+from casedesk.services.sla import case_times
+from casedesk.services.sla.case_times import CaseTimesOut
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from fastapi import Request
 
 from casedesk.domain.errors import Unauthenticated, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services.auth import authenticate_password, authenticate_token
-from casedesk.services.database import Database
+from casedesk.services.identity.auth import authenticate_password, authenticate_token
+from casedesk.services.kernel.database import Database
 
 
 def caller(request: Request) -> Principal:

@@ -15,7 +15,7 @@ from casedesk.dialects.superoffice import wire
 from casedesk.dialects.superoffice.facts import TicketFacts
 from casedesk.domain.base_status import BaseStatus, base_status_of, internal_for, parse_base_status
 from casedesk.domain.errors import ValidationFailed
-from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch
+from casedesk.services.cases.schemas import CaseCreate, CaseOut, CasePatch
 
 #: OwnedBy ids with a meaning of their own (seed 001).
 UNASSIGNED = 0

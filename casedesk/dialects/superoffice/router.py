@@ -13,8 +13,8 @@ from casedesk.dialects.superoffice.errors import SuperOfficeRoute, UnsupportedMe
 from casedesk.domain.base_status import BaseStatus
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services import cases
-from casedesk.services.database import Database
+from casedesk.services.cases import core as cases
+from casedesk.services.kernel.database import Database
 from casedesk.services.reference import priorities, statuses
 
 router = APIRouter(

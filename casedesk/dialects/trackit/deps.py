@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.services.auth import authenticate_token
+from casedesk.services.identity.auth import authenticate_token
 
 
 def get_db(request: Request) -> Any:

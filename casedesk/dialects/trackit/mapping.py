@@ -20,9 +20,15 @@ from casedesk.dialects.trackit import wire
 from casedesk.dialects.trackit.catalog import Catalog
 from casedesk.dialects.trackit.errors import TrackItError
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.attachments import AttachmentOut
-from casedesk.services.schemas import CaseCreate, CaseOut, CasePatch, MessageCreate, MessageOut
-from casedesk.services.templates import TemplateOut
+from casedesk.services.attachments.attaching import AttachmentOut
+from casedesk.services.cases.schemas import (
+    CaseCreate,
+    CaseOut,
+    CasePatch,
+    MessageCreate,
+    MessageOut,
+)
+from casedesk.services.cases.templates import TemplateOut
 
 #: Updatable fields that are ids of the case's own columns.
 ID_FIELDS = {

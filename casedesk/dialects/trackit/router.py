@@ -17,9 +17,12 @@ from casedesk.dialects.trackit.errors import TrackItRoute
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import attachments, auth, cases, history, links, messages, templates
-from casedesk.services.clock import utcnow
-from casedesk.services.schemas import CaseOut, CasePatch, MessageCreate, MessageOut
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import history, links, messages, templates
+from casedesk.services.cases.schemas import CaseOut, CasePatch, MessageCreate, MessageOut
+from casedesk.services.identity import auth
+from casedesk.services.kernel.clock import utcnow
 
 router = APIRouter(prefix="/trackit", route_class=TrackItRoute, include_in_schema=False)
 

@@ -23,7 +23,6 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from casedesk.services.clock import utcnow
 from casedesk.services.demo import people
 from casedesk.services.demo.data import (
     ADMIN_EMAIL,
@@ -37,7 +36,8 @@ from casedesk.services.demo.reference import reference_data
 from casedesk.services.demo.scheduled import scheduled_work
 from casedesk.services.demo.service_levels import service_levels
 from casedesk.services.demo.stories import tell_cases
-from casedesk.services.sla import sla_sweep
+from casedesk.services.kernel.clock import utcnow
+from casedesk.services.sla.state import sla_sweep
 from casedesk.store.db import Database
 from casedesk.store.models import Case
 

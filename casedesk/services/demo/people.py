@@ -7,9 +7,6 @@ from sqlalchemy import select
 
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
-from casedesk.services.auth import principal_for
-from casedesk.services.bootstrap import create_corporation
 from casedesk.services.demo.data import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -18,7 +15,10 @@ from casedesk.services.demo.data import (
     CORPORATION,
     PREFIX,
 )
-from casedesk.services.users import add_user
+from casedesk.services.identity.auth import principal_for
+from casedesk.services.identity.users import add_user
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import Corporation, User
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import schedules, templates
+from casedesk.services.cases import templates
 from casedesk.services.demo.data import SCHEDULE, TEMPLATE, TEMPLATE_DESCRIPTION
 from casedesk.services.demo.reference import Ids
+from casedesk.services.scheduling import schedules
 from casedesk.store.db import Database
 
 

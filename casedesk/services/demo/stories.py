@@ -16,12 +16,13 @@ from typing import Literal
 from sqlalchemy import select
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import cases, merging, messages
-from casedesk.services.clock import utcnow
+from casedesk.services.billing.time_entries import TimeEntryCreate, add_time_entry
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import merging, messages
+from casedesk.services.cases.schemas import CaseCreate, CasePatch, MessageCreate, Origin
 from casedesk.services.demo.data import CASES, LIVE_CASES, MERGE_TARGET, CaseSpec
 from casedesk.services.demo.reference import Ids, organization_of
-from casedesk.services.schemas import CaseCreate, CasePatch, MessageCreate, Origin
-from casedesk.services.time_entries import TimeEntryCreate, add_time_entry
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.store.models import Case
 

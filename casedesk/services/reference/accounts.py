@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal, Role
-from casedesk.services import audit
-from casedesk.services.auth import hash_password
+from casedesk.services.identity.auth import hash_password
+from casedesk.services.identity.users import add_user
+from casedesk.services.kernel import audit
 from casedesk.services.reference.common import (
     Email,
     Id,
@@ -34,7 +35,6 @@ from casedesk.services.reference.common import (
     require_admin,
     snapshot,
 )
-from casedesk.services.users import add_user
 from casedesk.store.db import Database
 from casedesk.store.models import Group, GroupMembership, User
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -25,7 +26,6 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
-from casedesk.services.references import require_ref
 from casedesk.store.db import Database
 from casedesk.store.models import Asset, Organization
 

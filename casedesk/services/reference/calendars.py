@@ -18,7 +18,7 @@ from pydantic import Field, field_validator
 from sqlalchemy import select
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
 from casedesk.services.reference.common import (
     In,
     Name100,

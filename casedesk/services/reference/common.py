@@ -29,11 +29,13 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services.audit import Changes, jsonable
-from casedesk.services.schemas import Id as Id
+from casedesk.services.kernel.audit import Changes, jsonable
 from casedesk.store.models import Base
 
 M = TypeVar("M", bound=Base)
+
+# A row id as callers may send it: positive and exact in a JSON number.
+Id = Annotated[int, Field(ge=1, le=2**53)]
 
 
 def _strip(max_length: int, min_length: int) -> StringConstraints:

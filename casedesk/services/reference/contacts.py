@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
-from casedesk.services.auth import hash_password
+from casedesk.services.identity.auth import hash_password
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -33,7 +34,6 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
-from casedesk.services.references import require_ref
 from casedesk.store.db import Database
 from casedesk.store.models import Contact, ContactEmail, ContactPhone, Organization
 

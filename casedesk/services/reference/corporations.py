@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from casedesk.domain.errors import Conflict, NotFound, ValidationFailed
 from casedesk.domain.numbering import validate_prefix
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
 from casedesk.services.reference.common import (
     In,
     Name200,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.custom_fields import FieldType
 from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
 from casedesk.services.reference.common import (
     In,
     Name200,

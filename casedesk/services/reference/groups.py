@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, NotFound
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
 from casedesk.services.reference.common import (
     In,
     Name200,

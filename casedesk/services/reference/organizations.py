@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -32,7 +33,6 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
-from casedesk.services.references import require_ref
 from casedesk.store.db import Database
 from casedesk.store.models import Group, Organization, OrganizationDomain
 

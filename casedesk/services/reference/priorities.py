@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -30,7 +31,6 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
-from casedesk.services.references import require_ref
 from casedesk.store.db import Database
 from casedesk.store.models import Calendar, Priority
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import audit
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -21,7 +22,6 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
-from casedesk.services.references import require_ref
 from casedesk.store.db import Database
 from casedesk.store.models import Group, Queue
 

@@ -20,7 +20,8 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.escalation import DEFAULT_LEVELS, AlertLevel, validate_levels
 from casedesk.domain.permissions import Principal
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import audit
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -36,8 +37,7 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
-from casedesk.services.references import require_ref
-from casedesk.services.sla import case_table
+from casedesk.services.sla.state import case_table
 from casedesk.store.db import Database
 from casedesk.store.models import Category, Organization, Priority, SlaPolicy
 

@@ -20,7 +20,7 @@ from casedesk.domain.clock import clock_class_for
 from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import audit
+from casedesk.services.kernel import audit
 from casedesk.services.reference.common import (
     In,
     Name100,

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services import auth
-from casedesk.services.clock import utcnow
+from casedesk.services.identity import auth
+from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference.common import (
     Email,
     Id,

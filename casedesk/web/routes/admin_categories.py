@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from casedesk.services import assignment
-from casedesk.services.assignment import AssignmentRules
+from casedesk.services.cases import assignment
+from casedesk.services.cases.assignment import AssignmentRules
 from casedesk.services.reference import accounts, categories
 from casedesk.services.reference.categories import CategoryCreate, CategoryNode, CategoryPatch
 from casedesk.services.reference.common import require_manager

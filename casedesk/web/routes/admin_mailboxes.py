@@ -9,8 +9,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from casedesk.services import mailbox_admin
-from casedesk.services.mailbox_admin import MailboxCreate, MailboxPatch
+from casedesk.services.mail import mailbox_admin
+from casedesk.services.mail.mailbox_admin import MailboxCreate, MailboxPatch
 from casedesk.services.reference import groups
 from casedesk.web.routes.admin_forms import (
     Posted,

@@ -13,10 +13,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import templates
+from casedesk.services.cases import templates
+from casedesk.services.cases.templates import TemplateCreate, TemplatePatch
 from casedesk.services.reference import categories, groups, priorities, queues, statuses
 from casedesk.services.reference.common import require_manager
-from casedesk.services.templates import TemplateCreate, TemplatePatch
 from casedesk.store.db import Database
 from casedesk.web.routes.admin_categories import tree_options
 from casedesk.web.routes.admin_forms import (

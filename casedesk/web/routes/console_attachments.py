@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
 from casedesk.downloads import download_headers
-from casedesk.services import attachments
+from casedesk.services.attachments import attaching as attachments
 from casedesk.web.routes.console_context import CaseId, OtherId, blob_store, db_of
 from casedesk.web.session import Agent
 

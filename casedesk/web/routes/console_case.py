@@ -15,10 +15,12 @@ from fastapi.responses import Response
 from casedesk.domain.descriptions import description_to_show
 from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services import attachments, case_times, history, links, messages
-from casedesk.services.cases import get_case
+from casedesk.services.attachments import attaching as attachments
+from casedesk.services.cases import history, links, messages
+from casedesk.services.cases.core import get_case
+from casedesk.services.cases.schemas import CaseOut, LinksOut
 from casedesk.services.reference import contacts
-from casedesk.services.schemas import CaseOut, LinksOut
+from casedesk.services.sla import case_times
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import (
     INTERNAL_NAMES,

@@ -17,11 +17,12 @@ from pydantic import ValidationError as PydanticError
 from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission
-from casedesk.services import links, merging, messages, uploads
-from casedesk.services.attachments import Upload
-from casedesk.services.case_lookup import find_case_id
-from casedesk.services.cases import get_case
-from casedesk.services.schemas import LinkCreate, MessageCreate
+from casedesk.services.attachments import uploads
+from casedesk.services.attachments.files import Upload
+from casedesk.services.cases import links, merging, messages
+from casedesk.services.cases.core import get_case
+from casedesk.services.cases.lookup import find_case_id
+from casedesk.services.cases.schemas import LinkCreate, MessageCreate
 from casedesk.web.routes.console_context import CaseId, blob_store, db_of, settings
 from casedesk.web.session import Agent
 

@@ -17,8 +17,8 @@ from pydantic import ValidationError as PydanticError
 from starlette.datastructures import FormData
 
 from casedesk.domain.errors import PreconditionFailed, ValidationFailed
-from casedesk.services.cases import get_case, update_case
-from casedesk.services.schemas import CaseOut, CasePatch
+from casedesk.services.cases.core import get_case, update_case
+from casedesk.services.cases.schemas import CaseOut, CasePatch
 from casedesk.web.routes.console_case import panel_context
 from casedesk.web.routes.console_context import CaseId, Lookups, db_of, field_text, lookups
 from casedesk.web.session import Agent

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.permissions import Principal
-from casedesk.services import saved_filters
-from casedesk.services.case_lookup import due_light
-from casedesk.services.clock import utcnow
-from casedesk.services.search import count_cases, search_cases
+from casedesk.services.cases import saved_filters
+from casedesk.services.cases.lookup import due_light
+from casedesk.services.cases.search import count_cases, search_cases
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
 from casedesk.web.session import Agent

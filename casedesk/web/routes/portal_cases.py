@@ -1,6 +1,6 @@
 """The portal's case pages: my cases, opening a case, a case with its messages, replying,
 and downloading the files of its messages. Every rule (who sees what, what a reply
-does) is in ``services.portal*``; these routes translate forms to calls and back."""
+does) is in ``services.portal.reads*``; these routes translate forms to calls and back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from casedesk.downloads import download_headers
-from casedesk.services import portal, portal_writes
+from casedesk.services.portal import reads as portal
+from casedesk.services.portal import writes
 from casedesk.store.blobs import BlobStore
 from casedesk.web.routes.portal_forms import CappedRoute, file_fields, safe_html, text_field
 from casedesk.web.session import Contact, database
@@ -56,7 +57,7 @@ async def open_case(request: Request, contact: Contact) -> Response:
     description = await text_field(request, "description")
     files = await file_fields(request)
     case_id = await run_in_threadpool(
-        portal_writes.open_case,
+        writes.open_case,
         database(request),
         _blobs(request),
         contact.caller,
@@ -80,7 +81,7 @@ async def reply(request: Request, contact: Contact, case_id: Id) -> Response:
     text = await text_field(request, "text")
     files = await file_fields(request)
     message_id = await run_in_threadpool(
-        portal_writes.reply,
+        writes.reply,
         database(request),
         _blobs(request),
         contact.caller,

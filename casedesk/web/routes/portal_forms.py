@@ -22,8 +22,8 @@ from starlette.datastructures import UploadFile
 
 from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
-from casedesk.services.attachments import Upload
-from casedesk.services.portal_writes import MAX_FILES
+from casedesk.services.attachments.files import Upload
+from casedesk.services.portal.writes import MAX_FILES
 
 #: Text fields longer than this are refused before they reach a service.
 MAX_FIELD = 100_000

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.sign_in import LINK_LIFETIME
-from casedesk.services import portal_sign_in, web_sessions
+from casedesk.services.identity import portal_sign_in, web_sessions
 from casedesk.web.routes.sign_in import password_sign_in, sign_in_page
 from casedesk.web.session import (
     CONTACT_COOKIE,

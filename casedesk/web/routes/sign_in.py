@@ -10,8 +10,8 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.errors import TooManyAttempts, Unauthenticated
-from casedesk.services import web_sessions
-from casedesk.services.web_sessions import SignedIn
+from casedesk.services.identity import web_sessions
+from casedesk.services.identity.web_sessions import SignedIn
 from casedesk.store.db import Database
 from casedesk.web.session import (
     AGENT_COOKIE,

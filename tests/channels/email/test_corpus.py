@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from casedesk.channels.email.intake import ingest_raw
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.mail_intake import Outcome
+from casedesk.services.mail.incoming import Outcome
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import (

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 
 from casedesk.channels.email.delivery import deliver_outbox
 from casedesk.domain.members import MemberRole
-from casedesk.services import audit, cases, mailboxes
-from casedesk.services.members import add_member
-from casedesk.services.schemas import CasePatch, MemberCreate
+from casedesk.services.cases import core as cases
+from casedesk.services.cases.members import add_member
+from casedesk.services.cases.schemas import CasePatch, MemberCreate
+from casedesk.services.kernel import audit
+from casedesk.services.mail import mailboxes
 from casedesk.store.db import Database
 from casedesk.store.models import (
     CaseMessage,

@@ -16,8 +16,9 @@ from sqlalchemy import select
 from casedesk.channels.email.delivery import deliver_outbox
 from casedesk.channels.email.intake import ingest_raw
 from casedesk.channels.email.poller import poll_all
-from casedesk.services import mail_intake, mailboxes, messages
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
+from casedesk.services.mail import incoming, mailboxes
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import Attachment, Case, CaseMessage, InboundMail, Mailbox
@@ -110,7 +111,7 @@ def test_a_mail_taken_in_but_not_flagged_is_not_taken_in_twice(
     folder.deliver(raw)
     # The intake committed, then the process died before flagging the mail.
     done = ingest_raw(db, blobs, mail_world.corporation_id, raw, LIMITS)
-    assert done.outcome == mail_intake.Outcome.CREATED
+    assert done.outcome == incoming.Outcome.CREATED
 
     assert _poll(db, blobs) == 1
     assert folder.count("UNSEEN") == 0

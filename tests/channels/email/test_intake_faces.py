@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from casedesk.api.app import create_app
 from casedesk.cli import app as cli
 from casedesk.config import Settings
-from casedesk.services import mailboxes
+from casedesk.services.mail import mailboxes
 from casedesk.store.db import Database
 from casedesk.store.models import Case, InboundMail
 from tests.channels.email.world import MailWorld

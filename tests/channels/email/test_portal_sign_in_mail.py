@@ -9,12 +9,12 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from casedesk.channels.email.delivery import deliver_outbox
-from casedesk.services import notifications
-from casedesk.services.portal_sign_in import TOPIC, request_sign_in_link
+from casedesk.services.identity.portal_sign_in import TOPIC, request_sign_in_link
+from casedesk.services.mail import notification_plans
 from casedesk.store.db import Database
 from casedesk.store.models import OutboxEvent
 from tests.channels.email.conftest import SmtpServer
-from tests.services.portal_world import make_portal_world
+from tests.services.portal.world import make_portal_world
 
 FROM = "support@acme.example"
 CAROL = "carol@customer.example"
@@ -25,8 +25,10 @@ def test_the_link_is_planned_for_the_address_it_was_asked_for(db: Database) -> N
     request_sign_in_link(db, CAROL.upper(), "https://support.example.com")
     with db.read() as s:
         row = s.scalars(select(OutboxEvent).where(OutboxEvent.topic == TOPIC)).one()
-        event = notifications.Event(row.id, row.corporation_id, row.topic, dict(row.payload), 1)
-    (mail,) = notifications.plan(db, event, default_from=FROM).mails
+        event = notification_plans.Event(
+            row.id, row.corporation_id, row.topic, dict(row.payload), 1
+        )
+    (mail,) = notification_plans.plan(db, event, default_from=FROM).mails
     assert (mail.recipient, mail.template, mail.automatic) == (CAROL, "portal_sign_in_link", True)
     assert mail.context["link"] == event.payload["url"]
     assert mail.case_id is None

@@ -21,9 +21,10 @@ from casedesk.channels.email.poller import poll_all
 from casedesk.config import Settings
 from casedesk.domain.errors import Conflict
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import mailboxes, messages, quarantine
-from casedesk.services.mail_intake import Outcome
-from casedesk.services.schemas import MessageCreate
+from casedesk.services.cases import messages
+from casedesk.services.cases.schemas import MessageCreate
+from casedesk.services.mail import mailboxes, quarantine
+from casedesk.services.mail.intake import Outcome
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseMessage, Contact, ContactEmail, InboundMail

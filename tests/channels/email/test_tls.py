@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from casedesk.channels.email.delivery import deliver_outbox
 from casedesk.channels.email.poller import poll_all
 from casedesk.config import Settings
-from casedesk.services import mailboxes
+from casedesk.services.mail import mailboxes
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import InboundMail, OutboxEvent

@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services import cases, mailboxes, merging
-from casedesk.services.schemas import CasePatch
+from casedesk.services.cases import core as cases
+from casedesk.services.cases import merging
+from casedesk.services.cases.schemas import CasePatch
+from casedesk.services.mail import mailboxes
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Contact,

@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from casedesk.services.uploads import UPLOAD_TTL
+from casedesk.services.attachments.uploads import UPLOAD_TTL
 from casedesk.store.db import Database
 from casedesk.store.models import Case, PendingUpload
 from tests.dialects.casemgmt.test_cases import CM, create, errors_of, sample

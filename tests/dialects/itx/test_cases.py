@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.services.holds import release_expired_holds
+from casedesk.services.cases.holds import release_expired_holds
 from casedesk.store.db import Database
 from tests.factories import World
 

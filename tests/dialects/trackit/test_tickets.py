@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casedesk.domain.errors import Unauthenticated
-from casedesk.services.auth import authenticate_token
-from casedesk.services.clock import utcnow
+from casedesk.services.identity.auth import authenticate_token
+from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from tests.dialects.trackit.support import access_token, make_seed_words, values
 from tests.factories import PASSWORD, World, make_actor, make_case

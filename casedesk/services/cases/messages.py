@@ -1,0 +1,197 @@
+"""Messages on a case: external messages (to/from the customer) and internal notes.
+
+An inbound external message updates the external timestamp and can reopen the case
+(Closed / Awaiting external go back to the last open status); agent messages update the
+internal timestamp, and the first outbound one is the first response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.permissions import Permission, Principal
+from casedesk.domain.statuses import status_after_external_update
+from casedesk.services.attachments.uploads import UploadRef, attach_uploads_in
+from casedesk.services.cases.schemas import MessageCreate, MessageOut
+from casedesk.services.cases.search_text import index_message
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.access import load_case
+from casedesk.services.kernel.case_state import (
+    current_status,
+    ensure_updatable,
+    enter_status,
+    last_open_status,
+)
+from casedesk.services.kernel.clock import utcnow
+from casedesk.services.kernel.references import require_ref, status_catalog
+from casedesk.services.reference.vocabulary import check_note_words
+from casedesk.services.sla import state as sla
+from casedesk.store.db import Database
+from casedesk.store.models import Case, CaseMessage, Contact
+
+
+def add_message(
+    db: Database,
+    principal: Principal,
+    case_id: int,
+    data: MessageCreate,
+    *,
+    uploads: Sequence[UploadRef] = (),
+    now: datetime | None = None,
+) -> MessageOut:
+    """Add a message; ``uploads`` (the caller's pending uploads) become its attachments
+    in the same transaction."""
+    now = now or utcnow()
+    with db.write() as s:
+        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+        msg = add_message_in(s, principal, case, data, now)
+        attach_uploads_in(s, principal, case, uploads, now, message_id=msg.id)
+        return msg
+
+
+def add_message_in(
+    s: Session,
+    principal: Principal,
+    case: Case,
+    data: MessageCreate,
+    now: datetime,
+    *,
+    email_headers: dict[str, Any] | None = None,
+    message_id_header: str | None = None,
+    reopen: bool = True,
+) -> MessageOut:
+    """``add_message`` on a case the caller's transaction has loaded and locked: updates
+    that carry a note make the change and its note one write, and the email channel adds
+    a mail's message, its attachments and its intake record in one. ``reopen=False``
+    keeps the status of the case (an auto-reply does not reopen a closed case)."""
+    principal.require(Permission.ADD_NOTE)
+    direction = data.direction or ("note" if data.visibility == "internal" else "outbound")
+    if data.visibility == "internal" and direction != "note":
+        raise ValidationFailed("internal messages are notes", field="direction")
+    if data.visibility == "external" and direction == "note":
+        raise ValidationFailed("a note is internal", field="direction")
+    ensure_updatable(case)
+    if data.contact_id is not None:
+        require_ref(s, Contact, data.contact_id, case.corporation_id, "contact_id")
+    check_note_words(s, case.corporation_id, data.note_type, data.activity_code)
+    msg = CaseMessage(
+        case_id=case.id,
+        visibility=data.visibility,
+        direction=direction,
+        is_system=False,
+        author_user_id=None if direction == "inbound" else principal.user_id,
+        author_contact_id=data.contact_id if direction == "inbound" else None,
+        body_text=data.body_text,
+        body_html=data.body_html,
+        note_type=data.note_type,
+        activity_code=data.activity_code,
+        duration_seconds=data.duration_seconds,
+        email_headers=email_headers,
+        message_id_header=message_id_header,
+        created_at=now,
+    )
+    s.add(msg)
+    s.flush()
+    changes: dict[str, dict[str, object]] = {}
+    if direction == "inbound" and not reopen:
+        case.external_updated_at = now
+    elif direction == "inbound":
+        case.external_updated_at = now
+        catalog = status_catalog(s, case.corporation_id)
+        previous = current_status(catalog, case)
+        new = status_after_external_update(catalog, previous, last_open_status(catalog, case))
+        if enter_status(
+            s, case, new, now, actor_id=None, reason="external-update", previous=previous
+        ):
+            changes["status_id"] = {"from": previous.id, "to": new.id}
+    else:
+        case.internal_updated_at = now
+        if direction == "outbound" and case.first_response_at is None:
+            case.first_response_at = now
+    sla.refresh(s, case, now)
+    audit.record(
+        s,
+        principal,
+        case.corporation_id,
+        "message.added",
+        "message",
+        msg.id,
+        case_id=case.id,
+        changes={
+            "message": {
+                "from": None,
+                "to": {"visibility": data.visibility, "direction": direction},
+            }
+        }
+        | changes,
+        at=now,
+    )
+    publish(s, case, msg)
+    s.flush()
+    return _out(msg)
+
+
+def get_message(db: Database, principal: Principal, message_id: int) -> MessageOut:
+    """One message, if the caller may see its case (NotFound alike otherwise)."""
+    with db.read() as s:
+        msg = s.get(CaseMessage, message_id)
+        if msg is None:
+            raise NotFound(f"message {message_id} not found")
+        try:
+            load_case(s, principal, msg.case_id)
+        except NotFound:
+            raise NotFound(f"message {message_id} not found") from None
+        return _out(msg)
+
+
+def publish(s: Session, case: Case, msg: CaseMessage) -> None:
+    """Index a stored message and announce it. Every message goes through here, so the
+    channels that deliver external messages (email) see each one, system messages too."""
+    index_message(s, msg)
+    audit.emit(
+        s,
+        case.corporation_id,
+        "message.added",
+        {
+            "case_id": case.id,
+            "message_id": msg.id,
+            "visibility": msg.visibility,
+            "direction": msg.direction,
+            "is_system": msg.is_system,
+        },
+    )
+
+
+def list_messages(
+    db: Database, principal: Principal, case_id: int, *, include_internal: bool = True
+) -> list[MessageOut]:
+    with db.read() as s:
+        load_case(s, principal, case_id)
+        stmt = select(CaseMessage).where(CaseMessage.case_id == case_id)
+        if not include_internal:
+            stmt = stmt.where(CaseMessage.visibility == "external")
+        return [_out(m) for m in s.scalars(stmt.order_by(CaseMessage.id))]
+
+
+def _out(m: CaseMessage) -> MessageOut:
+    return MessageOut(
+        id=m.id,
+        case_id=m.case_id,
+        visibility=m.visibility,
+        direction=m.direction,
+        is_system=m.is_system,
+        author_user_id=m.author_user_id,
+        author_contact_id=m.author_contact_id,
+        body_text=m.body_text,
+        body_html=m.body_html,
+        note_type=m.note_type,
+        activity_code=m.activity_code,
+        duration_seconds=m.duration_seconds,
+        created_at=m.created_at,
+    )

@@ -1,0 +1,207 @@
+"""Case search: filters, free text, sorting and cursor (keyset) pagination.
+
+Pages are fetched by position in the sort order (``(sort value, id)`` after the last
+row seen), so a page costs the same however deep it is and rows inserted meanwhile
+neither repeat nor vanish.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select, tuple_
+from sqlalchemy.orm import Session
+
+from casedesk.domain.custom_fields import FieldType, parse_filter
+from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.members import MemberRole
+from casedesk.domain.permissions import Permission, Principal
+from casedesk.domain.statuses import InternalStatus
+from casedesk.services.cases import custom_fields
+from casedesk.services.cases.schemas import CasePage, CaseQuery
+from casedesk.services.cases.views import CASE_COLUMNS, build
+from casedesk.services.kernel.access import readable_cases
+from casedesk.store.db import Database
+from casedesk.store.models import (
+    Case,
+    CaseMember,
+    CaseTag,
+    Category,
+    CustomFieldValue,
+    Tag,
+)
+from casedesk.store.search_index import matching_case_ids
+
+_MAX_ID = 2**53
+_MAX_NUMBER = 2**31 - 1
+_SORT_COLUMNS = {
+    "created_at": Case.created_at,
+    "updated_at": Case.updated_at,
+    "number": Case.number,
+}
+
+
+def search_cases(db: Database, principal: Principal, query: CaseQuery) -> CasePage:
+    with db.read() as s:
+        return search_cases_in(s, principal, query)
+
+
+def search_cases_in(s: Session, principal: Principal, query: CaseQuery) -> CasePage:
+    """``search_cases`` in a transaction the caller owns."""
+    principal.require(Permission.VIEW_CASE)
+    stmt = _filtered(s, principal, query)
+    key = query.sort.lstrip("-")
+    desc = query.sort.startswith("-")
+    col = _SORT_COLUMNS[key]
+    if query.cursor:
+        value, last_id = _decode_cursor(query.cursor, key)
+        pair = tuple_(col, Case.id)
+        bound = tuple_(literal(value, type_=col.type), literal(last_id))
+        stmt = stmt.where(pair < bound if desc else pair > bound)
+    order = (col.desc(), Case.id.desc()) if desc else (col.asc(), Case.id.asc())
+    stmt = stmt.with_only_columns(*CASE_COLUMNS).order_by(*order).limit(query.limit + 1)
+    rows = list(s.connection().execute(stmt))  # plain rows: no ORM bookkeeping
+    more = len(rows) > query.limit
+    rows = rows[: query.limit]
+    cursor = _encode_cursor(getattr(rows[-1], key), rows[-1].id) if more and rows else None
+    return CasePage(items=build(s, rows, principal), next_cursor=cursor)
+
+
+def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:
+    principal.require(Permission.VIEW_CASE)
+    with db.read() as s:
+        sub = _filtered(s, principal, query).with_only_columns(Case.id).subquery()
+        return int(s.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
+    stmt = readable_cases(principal)
+    conds: list[ColumnElement[bool]] = []
+    if q.status:
+        conds.append(Case.status.in_(q.status))
+    elif not q.include_deleted:
+        conds.append(Case.status != int(InternalStatus.DELETED))
+    lists: tuple[tuple[list[Any], Any], ...] = (
+        (q.status_id, Case.status_id),
+        (q.priority_id, Case.priority_id),
+        (q.queue_id, Case.queue_id),
+        (q.group_id, Case.group_id),
+        (q.organization_id, Case.organization_id),
+        (q.primary_reference, Case.primary_reference),
+    )
+    for values, col in lists:
+        if values:
+            conds.append(col.in_(values))
+    if q.category_id:
+        conds.append(
+            Case.category_id.in_(_category_subtree(principal.corporation_id, q.category_id))
+        )
+    if q.assignee_id:
+        conds.append(
+            _active_member(MemberRole.ASSIGNED_USER, CaseMember.user_id.in_(q.assignee_id))
+        )
+    if q.unassigned is not None:
+        has = _active_member(MemberRole.ASSIGNED_USER, literal(True))
+        conds.append(~has if q.unassigned else has)
+    if q.contact_id:
+        conds.append(_active_member(MemberRole.CONTACT, CaseMember.contact_id.in_(q.contact_id)))
+    if q.tag:
+        names = [t.lower() for t in q.tag]
+        conds.append(
+            exists().where(
+                CaseTag.case_id == Case.id,
+                CaseTag.tag_id == Tag.id,
+                Tag.name.in_(names),
+            )
+        )
+    if q.custom:
+        conds.extend(_custom_conditions(s, principal.corporation_id, q.custom))
+    ranges: tuple[tuple[datetime | None, Any, str], ...] = (
+        (q.created_after, Case.created_at, "ge"),
+        (q.created_before, Case.created_at, "lt"),
+        (q.updated_after, Case.updated_at, "ge"),
+        (q.updated_before, Case.updated_at, "lt"),
+    )
+    for bound, col, op in ranges:
+        if bound is not None:
+            conds.append(col >= bound if op == "ge" else col < bound)
+    if q.q is not None and q.q.strip():
+        try:
+            conds.append(Case.id.in_(matching_case_ids(s.get_bind().dialect.name, q.q)))
+        except ValueError as exc:
+            raise ValidationFailed(str(exc), field="q") from None
+    return stmt.where(*conds)
+
+
+def _active_member(role: MemberRole, cond: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists().where(
+        CaseMember.case_id == Case.id,
+        CaseMember.role == int(role),
+        CaseMember.end_at.is_(None),
+        cond,
+    )
+
+
+def _category_subtree(corporation_id: int, roots: list[int]) -> Select[int]:
+    tree = (
+        select(Category.id)
+        .where(Category.id.in_(roots), Category.corporation_id == corporation_id)
+        .cte("category_tree", recursive=True)
+    )
+    tree = tree.union_all(select(Category.id).where(Category.parent_id == tree.c.id))
+    return select(tree.c.id)
+
+
+def _custom_conditions(
+    s: Session, corporation_id: int, wanted: dict[str, str]
+) -> list[ColumnElement[bool]]:
+    defined = custom_fields.specs(s, corporation_id)
+    conds: list[ColumnElement[bool]] = []
+    for key, text in wanted.items():
+        if key not in defined:
+            raise ValidationFailed(f"unknown custom field {key!r}", field=f"custom.{key}")
+        field_id, spec = defined[key]
+        value = parse_filter(spec, text)
+        column = {
+            FieldType.NUMBER: CustomFieldValue.value_number,
+            FieldType.DATE: CustomFieldValue.value_date,
+            FieldType.BOOL: CustomFieldValue.value_bool,
+        }.get(spec.type, CustomFieldValue.value_text)
+        conds.append(
+            exists().where(
+                and_(
+                    CustomFieldValue.case_id == Case.id,
+                    CustomFieldValue.field_id == field_id,
+                    column == value,
+                )
+            )
+        )
+    return conds
+
+
+def _encode_cursor(value: Any, last_id: int) -> str:
+    v = value.isoformat() if isinstance(value, datetime) else value
+    raw = json.dumps([v, last_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str, key: str) -> tuple[Any, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, last_id = json.loads(raw)
+        # Bounds keep a forged cursor from overflowing the database's integers.
+        if not isinstance(last_id, int) or not 0 <= last_id <= _MAX_ID:
+            raise TypeError
+        if key == "number":
+            if not isinstance(value, int) or not 0 <= value <= _MAX_NUMBER:
+                raise TypeError
+            return value, last_id
+        dt = datetime.fromisoformat(value)
+        if dt.tzinfo is None:
+            raise TypeError
+        return dt.astimezone(UTC), last_id
+    except (ValueError, TypeError, OverflowError):
+        raise ValidationFailed("cursor is not valid for this sort order", field="cursor") from None

@@ -1,0 +1,8 @@
+"""Identity: who is calling and how they proved it.
+
+Owns sign-in and principals (``auth``), agent accounts (``users``), console sessions
+(``web_sessions``), the portal's sign-in links for contacts (``portal_sign_in``) and the
+accounts the channels act as (``channel_accounts``).
+
+May use: ``kernel``.
+"""

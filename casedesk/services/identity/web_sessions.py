@@ -1,0 +1,275 @@
+"""Browser sessions for agents (password) and customer contacts (password or an emailed
+one-time link).
+
+The cookie carries a random token; the database keeps only its SHA-256, with the
+session's CSRF token, so a copy of the database signs nobody in and signing out ends the
+session in every process at once. Failed attempts are recorded per account and per
+client; past the limits of ``domain.sign_in`` both are refused for a while, whether or
+not the password is right, so guessing gains nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.errors import TooManyAttempts, Unauthenticated
+from casedesk.domain.permissions import ContactCaller, Principal
+from casedesk.domain.sign_in import (
+    FAILURE_WINDOW,
+    LINK_LIFETIME,
+    SESSION_LIFETIME,
+    Attempts,
+    account_key,
+    client_key,
+)
+from casedesk.services.identity.auth import principal_for, verify_password
+from casedesk.services.kernel import audit
+from casedesk.services.kernel.clock import utcnow
+from casedesk.store.db import Database
+from casedesk.store.models import (
+    Contact,
+    ContactEmail,
+    SignInFailure,
+    SignInLink,
+    User,
+    WebSession,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedIn:
+    """A new session: ``token`` goes in the cookie and is not stored anywhere else."""
+
+    token: str
+    csrf_token: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSession:
+    principal: Principal
+    csrf_token: str
+    email: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactSession:
+    caller: ContactCaller
+    csrf_token: str
+    email: str
+    name: str
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _attempts(s: Session, email: str, client: str, now: datetime) -> Attempts:
+    since = now - FAILURE_WINDOW
+
+    def count(key: str) -> int:
+        return (
+            s.scalar(
+                select(func.count())
+                .select_from(SignInFailure)
+                .where(SignInFailure.key == key, SignInFailure.at > since)
+            )
+            or 0
+        )
+
+    return Attempts(account=count(account_key(email)), client=count(client_key(client)))
+
+
+def _check_not_throttled(db: Database, email: str, client: str, now: datetime) -> None:
+    with db.read() as s:
+        if _attempts(s, email, client, now).throttled:
+            raise TooManyAttempts(
+                "too many failed sign-ins; try again in a few minutes",
+                retry_after=int(FAILURE_WINDOW.total_seconds()),
+            )
+
+
+def _fail(db: Database, email: str, client: str, now: datetime) -> Unauthenticated:
+    with db.write() as s:
+        s.execute(delete(SignInFailure).where(SignInFailure.at <= now - FAILURE_WINDOW))
+        s.add(SignInFailure(key=account_key(email), at=now))
+        s.add(SignInFailure(key=client_key(client), at=now))
+    return Unauthenticated("wrong email or password")
+
+
+def _open(
+    s: Session,
+    corporation_id: int,
+    now: datetime,
+    *,
+    user_id: int | None = None,
+    contact_id: int | None = None,
+) -> SignedIn:
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    s.execute(delete(WebSession).where(WebSession.expires_at <= now))
+    s.add(
+        WebSession(
+            token_hash=_hash(token),
+            corporation_id=corporation_id,
+            user_id=user_id,
+            contact_id=contact_id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    return SignedIn(token, csrf)
+
+
+def sign_in_agent(
+    db: Database, email: str, password: str, client: str, *, now: datetime | None = None
+) -> SignedIn:
+    """A session for the user with this email and password (admins and agents)."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    _check_not_throttled(db, email, client, now)
+    with db.write() as s:
+        user = s.scalars(select(User).where(User.email == email)).one_or_none()
+        ok = verify_password(user.password_hash if user else None, password)
+        if user is not None and ok and user.is_active:
+            signed_in = _open(s, user.corporation_id, now, user_id=user.id)
+            audit.record(
+                s,
+                principal_for(s, user),
+                user.corporation_id,
+                "user.signed_in",
+                "user",
+                user.id,
+                at=now,
+            )
+            return signed_in
+    raise _fail(db, email, client, now)
+
+
+def _contact_by_email(s: Session, email: str) -> Contact | None:
+    return s.scalars(
+        select(Contact)
+        .join(ContactEmail, ContactEmail.contact_id == Contact.id)
+        .where(ContactEmail.email == email)
+        .order_by(Contact.id)
+    ).first()
+
+
+def sign_in_contact(
+    db: Database, email: str, password: str, client: str, *, now: datetime | None = None
+) -> SignedIn:
+    """A portal session for the contact with this email and portal password."""
+    now = now or utcnow()
+    email = email.strip().lower()
+    _check_not_throttled(db, email, client, now)
+    with db.write() as s:
+        contact = _contact_by_email(s, email)
+        ok = verify_password(contact.password_hash if contact else None, password)
+        if contact is not None and ok:
+            _record_contact_sign_in(s, contact.corporation_id, contact.id, "password", now)
+            return _open(s, contact.corporation_id, now, contact_id=contact.id)
+    raise _fail(db, email, client, now)
+
+
+def _record_contact_sign_in(
+    s: Session, corporation_id: int, contact_id: int, method: str, now: datetime
+) -> None:
+    audit.record(
+        s,
+        None,
+        corporation_id,
+        "contact.signed_in",
+        "contact",
+        contact_id,
+        changes={"method": {"from": None, "to": method}},
+        at=now,
+        actor_label="portal",
+    )
+
+
+def issue_sign_in_link(s: Session, email: str, now: datetime) -> tuple[Contact, str] | None:
+    """A one-time sign-in token for the contact with this email, or None when there is
+    no such contact (the caller answers alike either way)."""
+    contact = _contact_by_email(s, email.strip().lower())
+    if contact is None:
+        return None
+    token = secrets.token_urlsafe(32)
+    s.add(
+        SignInLink(
+            token_hash=_hash(token),
+            corporation_id=contact.corporation_id,
+            contact_id=contact.id,
+            created_at=now,
+            expires_at=now + LINK_LIFETIME,
+        )
+    )
+    return contact, token
+
+
+def redeem_sign_in_link(db: Database, token: str, *, now: datetime | None = None) -> SignedIn:
+    """A portal session for the link's contact; a link works once and only in time."""
+    now = now or utcnow()
+    with db.write() as s:
+        link = s.scalars(
+            select(SignInLink).where(SignInLink.token_hash == _hash(token)).with_for_update()
+        ).one_or_none()
+        if link is None or link.used_at is not None or link.expires_at <= now:
+            raise Unauthenticated("this sign-in link is not valid any more; ask for a new one")
+        link.used_at = now
+        _record_contact_sign_in(s, link.corporation_id, link.contact_id, "link", now)
+        return _open(s, link.corporation_id, now, contact_id=link.contact_id)
+
+
+def sign_out(db: Database, token: str) -> None:
+    with db.write() as s:
+        s.execute(delete(WebSession).where(WebSession.token_hash == _hash(token)))
+
+
+def _live(s: Session, token: str, now: datetime) -> WebSession | None:
+    row = s.scalars(select(WebSession).where(WebSession.token_hash == _hash(token))).one_or_none()
+    if row is None or row.expires_at <= now:
+        return None
+    return row
+
+
+def agent_session(db: Database, token: str, *, now: datetime | None = None) -> AgentSession:
+    """The signed-in agent or admin behind a session cookie."""
+    now = now or utcnow()
+    with db.read() as s:
+        row = _live(s, token, now)
+        user = s.get(User, row.user_id) if row is not None and row.user_id else None
+        if row is None or user is None or not user.is_active:
+            raise Unauthenticated("please sign in")
+        principal = principal_for(s, user, credential=f"session:{row.id}")
+        return AgentSession(principal, row.csrf_token, user.email, user.name)
+
+
+def contact_session(db: Database, token: str, *, now: datetime | None = None) -> ContactSession:
+    """The signed-in contact behind a portal session cookie."""
+    now = now or utcnow()
+    with db.read() as s:
+        row = _live(s, token, now)
+        contact = s.get(Contact, row.contact_id) if row is not None and row.contact_id else None
+        if row is None or contact is None:
+            raise Unauthenticated("please sign in")
+        email = s.scalar(
+            select(ContactEmail.email)
+            .where(ContactEmail.contact_id == contact.id)
+            .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
+            .limit(1)
+        )
+        caller = ContactCaller(
+            contact.id,
+            contact.corporation_id,
+            contact.organization_id,
+            contact.sees_organization_cases and contact.organization_id is not None,
+        )
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        return ContactSession(caller, row.csrf_token, email or "", name)

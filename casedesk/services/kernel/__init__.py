@@ -1,0 +1,10 @@
+"""Kernel: the building blocks every other context stands on.
+
+Owns the database handle, the clock, the audit trail, data segregation as query filters
+(``access``), the guards and status transitions of the case row that every writer
+shares (``case_state``), the checks that referenced ids exist in the caller's
+corporation (``references``), a new corporation with its defaults (``bootstrap``),
+idempotent creates and the leases of periodic jobs.
+
+May use: ``domain`` and ``store`` only; no other service context.
+"""

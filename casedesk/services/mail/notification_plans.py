@@ -1,0 +1,351 @@
+"""Who gets which mail for an outbox event, and from whom: the plan delivery sends.
+
+What goes to whom (ITFlow's notifications, plus followers and escalations):
+
+| event | mail |
+|---|---|
+| case.created | the contact (if contacts are notified), the new-case address, the assignee |
+| case.updated (assignee) | the new assignee |
+| case.updated (status → Closed) | the contact (if contacts are notified) |
+| message.added (agent's external reply) | the contact, as a person's mail |
+| message.added (inbound) | the assignee and followers |
+| case.merged | the contact of the merged case |
+| case.escalated | the users the event names |
+| case.chaser | the contact: the chaser message |
+| contact.sign_in_link | the address the portal link was asked for |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from casedesk.domain.members import MemberRole
+from casedesk.domain.numbering import format_case_number
+from casedesk.domain.sign_in import LINK_LIFETIME
+from casedesk.domain.statuses import InternalStatus
+from casedesk.store.db import Database
+from casedesk.store.models import (
+    Case,
+    CaseMember,
+    CaseMessage,
+    Contact,
+    ContactEmail,
+    Corporation,
+    MailSettings,
+    OutboundMail,
+    User,
+)
+
+DEFAULT_HOURLY_CAP = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    corporation_id: int
+    topic: str
+    payload: dict[str, Any]
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """Who a corporation's mail comes from, and how its cases are named."""
+
+    from_address: str
+    from_name: str
+    case_prefix: str
+    hourly_cap: int
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedMail:
+    recipient: str
+    recipient_name: str
+    template: str
+    context: dict[str, Any]
+    #: Sent by the system on its own (``Auto-Submitted: auto-generated``, capped per hour).
+    automatic: bool
+    case_id: int | None = None
+    case_number: int | None = None
+    #: Message-IDs of the thread, oldest first; the last is the one answered.
+    references: list[str] = field(default_factory=list)
+    #: The case message this mail carries, which gets the mail's Message-ID.
+    case_message_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    identity: Identity
+    mails: list[PlannedMail]
+
+
+def plan(db: Database, event: Event, *, default_from: str) -> Plan:
+    with db.read() as s:
+        identity, notify_contacts, team = _identity(s, event.corporation_id, default_from)
+        planner = _Planner(s, event, identity, notify_contacts, team)
+        return Plan(identity, planner.mails())
+
+
+def _identity(s: Session, corporation_id: int, default_from: str) -> tuple[Identity, bool, str]:
+    corp = s.get(Corporation, corporation_id)
+    prefix = corp.case_prefix if corp is not None else ""
+    settings = s.get(MailSettings, corporation_id)
+    if settings is None:
+        name = corp.name if corp is not None else ""
+        return Identity(default_from, name, prefix, DEFAULT_HOURLY_CAP), True, ""
+    identity = Identity(
+        settings.from_address, settings.from_name, prefix, settings.auto_mail_hourly_cap
+    )
+    return identity, settings.notify_contacts, settings.new_case_address or ""
+
+
+class _Planner:
+    def __init__(
+        self, s: Session, event: Event, identity: Identity, notify_contacts: bool, team: str
+    ) -> None:
+        self.s = s
+        self.event = event
+        self.identity = identity
+        self.notify_contacts = notify_contacts
+        self.team = team
+        case_id = event.payload.get("case_id")
+        self.case = s.get(Case, case_id) if isinstance(case_id, int) else None
+        if self.case is not None and self.case.corporation_id != event.corporation_id:
+            self.case = None
+
+    def mails(self) -> list[PlannedMail]:
+        if self.event.topic == "contact.sign_in_link":
+            return self._sign_in_link()
+        if self.case is None:
+            return []
+        topic, p = self.event.topic, self.event.payload
+        out: list[PlannedMail] = []
+        if topic == "case.created":
+            if self.notify_contacts:
+                out += self._to_contact("case_created_contact")
+            if self.team:
+                out.append(self._mail(self.team, "", "case_created_team", automatic=True))
+            out += self._to_users([self._assignee()], "case_assigned")
+        elif topic == "case.updated":
+            fields = set(p.get("fields") or [])
+            if "assignee_id" in fields:
+                out += self._to_users([self._assignee()], "case_assigned")
+            closed = self.case.status == InternalStatus.CLOSED
+            if fields & {"status", "status_id"} and closed and self.notify_contacts:
+                out += self._to_contact("case_closed_contact")
+        elif topic == "message.added":
+            out += self._message_mails(p.get("message_id"))
+        elif topic == "case.merged":
+            into = self.s.get(Case, p.get("into")) if isinstance(p.get("into"), int) else None
+            extra = {"into_reference": self._reference(into.number) if into else ""}
+            out += self._to_contact("case_merged_contact", extra=extra)
+        elif topic == "case.escalated":
+            ids = p.get("recipients") or p.get("recipient_ids") or []
+            level = p.get("level")
+            out += self._to_users(
+                [i for i in ids if isinstance(i, int)], "case_escalated", extra={"level": level}
+            )
+        elif topic == "case.chaser":
+            message = self._message(p.get("message_id")) or self._last_system_message()
+            if message is not None:
+                out += self._to_contact(
+                    "case_chaser", extra={"message_text": message.body_text}, carries=message.id
+                )
+        return _unique(out)
+
+    def _sign_in_link(self) -> list[PlannedMail]:
+        """The portal sign-in link, to the contact address it was asked for."""
+        p = self.event.payload
+        address, url, contact_id = p.get("email"), p.get("url"), p.get("contact_id")
+        if not isinstance(address, str) or not isinstance(url, str) or not address:
+            return []
+        contact = self.s.get(Contact, contact_id) if isinstance(contact_id, int) else None
+        if contact is None or contact.corporation_id != self.event.corporation_id:
+            return []
+        name = f"{contact.first_name} {contact.last_name}".strip()
+        context = {
+            "link": url,
+            "valid_minutes": int(LINK_LIFETIME.total_seconds() // 60),
+            "recipient_name": name,
+            "organization": self.identity.from_name,
+        }
+        return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
+
+    def _message_mails(self, message_id: object) -> list[PlannedMail]:
+        message = self._message(message_id)
+        if message is None or message.visibility != "external":
+            return []
+        if message.direction == "outbound" and not message.is_system:
+            return self._to_contact(
+                "agent_reply",
+                extra={"message_text": message.body_text},
+                automatic=False,
+                carries=message.id,
+            )
+        if message.direction == "inbound":
+            users = [self._assignee(), *self._followers()]
+            return self._to_users(users, "customer_replied", {"message_text": message.body_text})
+        return []
+
+    def _message(self, message_id: object) -> CaseMessage | None:
+        if not isinstance(message_id, int):
+            return None
+        message = self.s.get(CaseMessage, message_id)
+        assert self.case is not None
+        return message if message is not None and message.case_id == self.case.id else None
+
+    def _last_system_message(self) -> CaseMessage | None:
+        assert self.case is not None
+        return self.s.scalars(
+            select(CaseMessage)
+            .where(
+                CaseMessage.case_id == self.case.id,
+                CaseMessage.is_system.is_(True),
+                CaseMessage.visibility == "external",
+            )
+            .order_by(CaseMessage.id.desc())
+            .limit(1)
+        ).first()
+
+    def _to_contact(
+        self,
+        template: str,
+        extra: dict[str, Any] | None = None,
+        *,
+        automatic: bool = True,
+        carries: int | None = None,
+    ) -> list[PlannedMail]:
+        assert self.case is not None
+        contact_id = self._active(MemberRole.CONTACT, "contact_id")
+        address, name = "", ""
+        if contact_id is not None:
+            contact = self.s.get(Contact, contact_id)
+            name = f"{contact.first_name} {contact.last_name}".strip() if contact else ""
+            address = (
+                self.s.scalar(
+                    select(ContactEmail.email)
+                    .where(ContactEmail.contact_id == contact_id)
+                    .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
+                    .limit(1)
+                )
+                or ""
+            )
+        address = address or (self.case.from_address or "")
+        if not address:
+            return []
+        return [self._mail(address, name, template, extra, automatic=automatic, carries=carries)]
+
+    def _to_users(
+        self, user_ids: list[int | None], template: str, extra: dict[str, Any] | None = None
+    ) -> list[PlannedMail]:
+        ids = [u for u in dict.fromkeys(user_ids) if u is not None]
+        if not ids:
+            return []
+        users = self.s.scalars(
+            select(User).where(
+                User.id.in_(ids),
+                User.corporation_id == self.event.corporation_id,
+                User.is_active.is_(True),
+            )
+        ).all()
+        return [self._mail(u.email, u.name, template, extra, automatic=True) for u in users]
+
+    def _assignee(self) -> int | None:
+        return self._active(MemberRole.ASSIGNED_USER, "user_id")
+
+    def _followers(self) -> list[int | None]:
+        assert self.case is not None
+        return list(
+            self.s.scalars(
+                select(CaseMember.user_id).where(
+                    CaseMember.case_id == self.case.id,
+                    CaseMember.role == int(MemberRole.FOLLOWER),
+                    CaseMember.end_at.is_(None),
+                )
+            )
+        )
+
+    def _active(self, role: MemberRole, column: str) -> int | None:
+        assert self.case is not None
+        value = self.s.scalar(
+            select(getattr(CaseMember, column))
+            .where(
+                CaseMember.case_id == self.case.id,
+                CaseMember.role == int(role),
+                CaseMember.end_at.is_(None),
+            )
+            .limit(1)
+        )
+        return int(value) if value is not None else None
+
+    def _thread(self) -> list[str]:
+        """Message-IDs of the case's mail so far, oldest first (the last twenty)."""
+        assert self.case is not None
+        ours = self.s.scalars(
+            select(OutboundMail.message_id)
+            .where(OutboundMail.case_id == self.case.id, OutboundMail.state == "sent")
+            .order_by(OutboundMail.id.desc())
+            .limit(10)
+        ).all()
+        theirs = self.s.scalars(
+            select(CaseMessage.message_id_header)
+            .where(
+                CaseMessage.case_id == self.case.id,
+                CaseMessage.direction == "inbound",
+                CaseMessage.message_id_header.is_not(None),
+            )
+            .order_by(CaseMessage.id.desc())
+            .limit(10)
+        ).all()
+        return [m for m in [*reversed(ours), *reversed(theirs)] if m][-20:]
+
+    def _reference(self, number: int) -> str:
+        return format_case_number(self.identity.case_prefix, number)
+
+    def _mail(
+        self,
+        address: str,
+        name: str,
+        template: str,
+        extra: dict[str, Any] | None = None,
+        *,
+        automatic: bool,
+        carries: int | None = None,
+    ) -> PlannedMail:
+        case = self.case
+        assert case is not None
+        context = {
+            "case_id": case.id,
+            "case_reference": self._reference(case.number),
+            "case_title": case.title,
+            "case_description": case.description,
+            "recipient_name": name,
+            "organization": self.identity.from_name,
+        } | (extra or {})
+        return PlannedMail(
+            recipient=address.lower(),
+            recipient_name=name,
+            template=template,
+            context=context,
+            automatic=automatic,
+            case_id=case.id,
+            case_number=case.number,
+            references=self._thread(),
+            case_message_id=carries,
+        )
+
+
+def _unique(mails: list[PlannedMail]) -> list[PlannedMail]:
+    """One mail per recipient and event (the first planned wins)."""
+    seen: set[str] = set()
+    out = []
+    for mail in mails:
+        if mail.recipient not in seen:
+            seen.add(mail.recipient)
+            out.append(mail)
+    return out
