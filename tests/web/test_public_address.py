@@ -20,7 +20,7 @@ from casedesk.config import Settings
 from casedesk.services.identity.portal_sign_in import TOPIC
 from casedesk.store.db import Database
 from casedesk.store.models import OutboxEvent
-from tests.services.portal_world import PortalWorld, make_portal_world
+from tests.services.portal.world import PortalWorld, make_portal_world
 from tests.web.portal_client import form_token
 
 CAROL = "carol@customer.example"
