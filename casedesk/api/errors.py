@@ -19,6 +19,7 @@ PROBLEM = "application/problem+json"
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
+    errors.MalformedBody: 400,
     errors.ValidationFailed: 422,
     errors.CaseMerged: 409,
     errors.Conflict: 409,

@@ -25,7 +25,6 @@ the creates that arrive meanwhile (``create_batches.py``).
 from __future__ import annotations
 
 import inspect
-import json
 import re
 from collections.abc import Callable
 from typing import Any, get_args
@@ -41,6 +40,7 @@ from casedesk.api.deps import MAX_ID
 from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError
+from casedesk.intake import load_json
 from casedesk.services import cases, search
 from casedesk.services.auth import authenticate_token_in
 from casedesk.services.schemas import CaseCreate, SortKey
@@ -114,9 +114,10 @@ class HotRoutes:
         token = _bearer(scope)
         if token is None or not _plain_json(scope):
             return None
-        try:
-            data = CaseCreate.model_validate(json.loads(body))
-        except (ValueError, ValidationError, RecursionError):  # FastAPI words the 400 or 422
+        try:  # bounded and strictly typed, as the route's NativeRoute holds it
+            load_json(body)
+            data = CaseCreate.model_validate_json(body, strict=True)
+        except (ValueError, ValidationError, DomainError):  # FastAPI words the 400 or 422
             return None
         try:
             out = await self.creates.open(token, data)

@@ -7,12 +7,40 @@ input models at all, so they cannot be written.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+)
 
 Id = Annotated[int, Field(ge=1, le=2**53)]
+
+
+def iso_only(value: object) -> object:
+    """A date-time given as text must be ISO 8601: pydantic would also read a number,
+    or a text of digits, as seconds since 1970 (``0.5`` would be a valid deadline).
+    The text is parsed here, so that strict validation (which takes only datetime
+    objects from Python input) still accepts it."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.match(r"\s*[0-9]{4}-", value):
+        return _DATETIME.validate_python(value)
+    raise ValueError("must be an ISO 8601 date-time, e.g. 2024-05-01T09:00:00Z")
+
+
+_DATETIME = TypeAdapter(datetime)
+
+
+#: A timezone-aware instant, written as ISO 8601.
+Instant = Annotated[AwareDatetime, BeforeValidator(iso_only)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, Field(max_length=100_000)]
 TagName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -40,13 +68,13 @@ class CaseFields(_In):
     asset_id: Id | None = None
     contact_id: Id | None = None
     assignee_id: Id | None = None
-    deadline_at: AwareDatetime | None = None
-    on_hold_until: AwareDatetime | None = None
+    deadline_at: Instant | None = None
+    on_hold_until: Instant | None = None
     on_hold_comment: Annotated[str, Field(max_length=2000)] | None = None
     primary_reference: Annotated[str, Field(max_length=100)] | None = None
     secondary_reference: Annotated[str, Field(max_length=100)] | None = None
     customer_reference: Annotated[str, Field(max_length=200)] | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Instant | None = None
     code: Annotated[str, Field(max_length=100)] | None = None
     parent_id: Id | None = None
     tags: Annotated[list[TagName], Field(max_length=50)] | None = None
@@ -156,10 +184,10 @@ class CaseQuery(BaseModel):
     tag: list[TagName] = Field(default_factory=list)
     primary_reference: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
     custom: dict[str, str] = Field(default_factory=dict, description="custom field key → value")
-    created_after: AwareDatetime | None = None
-    created_before: AwareDatetime | None = None
-    updated_after: AwareDatetime | None = None
-    updated_before: AwareDatetime | None = None
+    created_after: Instant | None = None
+    created_before: Instant | None = None
+    updated_after: Instant | None = None
+    updated_before: Instant | None = None
     q: Annotated[str, Field(max_length=500)] | None = None
     include_deleted: bool = False
     sort: SortKey = "-updated_at"

@@ -13,6 +13,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
+from casedesk.api.routing import NativeRoute
 from casedesk.domain.errors import ValidationFailed
 from casedesk.services import cases, idempotency, merging, search
 from casedesk.services.case_opening import open_case_in
@@ -27,7 +28,7 @@ from casedesk.services.schemas import (
     SortKey,
 )
 
-router = APIRouter(prefix="/cases", tags=["cases"])
+router = APIRouter(route_class=NativeRoute, prefix="/cases", tags=["cases"])
 
 # Constraints of repeatable query parameters apply to each value.
 StatusItem = Annotated[int, Field(ge=1, le=8)]

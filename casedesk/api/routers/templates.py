@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.cases import created_once, with_etag
 from casedesk.api.routers.reference_params import ERRORS, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.services import idempotency, templates
 from casedesk.services.clock import utcnow
 from casedesk.services.schemas import CaseOut
@@ -21,7 +22,9 @@ from casedesk.services.templates import (
     TemplatePatch,
 )
 
-router = APIRouter(prefix="/templates", tags=["templates"], responses=ERRORS)
+router = APIRouter(
+    route_class=NativeRoute, prefix="/templates", tags=["templates"], responses=ERRORS
+)
 
 
 @router.get("", response_model=list[TemplateOut])

@@ -16,7 +16,6 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
@@ -31,6 +30,7 @@ from casedesk.domain.errors import Conflict, Forbidden, NotFound, ValidationFail
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.audit import Changes, jsonable
 from casedesk.services.schemas import Id as Id
+from casedesk.services.schemas import Instant
 from casedesk.store.models import Base
 
 M = TypeVar("M", bound=Base)
@@ -60,7 +60,7 @@ def _to_utc(value: datetime) -> datetime:
 
 
 #: A timezone-aware instant, converted to UTC at the edge.
-UtcInstant = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+UtcInstant = Annotated[Instant, AfterValidator(_to_utc)]
 
 
 def _no_nul(value: object) -> None:
