@@ -24,6 +24,7 @@ from itertools import accumulate
 from typing import Any
 
 from fastapi import Request
+from fastapi.dependencies.models import Dependant
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -133,8 +134,7 @@ def authenticated_first(handler: Handler, authenticate: Authenticate) -> Handler
 
     async def handle(request: Request) -> Response:
         if may_have_body(request):
-            principal = await run_in_threadpool(authenticate, request)
-            request.scope[_SCOPE_KEY] = principal
+            keep_caller(request, await run_in_threadpool(authenticate, request))
             await bounded_json(request)
         return await handler(request)
 
@@ -150,6 +150,16 @@ def bounded_first(handler: Handler) -> Handler:
         return await handler(request)
 
     return handle
+
+
+def uses(dependant: Dependant, dependency: Callable[..., Any]) -> bool:
+    """Whether a route's dependencies (at any depth) include ``dependency``."""
+    return any(d.call is dependency or uses(d, dependency) for d in dependant.dependencies)
+
+
+def keep_caller(request: Request, principal: Principal) -> None:
+    """Remember the caller found before the route ran, for the route's dependency."""
+    request.scope[_SCOPE_KEY] = principal
 
 
 def known_caller(request: Request) -> Principal | None:

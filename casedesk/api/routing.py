@@ -30,7 +30,7 @@ from starlette.responses import Response
 
 from casedesk.api.deps import get_principal, principal_of
 from casedesk.body_limits import Handler
-from casedesk.intake import authenticated_first, bounded_first, is_json, known_caller
+from casedesk.intake import authenticated_first, bounded_first, is_json, known_caller, uses
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ].*)?")
@@ -92,7 +92,7 @@ class NativeRoute(APIRoute):
         handler = super().get_route_handler()
         kinds = _query_kinds(self.dependant)
         body = self.body_field
-        with_caller = _uses_caller(self.dependant)
+        with_caller = uses(self.dependant, get_principal)
         adapter = None
         if body is not None and not self._is_form():
             adapter = TypeAdapter(body.field_info.annotation)

@@ -163,7 +163,8 @@ def test_query_parameters_of_the_wrong_type_are_a_422(
 
 
 def test_well_typed_query_parameters_are_taken(api: TestClient, world: World) -> None:
-    q = "updated_before=2030-01-01T00:00:00Z&created_after=2020-01-01T00:00:00%2B02:00&limit=20&priority_id=1"
+    q = "updated_before=2030-01-01T00:00:00Z&created_after=2020-01-01T00:00:00%2B02:00"
+    q += "&limit=20&priority_id=1"
     r = api.get(f"{API}/cases?{q}", headers=world.admin.headers)
     assert r.status_code == 200, r.text
 
