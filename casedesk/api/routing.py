@@ -21,16 +21,15 @@ import types
 from datetime import date, datetime
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from fastapi import Request, params
+from fastapi import Request
 from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
-from pydantic import TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from casedesk.api.deps import get_principal, principal_of
 from casedesk.body_limits import Handler
-from casedesk.intake import authenticated_first, bounded_first, is_json, known_caller, uses
+from casedesk.intake import authenticated_first, bounded_first, known_caller, strict_body, uses
 
 _INTEGER = re.compile(r"-?[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ].*)?")
@@ -89,29 +88,15 @@ def _uses_caller(dependant: Dependant) -> bool:
 
 class NativeRoute(APIRoute):
     def get_route_handler(self) -> Handler:
-        handler = super().get_route_handler()
         kinds = _query_kinds(self.dependant)
-        body = self.body_field
         with_caller = uses(self.dependant, get_principal)
-        adapter = None
-        if body is not None and not self._is_form():
-            adapter = TypeAdapter(body.field_info.annotation)
+        typed: Handler = strict_body(super().get_route_handler(), self)
 
         async def strict(request: Request) -> Response:
             if kinds:
                 _check_query(request, kinds, with_caller=with_caller)
-            if adapter is not None and is_json(request) and hasattr(request, "_json"):
-                try:
-                    adapter.validate_json(await request.body(), strict=True)
-                except ValidationError as exc:
-                    raise RequestValidationError(
-                        [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
-                    ) from None
-            return await handler(request)
+            return await typed(request)
 
         if with_caller:
             return authenticated_first(strict, principal_of)
         return bounded_first(strict)
-
-    def _is_form(self) -> bool:
-        return self.body_field is not None and isinstance(self.body_field.field_info, params.Form)

@@ -14,7 +14,7 @@ from starlette.exceptions import HTTPException
 from casedesk.body_limits import Handler, capped
 from casedesk.dialects.casemgmt.caller import principal_of
 from casedesk.domain import errors
-from casedesk.intake import authenticated_first
+from casedesk.intake import authenticated_first, strict_body
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -63,7 +63,8 @@ class CaseMgmtRoute(APIRoute):
     """Every route of the API needs a caller: checked before the body is read."""
 
     def get_route_handler(self) -> Handler:
-        return shaped(authenticated_first(super().get_route_handler(), principal_of))
+        handler = strict_body(super().get_route_handler(), self)
+        return shaped(authenticated_first(handler, principal_of))
 
 
 #: Room for the multipart boundary, part headers and the ``name`` field.

@@ -19,7 +19,7 @@ from fastapi.routing import APIRoute
 
 from casedesk.dialects.itx.deps import get_principal, principal_of
 from casedesk.domain import errors
-from casedesk.intake import authenticated_first, bounded_first, uses
+from casedesk.intake import authenticated_first, bounded_first, strict_body, uses
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -114,7 +114,7 @@ class ItxRoute(APIRoute):
     """Renders domain and request-validation errors in the ITX shape."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handler = strict_body(super().get_route_handler(), self)
         if uses(self.dependant, get_principal):
             handler = authenticated_first(handler, principal_of)
         else:
