@@ -4,14 +4,12 @@ parsed first only to find the key, within the shared intake bounds."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from casedesk.body_limits import Handler
-from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.errors import MalformedBody, Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.intake import bounded_json, keep_caller
 from casedesk.services.auth import authenticate_token
@@ -25,18 +23,21 @@ def principal_of(request: Request, api_key: str | None) -> Principal:
     return authenticate_token(db, api_key)
 
 
-def _key_of(request: Request, body: Any) -> str | None:
-    key = request.query_params.get("api_key")
-    if not key and isinstance(body, dict) and isinstance(body.get("api_key"), str):
-        key = body["api_key"]
-    return key or None
-
-
 def authenticated_first(handler: Handler) -> Handler:
     async def handle(request: Request) -> Response:
-        await bounded_json(request)
-        key = _key_of(request, getattr(request, "_json", None))
-        keep_caller(request, await run_in_threadpool(principal_of, request, key))
+        key = request.query_params.get("api_key")
+        if key:  # checked before the body is read
+            keep_caller(request, await run_in_threadpool(principal_of, request, key))
+            await bounded_json(request)
+        else:
+            try:
+                await bounded_json(request)
+            except MalformedBody:  # no key can be read from it
+                raise Unauthenticated("missing api_key") from None
+            body = getattr(request, "_json", None)
+            if isinstance(body, dict) and isinstance(body.get("api_key"), str):
+                key = body["api_key"]
+            keep_caller(request, await run_in_threadpool(principal_of, request, key))
         return await handler(request)
 
     return handle
