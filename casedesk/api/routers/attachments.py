@@ -77,7 +77,9 @@ def upload_attachments(
         list[UploadFile],
         File(
             description=f"The file(s) to attach; repeat the field for up to "
-            f"{MAX_FILES_PER_REQUEST} files in one request."
+            f"{MAX_FILES_PER_REQUEST} files in one request.",
+            min_length=1,
+            max_length=MAX_FILES_PER_REQUEST,
         ),
     ],
     caller: Caller,

@@ -169,13 +169,13 @@ def count_cases(
     return {"count": search.count_cases(db, caller, case_query(params))}
 
 
-@router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
+@router.get("/{case_id:int}", response_model=CaseOut, responses=_ERRORS)
 def get_case(case_id: CaseId, caller: Caller, db: Db) -> Response:
     return with_etag(cases.get_case(db, caller, case_id))
 
 
 @router.patch(
-    "/{case_id}",
+    "/{case_id:int}",
     response_model=CaseOut,
     responses=_ERRORS | {412: {"description": "If-Match does not match", "content": {PROBLEM: {}}}},
 )
@@ -194,7 +194,7 @@ def update_case(
     return with_etag(out)
 
 
-@router.delete("/{case_id}", response_model=CaseOut, responses=_ERRORS)
+@router.delete("/{case_id:int}", response_model=CaseOut, responses=_ERRORS)
 def delete_case(case_id: CaseId, caller: Caller, db: Db) -> Response:
     """Soft delete: the case moves to the Deleted status."""
     return with_etag(cases.delete_case(db, caller, case_id))
