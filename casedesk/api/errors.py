@@ -131,10 +131,17 @@ def install(app: FastAPI) -> None:
 def allowed_methods(request: Request) -> str:
     """Every method some route serves at the request's path. The router names only the
     methods of the first route that matched the path, and FastAPI makes a route per
-    method, so its ``Allow`` would list one method of several."""
-    methods: set[str] = set()
-    for route in request.app.router.routes:
-        route_methods = getattr(route, "methods", None)
-        if route_methods and route.matches(request.scope)[0] != Match.NONE:
-            methods |= set(route_methods)
-    return ", ".join(sorted(methods))
+    method, so its ``Allow`` would list one method of several. Each method is tried
+    against the routes as the router would; this runs only for a 405."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
