@@ -178,3 +178,10 @@ def test_a_limit_must_be_an_integer(api: TestClient, world: World) -> None:
 def test_a_bad_query_from_a_caller_without_credentials_is_a_401(api: TestClient) -> None:
     r = api.get(f"{API}/cases?limit=2.0")
     assert r.status_code == 401
+
+
+def test_a_body_without_a_content_type_is_bounded_too(api: TestClient, world: World) -> None:
+    for body in (DEEP_JSON, b'{"title": "t", "custom_fields": {"n": 1180591620717411303424}}'):
+        r = api.post(f"{API}/cases", content=body, headers=world.admin.headers)
+        assert r.status_code == 400, r.text
+        assert r.json()["code"] == "malformed-body"
