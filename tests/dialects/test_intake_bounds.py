@@ -132,6 +132,15 @@ def test_superoffice_ids_are_int32(client: TestClient, world: World) -> None:
     assert r.status_code == 400 and superoffice_shape(400, r.json()), r.text
 
 
+@pytest.mark.parametrize("body", [b'{"TicketEntityId": true}', b'{"TicketEntityId": 1.5}'])
+def test_superoffice_entity_ids_are_integers(client: TestClient, world: World, body: bytes) -> None:
+    path = "/superoffice/api/v1/Agents/Ticket/GetTicketEntity"
+    headers = {**world.admin.headers, "Content-Type": "application/json"}
+    r = client.post(path, content=body, headers=headers)
+    assert r.status_code == 400, r.text
+    assert r.json()["ErrorSource"] == "ticketEntityId"
+
+
 def test_superoffice_deep_xml_is_a_400_after_credentials(client: TestClient, world: World) -> None:
     path = "/superoffice/api/v1/Agents/Ticket/SaveTicketEntity"
     xml = {"Content-Type": "application/xml", "Accept": "application/json"}

@@ -126,6 +126,8 @@ async def _entity_id(request: Request) -> int:
     raw: Any = request.query_params.get("ticketEntityId")
     if raw is None and await request.body():
         raw = (await _body(request)).get("TicketEntityId")
+    if isinstance(raw, bool | float):  # int() would take true as 1 and 2.5 as 2
+        raise ValidationFailed("ticketEntityId is an integer", field="ticketEntityId")
     try:
         value = int(raw)
     except (TypeError, ValueError):
