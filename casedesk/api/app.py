@@ -13,6 +13,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 import casedesk
 from casedesk.api import docs_pages
+from casedesk.api.errors import SHARED_RESPONSES
 from casedesk.api.errors import install as install_errors
 from casedesk.api.front import Front
 from casedesk.api.hot_routes import HotRoutes
@@ -96,7 +97,7 @@ def create_app(
         vocabulary.router,
         mail_admin.router,
     ):
-        app.include_router(router, prefix="/api/v1")
+        app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)
     app.include_router(trackit_router)
 

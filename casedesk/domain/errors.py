@@ -89,3 +89,9 @@ class TooManyAttempts(DomainError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class MalformedBody(ValidationFailed):
+    """The body cannot be read safely: nested too deeply, or a number out of range."""
+
+    code = "malformed-body"

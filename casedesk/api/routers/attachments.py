@@ -11,11 +11,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Header, Path, Request, Response, UploadFile
 from fastapi.responses import FileResponse
-from fastapi.routing import APIRoute
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db, get_settings
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.cases import _ERRORS
+from casedesk.api.routing import NativeRoute
 from casedesk.body_limits import Handler, capped
 from casedesk.config import Settings
 from casedesk.downloads import cache_headers, download_headers
@@ -46,7 +46,7 @@ def get_blob_store(
 Blobs = Annotated[BlobStore, Depends(get_blob_store)]
 
 
-class _UploadRoute(APIRoute):
+class _UploadRoute(NativeRoute):
     """Caps the whole request body before the multipart parser spools it to disk.
 
     The app-wide body limit skips multipart, and the framework parses the form before
@@ -64,7 +64,12 @@ def _upload_cap(request: Request) -> tuple[int, str]:
     return cap, f"upload requests are limited to {cap} bytes"
 
 
-router = APIRouter(prefix="/cases/{case_id}/attachments", tags=["attachments"], responses=_ERRORS)
+router = APIRouter(
+    route_class=NativeRoute,
+    prefix="/cases/{case_id}/attachments",
+    tags=["attachments"],
+    responses=_ERRORS,
+)
 
 
 def upload_attachments(
@@ -73,7 +78,9 @@ def upload_attachments(
         list[UploadFile],
         File(
             description=f"The file(s) to attach; repeat the field for up to "
-            f"{MAX_FILES_PER_REQUEST} files in one request."
+            f"{MAX_FILES_PER_REQUEST} files in one request.",
+            min_length=1,
+            max_length=MAX_FILES_PER_REQUEST,
         ),
     ],
     caller: Caller,

@@ -6,10 +6,13 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.cases import _ERRORS
+from casedesk.api.routing import NativeRoute
 from casedesk.services.cases import codes as case_codes
 from casedesk.services.cases.codes import CaseCodeTable, CaseCodeTableIn
 
-router = APIRouter(prefix="/case-codes", tags=["reference"], responses=_ERRORS)
+router = APIRouter(
+    route_class=NativeRoute, prefix="/case-codes", tags=["reference"], responses=_ERRORS
+)
 
 
 @router.get("", response_model=CaseCodeTable)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from casedesk.api.case_contract import created_answer
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS
+from casedesk.api.routing import NativeRoute
 from casedesk.services.cases import history, links, members, messages, splitting, tags
 from casedesk.services.cases.schemas import (
     CaseOut,
@@ -23,7 +24,7 @@ from casedesk.services.cases.schemas import (
     SplitRequest,
 )
 
-router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS)
+router = APIRouter(route_class=NativeRoute, prefix="/cases/{case_id}", responses=_ERRORS)
 OtherId = Annotated[int, Path(ge=1, le=MAX_ID)]
 TagPath = Annotated[str, Path(min_length=1, max_length=100)]
 #: A plain int: path values arrive as text, which a ``Literal[1, 2, 20]`` never equals.

@@ -7,10 +7,13 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS
+from casedesk.api.routing import NativeRoute
 from casedesk.services.sla import case_times
 from casedesk.services.sla.case_times import CaseTimesOut
 
-router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS, tags=["times"])
+router = APIRouter(
+    route_class=NativeRoute, prefix="/cases/{case_id}", responses=_ERRORS, tags=["times"]
+)
 
 
 @router.get("/times", response_model=CaseTimesOut)

@@ -25,6 +25,7 @@ from casedesk.api.case_contract import (
 )
 from casedesk.api.deps import Caller, CaseId, Db, IdItem
 from casedesk.api.errors import PROBLEM
+from casedesk.api.routing import NativeRoute
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import merging, search
 from casedesk.services.cases.opening import open_case_in
@@ -38,7 +39,7 @@ from casedesk.services.cases.schemas import (
 from casedesk.services.kernel import idempotency
 from casedesk.services.kernel.clock import utcnow
 
-router = APIRouter(prefix="/cases", tags=["cases"])
+router = APIRouter(route_class=NativeRoute, prefix="/cases", tags=["cases"])
 
 # Constraints of repeatable query parameters apply to each value.
 StatusItem = Annotated[int, Field(ge=1, le=8)]
@@ -164,14 +165,14 @@ def count_cases(
     return {"count": search.count_cases(db, caller, case_query(params))}
 
 
-@router.get("/{case_id}", response_model=CaseOut, responses=_ERRORS)
+@router.get("/{case_id:int}", response_model=CaseOut, responses=_ERRORS)
 def get_case(case_id: Annotated[int, CASE_ID.path()], caller: Caller, db: Db) -> Response:
     with db.read() as s:
         return get_answer(s, caller, case_id)
 
 
 @router.patch(
-    "/{case_id}",
+    "/{case_id:int}",
     response_model=CaseOut,
     responses=_ERRORS | {412: {"description": "If-Match does not match", "content": {PROBLEM: {}}}},
 )
@@ -190,7 +191,7 @@ def update_case(
     return with_etag(out)
 
 
-@router.delete("/{case_id}", response_model=CaseOut, responses=_ERRORS)
+@router.delete("/{case_id:int}", response_model=CaseOut, responses=_ERRORS)
 def delete_case(case_id: CaseId, caller: Caller, db: Db) -> Response:
     """Soft delete: the case moves to the Deleted status."""
     return with_etag(cases.delete_case(db, caller, case_id))

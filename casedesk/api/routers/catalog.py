@@ -7,6 +7,7 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.services.cases import assignment
 from casedesk.services.cases.assignment import AssignmentRules, AssignmentRulesOut
 from casedesk.services.reference import (
@@ -31,7 +32,7 @@ from casedesk.services.reference.priorities import PriorityCreate, PriorityOut, 
 from casedesk.services.reference.queues import QueueCreate, QueueOut, QueuePatch
 from casedesk.services.reference.statuses import StatusCreate, StatusOut, StatusPatch
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
 
 @router.get(

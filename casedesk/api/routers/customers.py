@@ -14,6 +14,7 @@ from casedesk.api.routers.reference_params import (
     RowId,
     Search,
 )
+from casedesk.api.routing import NativeRoute
 from casedesk.services.reference import assets, contacts, organizations
 from casedesk.services.reference.assets import AssetCreate, AssetOut, AssetPatch
 from casedesk.services.reference.contacts import ContactCreate, ContactOut, ContactPatch
@@ -23,7 +24,7 @@ from casedesk.services.reference.organizations import (
     OrganizationPatch,
 )
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
 
 @router.get("/organizations", response_model=list[OrganizationOut], tags=["organizations"])

@@ -8,13 +8,14 @@ from fastapi import APIRouter, Query
 
 from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, Limit, Offset, RowId, UserId
+from casedesk.api.routing import NativeRoute
 from casedesk.services.reference import accounts, corporations, groups, tokens
 from casedesk.services.reference.accounts import UserCreate, UserOut, UserPatch, UserSummary
 from casedesk.services.reference.corporations import CorporationOut, CorporationPatch
 from casedesk.services.reference.groups import GroupCreate, GroupOut, GroupPatch
 from casedesk.services.reference.tokens import TokenCreate, TokenCreated, TokenOut
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
 
 @router.get("/corporations", response_model=list[CorporationOut], tags=["corporations"])

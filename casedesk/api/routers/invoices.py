@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.reference_params import Limit, Offset, OrganizationFilter, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.downloads import file_headers
 from casedesk.services.billing import invoice_csv, invoices
 from casedesk.services.billing.invoices import (
@@ -31,7 +32,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     )
 }
 
-router = APIRouter(prefix="/invoices", responses=ERRORS, tags=["invoices"])
+router = APIRouter(route_class=NativeRoute, prefix="/invoices", responses=ERRORS, tags=["invoices"])
 OrganizationId = Annotated[int, Query(ge=1, le=MAX_ID)]
 
 

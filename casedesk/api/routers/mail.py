@@ -17,12 +17,13 @@ from starlette.exceptions import HTTPException
 from casedesk.api.deps import Caller, Db, get_settings
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routers.attachments import Blobs
+from casedesk.api.routing import NativeRoute
 from casedesk.channels.email.intake import Limits, ingest_raw
 from casedesk.config import Settings
 from casedesk.domain.errors import PayloadTooLarge, ValidationFailed
 from casedesk.services.mail import intake as mail_intake
 
-router = APIRouter(prefix="/mail", tags=["mail"])
+router = APIRouter(route_class=NativeRoute, prefix="/mail", tags=["mail"])
 
 
 class InboundOut(BaseModel):

@@ -13,6 +13,7 @@ from casedesk.api.deps import MAX_ID, Caller, Db, get_settings
 from casedesk.api.routers.attachments import Blobs
 from casedesk.api.routers.mail import InboundOut
 from casedesk.api.routers.reference_params import ERRORS, Limit, Offset, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.channels.email.intake import Limits, release_quarantined
 from casedesk.config import Settings
 from casedesk.services.mail import mailbox_admin, quarantine
@@ -24,7 +25,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = ERRORS | {
     409: {**ERRORS[409], "description": "Duplicate name, or a mail that cannot be taken in"},
 }
 
-router = APIRouter(responses=_ERRORS)
+router = APIRouter(route_class=NativeRoute, responses=_ERRORS)
 
 
 @router.get("/mailboxes", response_model=list[MailboxOut], tags=["mail"])

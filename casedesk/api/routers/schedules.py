@@ -7,10 +7,13 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.services.scheduling import schedules
 from casedesk.services.scheduling.schedules import ScheduleCreate, ScheduleOut, SchedulePatch
 
-router = APIRouter(prefix="/schedules", tags=["schedules"], responses=ERRORS)
+router = APIRouter(
+    route_class=NativeRoute, prefix="/schedules", tags=["schedules"], responses=ERRORS
+)
 
 
 @router.get("", response_model=list[ScheduleOut])

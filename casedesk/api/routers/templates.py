@@ -12,6 +12,7 @@ from casedesk.api.case_contract import created_answer
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.cases import created_once
 from casedesk.api.routers.reference_params import ERRORS, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.services.cases import templates
 from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.cases.templates import (
@@ -23,7 +24,9 @@ from casedesk.services.cases.templates import (
 from casedesk.services.kernel import idempotency
 from casedesk.services.kernel.clock import utcnow
 
-router = APIRouter(prefix="/templates", tags=["templates"], responses=ERRORS)
+router = APIRouter(
+    route_class=NativeRoute, prefix="/templates", tags=["templates"], responses=ERRORS
+)
 
 
 @router.get("", response_model=list[TemplateOut])

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path
 
 from casedesk.api.deps import MAX_ID, Caller, CaseId, Db
 from casedesk.api.routers.cases import _ERRORS
+from casedesk.api.routing import NativeRoute
 from casedesk.services.billing import time_entries
 from casedesk.services.billing.time_entries import (
     TimeEntryCreate,
@@ -17,7 +18,9 @@ from casedesk.services.billing.time_entries import (
     TimeTotalsOut,
 )
 
-router = APIRouter(prefix="/cases/{case_id}", responses=_ERRORS, tags=["time entries"])
+router = APIRouter(
+    route_class=NativeRoute, prefix="/cases/{case_id}", responses=_ERRORS, tags=["time entries"]
+)
 EntryId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
+from casedesk.api.routing import NativeRoute
 from casedesk.services.reference import calendars, sla_policies
 from casedesk.services.reference.calendars import CalendarCreate, CalendarOut, CalendarPatch
 from casedesk.services.reference.sla_policies import (
@@ -16,7 +17,7 @@ from casedesk.services.reference.sla_policies import (
     SlaPolicyPatch,
 )
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
 
 @router.get("/calendars", response_model=list[CalendarOut], tags=["calendars"])

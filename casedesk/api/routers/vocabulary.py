@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS
+from casedesk.api.routing import NativeRoute
 from casedesk.services.reference import vocabulary
 from casedesk.services.reference.vocabulary import (
     ActivityCodeCreate,
@@ -18,7 +19,7 @@ from casedesk.services.reference.vocabulary import (
     NoteTypeOut,
 )
 
-router = APIRouter(responses=ERRORS)
+router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
 SchemePath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_.-]{0,63}$")]
 FieldKeyPath = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]

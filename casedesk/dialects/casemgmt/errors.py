@@ -12,7 +12,9 @@ from pydantic import ValidationError
 from starlette.exceptions import HTTPException
 
 from casedesk.body_limits import Handler, capped
+from casedesk.dialects.casemgmt.caller import principal_of
 from casedesk.domain import errors
+from casedesk.intake import authenticated_first, strict_body
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -58,8 +60,11 @@ def shaped(handler: Handler) -> Handler:
 
 
 class CaseMgmtRoute(APIRoute):
+    """Every route of the API needs a caller: checked before the body is read."""
+
     def get_route_handler(self) -> Handler:
-        return shaped(super().get_route_handler())
+        handler = strict_body(super().get_route_handler(), self)
+        return shaped(authenticated_first(handler, principal_of))
 
 
 #: Room for the multipart boundary, part headers and the ``name`` field.
@@ -72,7 +77,8 @@ class CaseMgmtUploadRoute(APIRoute):
     leaves multipart to the routes). Each file is held to the limit again as stored."""
 
     def get_route_handler(self) -> Handler:
-        return shaped(capped(super().get_route_handler(), _upload_cap))
+        handler = capped(super().get_route_handler(), _upload_cap)
+        return shaped(authenticated_first(handler, principal_of))
 
 
 def _upload_cap(request: Request) -> tuple[int, str]:

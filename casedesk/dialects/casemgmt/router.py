@@ -3,8 +3,6 @@ number, modify it with a note (and uploads), cancel it."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated
@@ -12,16 +10,17 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Request, UploadFile
 
 from casedesk.dialects.casemgmt import mapping, wire
+from casedesk.dialects.casemgmt.caller import principal_of
 from casedesk.dialects.casemgmt.errors import CaseMgmtRoute, CaseMgmtUploadRoute
-from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.intake import known_caller
 from casedesk.services.attachments import uploads
 from casedesk.services.attachments.files import Upload
 from casedesk.services.attachments.uploads import UploadRef
 from casedesk.services.cases import cancelling, codes, messages, public_status, search
 from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseQuery
-from casedesk.services.identity.auth import authenticate_password, authenticate_token
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import categories, contacts, organizations
 
@@ -181,18 +180,7 @@ def _registered_contact(db: Database, p: Principal, data: wire.CaseCreate) -> in
 
 
 def _caller(request: Request) -> Principal:
-    db = _db(request)
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    value = value.strip()
-    if scheme.lower() == "bearer" and value:
-        return authenticate_token(db, value)
-    if scheme.lower() == "basic" and value:
-        try:
-            user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unauthenticated("malformed Basic credentials") from None
-        return authenticate_password(db, user, password)
-    raise Unauthenticated("send a Bearer token in the Authorization header")
+    return known_caller(request) or principal_of(request)
 
 
 def _db(request: Request) -> Database:

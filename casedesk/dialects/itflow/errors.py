@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 
+from casedesk.dialects.itflow.caller import authenticated_first
 from casedesk.domain import errors
 
 STATUS: dict[type[errors.DomainError], int] = {
@@ -31,7 +32,7 @@ def failure(status: int, message: str) -> JSONResponse:
 
 class ItflowRoute(APIRoute):
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handler = authenticated_first(super().get_route_handler())
 
         async def handle(request: Request) -> Response:
             try:

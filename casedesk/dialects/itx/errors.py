@@ -17,7 +17,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from casedesk.dialects.itx.deps import get_principal, principal_of
 from casedesk.domain import errors
+from casedesk.intake import authenticated_first, bounded_first, strict_body, uses
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -112,7 +114,11 @@ class ItxRoute(APIRoute):
     """Renders domain and request-validation errors in the ITX shape."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handler = strict_body(super().get_route_handler(), self)
+        if uses(self.dependant, get_principal):
+            handler = authenticated_first(handler, principal_of)
+        else:
+            handler = bounded_first(handler)
 
         async def itx_handler(request: Request) -> Response:
             try:

@@ -3,7 +3,6 @@ CreateDefaultTicketEntity and DeleteTicketEntity, in JSON or XML."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -11,8 +10,9 @@ from fastapi import APIRouter, Request, Response
 from casedesk.dialects.superoffice import facts, headers, mapping, wire, xmlcodec
 from casedesk.dialects.superoffice.errors import SuperOfficeRoute, UnsupportedMediaType, render
 from casedesk.domain.base_status import BaseStatus
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import MalformedBody, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.intake import INT32, load_json
 from casedesk.services.cases import core as cases
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import priorities, statuses
@@ -35,8 +35,9 @@ _XML = ("application/xml", "text/xml")
 @router.post("/SaveTicketEntity")
 async def save_ticket_entity(request: Request) -> Response:
     """Create the ticket when TicketId is empty or 0, update it otherwise."""
+    p = headers.caller(request)  # before the body is read
     entity = wire.TicketEntity.model_validate(await _body(request))
-    p, db, tz = headers.caller(request), _db(request), headers.time_zone(request)
+    db, tz = _db(request), headers.time_zone(request)
     if not entity.TicketId:
         case_id = cases.open_case(db, p, mapping.to_create(entity, tz)).id
     else:
@@ -110,7 +111,9 @@ async def _body(request: Request) -> dict[str, Any]:
     if ctype.lower() not in _JSON:
         raise UnsupportedMediaType(f"content type {ctype!r} is not supported")
     try:
-        value = json.loads(raw or b"{}")
+        value = load_json(raw or b"{}")
+    except MalformedBody:
+        raise
     except (ValueError, UnicodeDecodeError):
         raise ValidationFailed("the request body is not valid JSON") from None
     if not isinstance(value, dict):
@@ -123,11 +126,13 @@ async def _entity_id(request: Request) -> int:
     raw: Any = request.query_params.get("ticketEntityId")
     if raw is None and await request.body():
         raw = (await _body(request)).get("TicketEntityId")
+    if isinstance(raw, bool | float):  # int() would take true as 1 and 2.5 as 2
+        raise ValidationFailed("ticketEntityId is an integer", field="ticketEntityId")
     try:
         value = int(raw)
     except (TypeError, ValueError):
         raise ValidationFailed("ticketEntityId is required", field="ticketEntityId") from None
-    if not 1 <= value <= 2**53:
+    if not 1 <= value <= INT32[1]:
         raise ValidationFailed("ticketEntityId is out of range", field="ticketEntityId")
     return value
 

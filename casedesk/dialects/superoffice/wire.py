@@ -9,9 +9,12 @@ TicketStatusEntity, TableRight) use SuperOffice's property names for them.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+#: The seed types every integer property as int32.
+Int32 = Annotated[int, Field(ge=-(2**31), le=2**31 - 1)]
 
 
 class _Carrier(BaseModel):
@@ -26,11 +29,11 @@ class TableRightEntity(_Carrier):
 class FieldProperty(_Carrier):
     FieldRight: TableRightEntity | None = None
     FieldType: str | None = None
-    FieldLength: int | None = None
+    FieldLength: Int32 | None = None
 
 
 class Associate(_Carrier):
-    AssociateId: int | None = None
+    AssociateId: Int32 | None = None
     Name: str | None = None
     FullName: str | None = None
     FormalName: str | None = None
@@ -39,27 +42,27 @@ class Associate(_Carrier):
 
 
 class TicketCategoryEntity(_Carrier):
-    TicketCategoryId: int | None = None
-    ParentId: int | None = None
+    TicketCategoryId: Int32 | None = None
+    ParentId: Int32 | None = None
     Name: str | None = None
     Fullname: str | None = None
 
 
 class TicketPriorityEntity(_Carrier):
-    TicketPriorityId: int | None = None
+    TicketPriorityId: Int32 | None = None
     Name: str | None = None
-    Rank: int | None = None
+    Rank: Int32 | None = None
 
 
 class TicketStatusEntity(_Carrier):
-    TicketStatusId: int | None = None
+    TicketStatusId: Int32 | None = None
     Name: str | None = None
     Status: str | None = None
 
 
 class PersonEntity(_Carrier):
     Position: str | None = None
-    PersonId: int | None = None
+    PersonId: Int32 | None = None
     Mrmrs: str | None = None
     Firstname: str | None = None
     Lastname: str | None = None
@@ -70,20 +73,20 @@ class PersonEntity(_Carrier):
     FullName: str | None = None
     DirectPhone: str | None = None
     FormalName: str | None = None
-    CountryId: int | None = None
-    ContactId: int | None = None
+    CountryId: Int32 | None = None
+    ContactId: Int32 | None = None
     ContactName: str | None = None
-    Retired: int | None = None
-    Rank: int | None = None
-    ActiveInterests: int | None = None
+    Retired: Int32 | None = None
+    Rank: Int32 | None = None
+    ActiveInterests: Int32 | None = None
     ContactDepartment: str | None = None
-    ContactCountryId: int | None = None
+    ContactCountryId: Int32 | None = None
     ContactOrgNr: str | None = None
     FaxPhone: str | None = None
     MobilePhone: str | None = None
     ContactPhone: str | None = None
     AssociateName: str | None = None
-    AssociateId: int | None = None
+    AssociateId: Int32 | None = None
     UsePersonAddress: bool | None = None
     ContactFax: str | None = None
     Kanafname: str | None = None
@@ -93,10 +96,10 @@ class PersonEntity(_Carrier):
     Post3: str | None = None
     EmailName: str | None = None
     ContactFullName: str | None = None
-    ActiveErpLinks: int | None = None
-    TicketPriorityId: int | None = None
-    SupportLanguageId: int | None = None
-    SupportAssociateId: int | None = None
+    ActiveErpLinks: Int32 | None = None
+    TicketPriorityId: Int32 | None = None
+    SupportLanguageId: Int32 | None = None
+    SupportAssociateId: Int32 | None = None
     CategoryName: str | None = None
     PersonNumber: str | None = None
     TableRight: TableRightEntity | None = None
@@ -104,23 +107,23 @@ class PersonEntity(_Carrier):
 
 
 class TicketMessageEntity(_Carrier):
-    TicketMessageId: int | None = None
+    TicketMessageId: Int32 | None = None
     CreatedAt: datetime | None = None
     Slevel: str | None = None
     Important: bool | None = None
     Author: str | None = None
-    PersonId: int | None = None
+    PersonId: Int32 | None = None
     PersonFullName: str | None = None
-    ContactId: int | None = None
+    ContactId: Int32 | None = None
     ContactName: str | None = None
     ContactDepartment: str | None = None
-    NumAttachments: int | None = None
+    NumAttachments: Int32 | None = None
     EmailHeader: str | None = None
     MessageHeaders: list[dict[str, Any]] | None = None
     Language: str | None = None
-    Sentiment: int | None = None
-    SentimentConfidence: int | None = None
-    CreatedBy: int | None = None
+    Sentiment: Int32 | None = None
+    SentimentConfidence: Int32 | None = None
+    CreatedBy: Int32 | None = None
     ChangedAt: datetime | None = None
     Badge: str | None = None
     TableRight: TableRightEntity | None = None
@@ -128,7 +131,7 @@ class TicketMessageEntity(_Carrier):
 
 
 class TagEntity(_Carrier):
-    Id: int | None = None
+    Id: Int32 | None = None
     Name: str | None = None
     ToolTip: str | None = None
     TableRight: TableRightEntity | None = None
@@ -136,7 +139,7 @@ class TagEntity(_Carrier):
 
 
 class TicketEntity(_Carrier):
-    TicketId: int | None = None
+    TicketId: Int32 | None = None
     Title: str | None = None
     CreatedAt: datetime | None = None
     LastChanged: datetime | None = None
@@ -160,38 +163,38 @@ class TicketEntity(_Carrier):
     Origin: str | None = None
     Person: PersonEntity | None = None
     SecondaryPersons: list[PersonEntity] | None = None
-    AlertLevel: int | None = None
-    ConnectId: int | None = None
+    AlertLevel: Int32 | None = None
+    ConnectId: Int32 | None = None
     ReadStatus: str | None = None
-    TimeToReply: int | None = None
-    RealTimeToReply: int | None = None
-    TimeToClose: int | None = None
-    RealTimeToClose: int | None = None
-    TimeSpentInternally: int | None = None
-    TimeSpentExternally: int | None = None
-    TimeSpentQueue: int | None = None
-    RealTimeSpentInternally: int | None = None
-    RealTimeSpentExternally: int | None = None
-    RealTimeSpentQueue: int | None = None
-    TimeSpent: int | None = None
+    TimeToReply: Int32 | None = None
+    RealTimeToReply: Int32 | None = None
+    TimeToClose: Int32 | None = None
+    RealTimeToClose: Int32 | None = None
+    TimeSpentInternally: Int32 | None = None
+    TimeSpentExternally: Int32 | None = None
+    TimeSpentQueue: Int32 | None = None
+    RealTimeSpentInternally: Int32 | None = None
+    RealTimeSpentExternally: Int32 | None = None
+    RealTimeSpentQueue: Int32 | None = None
+    TimeSpent: Int32 | None = None
     HasAttachment: bool | None = None
-    NumReplies: int | None = None
-    NumMessages: int | None = None
+    NumReplies: Int32 | None = None
+    NumMessages: Int32 | None = None
     FromAddress: str | None = None
     Messages: list[TicketMessageEntity] | None = None
     Tags: list[TagEntity] | None = None
     Language: str | None = None
-    Sentiment: int | None = None
-    SentimentConfidence: int | None = None
-    SuggestedCategoryId: int | None = None
+    Sentiment: Int32 | None = None
+    SentimentConfidence: Int32 | None = None
+    SuggestedCategoryId: Int32 | None = None
     SuggestedCategoryName: str | None = None
-    OrigHumanCategoryId: int | None = None
+    OrigHumanCategoryId: Int32 | None = None
     IconHint: str | None = None
     Sale: dict[str, Any] | None = None
     Project: dict[str, Any] | None = None
     FormSubmission: dict[str, Any] | None = None
     TicketType: dict[str, Any] | None = None
-    ActiveStatusMonitorId: int | None = None
+    ActiveStatusMonitorId: Int32 | None = None
     ExtraFields: dict[str, str | None] | None = None
     CustomFields: dict[str, str | None] | None = None
     TableRight: TableRightEntity | None = None

@@ -14,7 +14,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from casedesk.dialects.superoffice.wire import XML_LISTS, XML_MAPS
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import MalformedBody, ValidationFailed
+from casedesk.intake import MAX_DEPTH
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
 NIL = f"{{{XSI}}}nil"
@@ -60,8 +61,20 @@ def loads(data: bytes) -> dict[str, Any]:
         raise ValidationFailed(f"the request body is not well-formed XML: {exc}") from None
     except DefusedXmlException:
         raise ValidationFailed("the XML uses entities or a DTD, which are refused") from None
+    if _depth(root) > MAX_DEPTH:
+        raise MalformedBody(f"the XML nests elements deeper than {MAX_DEPTH}")
     value = _read(root, _local(root.tag))
     return value if isinstance(value, dict) else {}
+
+
+def _depth(root: Element) -> int:
+    """How deep ``root``'s elements nest, found without recursion."""
+    deepest, level = 0, [(root, 1)]
+    while level:
+        el, depth = level.pop()
+        deepest = max(deepest, depth)
+        level.extend((child, depth + 1) for child in el)
+    return deepest
 
 
 def _read(el: Element, name: str, *, map_entry: bool = False) -> Any:

@@ -16,7 +16,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
+from casedesk.dialects.trackit.deps import get_principal, principal_of
 from casedesk.domain import errors
+from casedesk.intake import authenticated_first, bounded_first, strict_body, uses
 
 STATUS: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
@@ -80,7 +82,11 @@ class TrackItRoute(APIRoute):
     """Renders domain and request-validation errors in the Track-It shape."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+        handler = strict_body(super().get_route_handler(), self)
+        if uses(self.dependant, get_principal):
+            handler = authenticated_first(handler, principal_of)
+        else:
+            handler = bounded_first(handler)
 
         async def trackit_handler(request: Request) -> Response:
             try:

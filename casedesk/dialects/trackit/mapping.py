@@ -81,19 +81,25 @@ def _seq(key: str, names: dict[int, str]) -> int:
 def _int(value: Any, field: str) -> int | None:
     if value is None or value == "":
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str):
+    if isinstance(value, bool) or not isinstance(value, int):
         raise TrackItError(f"{field} is a number", field=field)
-    if isinstance(value, str) and not value.strip().isdigit():
-        raise TrackItError(f"{field} is a number", field=field)
-    number = int(value)
+    number = value
     if not 1 <= number <= 2**53:
         raise TrackItError(f"{field} {number} does not exist", field=field)
     return number
 
 
+def _text(value: Any, field: str) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TrackItError(f"{field} is a text", field=field)
+    return value
+
+
 def _date(value: Any, field: str) -> datetime | None:
     if value is None or value == "":
         return None
+    if not isinstance(value, str):
+        raise TrackItError(f"{field} is a date and time", field=field)
     try:
         parsed = datetime.fromisoformat(_FRACTION.sub(r"\1", str(value)).replace("Z", "+00:00"))
     except ValueError:
@@ -105,7 +111,9 @@ def _by_name(value: Any, seq: int, names: dict[int, str], cat: Catalog) -> int |
     field = names[seq]
     if value is None or value == "":
         return None
-    text = str(value).strip().lower()
+    if not isinstance(value, str):
+        raise TrackItError(f"{field} is a name", field=field)
+    text = value.strip().lower()
     pools: dict[int, dict[int, str]] = {
         34: cat.groups,
         72: {i: n for i, (n, _) in cat.categories.items()},
@@ -136,7 +144,7 @@ def case_fields(properties: dict[str, Any], cat: Catalog) -> dict[str, Any]:
         elif seq in NAMED_FIELDS:
             out[ID_FIELDS[NAMED_FIELDS[seq]]] = _by_name(value, seq, names, cat)
         elif seq in TEXT_FIELDS:
-            out[TEXT_FIELDS[seq]] = None if value is None else str(value)
+            out[TEXT_FIELDS[seq]] = _text(value, names[seq])
         elif seq in DATE_FIELDS:
             out[DATE_FIELDS[seq]] = _date(value, names[seq])
         else:

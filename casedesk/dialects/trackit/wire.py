@@ -286,7 +286,7 @@ _DURATION = re.compile(r"^(\d{1,4}):([0-5]\d):([0-5]\d)$")
 
 
 class Wire(BaseModel):
-    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, strict=True)
 
 
 class TicketInput(Wire):

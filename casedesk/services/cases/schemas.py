@@ -10,9 +10,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from casedesk.services.reference.common import Id as Id
+from casedesk.services.reference.common import Instant as Instant
+from casedesk.services.reference.common import iso_only as iso_only
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Text = Annotated[str, Field(max_length=100_000)]
@@ -41,13 +48,13 @@ class CaseFields(_In):
     asset_id: Id | None = None
     contact_id: Id | None = None
     assignee_id: Id | None = None
-    deadline_at: AwareDatetime | None = None
-    on_hold_until: AwareDatetime | None = None
+    deadline_at: Instant | None = None
+    on_hold_until: Instant | None = None
     on_hold_comment: Annotated[str, Field(max_length=2000)] | None = None
     primary_reference: Annotated[str, Field(max_length=100)] | None = None
     secondary_reference: Annotated[str, Field(max_length=100)] | None = None
     customer_reference: Annotated[str, Field(max_length=200)] | None = None
-    occurred_at: AwareDatetime | None = None
+    occurred_at: Instant | None = None
     code: Annotated[str, Field(max_length=100)] | None = None
     parent_id: Id | None = None
     tags: Annotated[list[TagName], Field(max_length=50)] | None = None
@@ -157,10 +164,10 @@ class CaseQuery(BaseModel):
     tag: list[TagName] = Field(default_factory=list)
     primary_reference: list[Annotated[str, Field(max_length=100)]] = Field(default_factory=list)
     custom: dict[str, str] = Field(default_factory=dict, description="custom field key → value")
-    created_after: AwareDatetime | None = None
-    created_before: AwareDatetime | None = None
-    updated_after: AwareDatetime | None = None
-    updated_before: AwareDatetime | None = None
+    created_after: Instant | None = None
+    created_before: Instant | None = None
+    updated_after: Instant | None = None
+    updated_before: Instant | None = None
     q: Annotated[str, Field(max_length=500)] | None = None
     include_deleted: bool = False
     sort: SortKey = "-updated_at"

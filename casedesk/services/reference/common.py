@@ -10,6 +10,7 @@ write that slips past the check is caught at flush and reported the same way.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Any, TypeVar
@@ -18,9 +19,11 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
+    TypeAdapter,
     field_validator,
 )
 from sqlalchemy import ColumnElement, Table, func, or_, select, update
@@ -36,6 +39,25 @@ M = TypeVar("M", bound=Base)
 
 # A row id as callers may send it: positive and exact in a JSON number.
 Id = Annotated[int, Field(ge=1, le=2**53)]
+
+
+def iso_only(value: object) -> object:
+    """A date-time given as text must be ISO 8601: pydantic would also read a number,
+    or a text of digits, as seconds since 1970 (``0.5`` would be a valid deadline).
+    The text is parsed here, so that strict validation (which takes only datetime
+    objects from Python input) still accepts it."""
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.match(r"\s*[0-9]{4}-", value):
+        return _DATETIME.validate_python(value)
+    raise ValueError("must be an ISO 8601 date-time, e.g. 2024-05-01T09:00:00Z")
+
+
+_DATETIME = TypeAdapter(datetime)
+
+
+#: A timezone-aware instant, written as ISO 8601.
+Instant = Annotated[AwareDatetime, BeforeValidator(iso_only)]
 
 
 def _strip(max_length: int, min_length: int) -> StringConstraints:
@@ -62,7 +84,7 @@ def _to_utc(value: datetime) -> datetime:
 
 
 #: A timezone-aware instant, converted to UTC at the edge.
-UtcInstant = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+UtcInstant = Annotated[Instant, AfterValidator(_to_utc)]
 
 
 def _no_nul(value: object) -> None:

@@ -11,7 +11,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import ValidationError as PydanticError
 
 from casedesk.body_limits import Handler, capped
@@ -24,15 +23,16 @@ from casedesk.services.cases.core import get_case
 from casedesk.services.cases.lookup import find_case_id
 from casedesk.services.cases.schemas import LinkCreate, MessageCreate
 from casedesk.web.routes.console_context import CaseId, blob_store, db_of, settings
+from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
 
-router = APIRouter(prefix="/console/cases/{case_id}")
+router = APIRouter(prefix="/console/cases/{case_id}", route_class=SessionFirstRoute)
 
 #: Room for the text and the multipart framing on top of the files themselves.
 _FORM_OVERHEAD = 2 * 1024 * 1024
 
 
-class _CappedRoute(APIRoute):
+class _CappedRoute(SessionFirstRoute):
     """Refuses a post larger than the allowed files could need before the form parser
     spools it to disk (``casedesk.body_limits``)."""
 

@@ -20,10 +20,11 @@ from casedesk.services.cases.search import count_cases, search_cases
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
+from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
 from casedesk.web.templating import render
 
-router = APIRouter(prefix="/console")
+router = APIRouter(prefix="/console", route_class=SessionFirstRoute)
 
 #: Parameters a list keeps when the search box or the filter form changes the others.
 _PAGING = frozenset({"cursor"})

@@ -16,7 +16,6 @@ import re
 
 import nh3
 from fastapi import Request
-from fastapi.routing import APIRoute
 from markupsafe import Markup
 from starlette.datastructures import UploadFile
 
@@ -24,6 +23,7 @@ from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
 from casedesk.services.attachments.files import Upload
 from casedesk.services.portal.writes import MAX_FILES
+from casedesk.web.routing import SessionFirstRoute
 
 #: Text fields longer than this are refused before they reach a service.
 MAX_FIELD = 100_000
@@ -35,7 +35,7 @@ _API_IMAGE = re.compile(r'src="/api/v1/cases/(\d+)/attachments/(\d+)/content"')
 FORM_OVERHEAD = 1024 * 1024
 
 
-class CappedRoute(APIRoute):
+class CappedRoute(SessionFirstRoute):
     """Refuses a request body over the cap with 413, declared or counted as it arrives."""
 
     def get_route_handler(self) -> Handler:
