@@ -15,6 +15,10 @@ The routes in ``routers/cases.py`` remain the definition: they make the OpenAPI 
 and answer whatever is not taken here. ``tests/api/test_hot_routes.py`` checks that
 both give the same answers.
 
+A request is metered against its token's rate quota like any other (``RateLimit``
+headers on the answer, 429 past the quota); a token that is not valid counts against
+its client's brute-force limit (``services/credentials.py``).
+
 Reads on SQLite run on the event loop: they take a fraction of a millisecond and never
 wait for a lock (WAL readers do not block), so the hop to a thread would cost more than
 it frees. Reads on PostgreSQL (a network round trip per statement) go to the thread pool
@@ -40,11 +44,12 @@ from casedesk.api.create_batches import CreateBatches
 from casedesk.api.deps import MAX_ID
 from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
-from casedesk.domain.errors import DomainError
+from casedesk.domain.errors import DomainError, Unauthenticated
+from casedesk.domain.rate_limits import RateState
+from casedesk.http_credentials import client_address
 from casedesk.services import cases, search
-from casedesk.services.auth import authenticate_token_in
+from casedesk.services.credentials import Credentials, RateLimitExceeded
 from casedesk.services.schemas import CaseCreate, SortKey
-from casedesk.store.db import Database
 
 _CASES = "/api/v1/cases"
 _ONE_CASE = re.compile(r"/api/v1/cases/([1-9][0-9]{0,15})")
@@ -59,10 +64,11 @@ _LIST_DEFAULTS = {
 
 
 class HotRoutes:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.reads_inline = db.backend == "sqlite"
-        self.creates = CreateBatches(db)
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self.db = credentials.db
+        self.reads_inline = self.db.backend == "sqlite"
+        self.creates = CreateBatches(credentials)
 
     async def handle(
         self, scope: Scope, receive: Receive, send: Send, body: bytes | None
@@ -86,12 +92,16 @@ class HotRoutes:
         token = _bearer(scope)
         if token is None:
             return None
-        db = self.db
+        db, credentials = self.db, self.credentials
 
         def work() -> Response:
             with db.read() as s:  # one transaction for the caller and the case
-                caller = authenticate_token_in(s, token)
-                return routes.with_etag(cases.get_case_in(s, caller, case_id))
+                caller, state = credentials.token_in(s, token)
+                try:
+                    response = routes.with_etag(cases.get_case_in(s, caller, case_id))
+                except DomainError as exc:
+                    response = domain_problem(exc)
+                return _limited(response, state)
 
         return await self._answer(scope, receive, send, work, inline=self.reads_inline)
 
@@ -100,13 +110,16 @@ class HotRoutes:
         params = _list_params(scope.get("query_string", b""))
         if token is None or params is None:
             return None
-        db = self.db
+        db, credentials = self.db, self.credentials
 
         def work() -> Response:
             with db.read() as s:
-                caller = authenticate_token_in(s, token)
-                page = search.search_cases_in(s, caller, routes.case_query(params))
-            return Response(page.model_dump_json(), media_type="application/json")
+                caller, state = credentials.token_in(s, token)
+                try:
+                    page = search.search_cases_in(s, caller, routes.case_query(params))
+                except DomainError as exc:
+                    return _limited(domain_problem(exc), state)
+            return _limited(Response(page.model_dump_json(), media_type="application/json"), state)
 
         return await self._answer(scope, receive, send, work, inline=self.reads_inline)
 
@@ -119,12 +132,22 @@ class HotRoutes:
         except (ValueError, ValidationError, RecursionError):  # FastAPI words the 400 or 422
             return None
         try:
-            out = await self.creates.open(token, data)
+            out, state = await self.creates.open(token, data)
             response = routes.with_etag(out, 201, {"Location": f"/api/v1/cases/{out.id}"})
+            response = _limited(response, state)
+        except Unauthenticated as exc:
+            response = domain_problem(await self._refused(scope, exc))
+        except RateLimitExceeded as exc:
+            response = _limited(domain_problem(exc), exc.state)
         except DomainError as exc:
             response = domain_problem(exc)
         await response(scope, receive, send)
         return response.status_code
+
+    async def _refused(self, scope: Scope, exc: Unauthenticated) -> DomainError:
+        """Count a token that is not valid against its client (a write: off the loop)."""
+        client = client_address(scope)
+        return await run_in_threadpool(self.credentials.token_refused, exc, client)
 
     async def _answer(
         self,
@@ -137,10 +160,22 @@ class HotRoutes:
     ) -> int:
         try:
             response = work() if inline else await run_in_threadpool(work)
+        except Unauthenticated as exc:
+            response = domain_problem(await self._refused(scope, exc))
+        except RateLimitExceeded as exc:
+            response = _limited(domain_problem(exc), exc.state)
         except DomainError as exc:
             response = domain_problem(exc)
         await response(scope, receive, send)
         return response.status_code
+
+
+def _limited(response: Response, state: RateState | None) -> Response:
+    """``response`` with the ``RateLimit`` headers of its request, if it is metered."""
+    if state is not None:
+        response.headers["RateLimit-Policy"] = state.policy_header()
+        response.headers["RateLimit"] = state.state_header()
+    return response
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

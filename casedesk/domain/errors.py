@@ -89,3 +89,9 @@ class TooManyAttempts(DomainError):
     def __init__(self, detail: str, retry_after: int) -> None:
         super().__init__(detail, retry_after=retry_after)
         self.retry_after = retry_after
+
+
+class RateLimited(TooManyAttempts):
+    """A token used up the requests of its rate window; try again when it ends."""
+
+    code = "rate-limited"

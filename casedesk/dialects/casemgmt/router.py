@@ -3,8 +3,6 @@ number, modify it with a note (and uploads), cancel it."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Annotated
@@ -15,6 +13,7 @@ from casedesk.dialects.casemgmt import mapping, wire
 from casedesk.dialects.casemgmt.errors import CaseMgmtRoute, CaseMgmtUploadRoute
 from casedesk.domain.errors import NotFound, Unauthenticated, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.http_credentials import basic_caller, bearer_caller
 from casedesk.services import (
     cancelling,
     case_codes,
@@ -25,7 +24,6 @@ from casedesk.services import (
     uploads,
 )
 from casedesk.services.attachments import Upload
-from casedesk.services.auth import authenticate_password, authenticate_token
 from casedesk.services.database import Database
 from casedesk.services.reference import categories, contacts, organizations
 from casedesk.services.schemas import CaseQuery
@@ -187,17 +185,12 @@ def _registered_contact(db: Database, p: Principal, data: wire.CaseCreate) -> in
 
 
 def _caller(request: Request) -> Principal:
-    db = _db(request)
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer" and value:
-        return authenticate_token(db, value)
+        return bearer_caller(request, value)
     if scheme.lower() == "basic" and value:
-        try:
-            user, _, password = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unauthenticated("malformed Basic credentials") from None
-        return authenticate_password(db, user, password)
+        return basic_caller(request, value)
     raise Unauthenticated("send a Bearer token in the Authorization header")
 
 

@@ -11,8 +11,8 @@ from casedesk.dialects.itflow import mapping, wire
 from casedesk.dialects.itflow.errors import ItflowRoute
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.http_credentials import bearer_caller
 from casedesk.services import cases, messages, search
-from casedesk.services.auth import authenticate_token
 from casedesk.services.database import Database
 from casedesk.services.reference import categories, corporations, priorities
 from casedesk.services.schemas import CaseOut, CaseQuery, MessageCreate
@@ -100,7 +100,7 @@ def _priority_id(db: Database, p: Principal, name: str) -> int | None:
 def _caller(request: Request, api_key: str | None) -> Principal:
     if not api_key:
         raise Unauthenticated("missing api_key")
-    return authenticate_token(_db(request), api_key)
+    return bearer_caller(request, api_key)
 
 
 def _db(request: Request) -> Database:

@@ -13,7 +13,7 @@ from fastapi import Depends, Request
 
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.services.auth import authenticate_token
+from casedesk.http_credentials import bearer_caller
 
 
 def get_db(request: Request) -> Any:
@@ -24,7 +24,7 @@ def get_principal(request: Request, db: Annotated[Any, Depends(get_db)]) -> Prin
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     value = value.strip().strip('"')
     if scheme.lower() == "bearer" and value:
-        return authenticate_token(db, value)
+        return bearer_caller(request, value)
     raise Unauthenticated("send the access_token from the token API as a Bearer token")
 
 

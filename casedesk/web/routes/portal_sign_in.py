@@ -20,6 +20,7 @@ from casedesk.web.session import (
     CONTACT_COOKIE,
     Contact,
     check_sign_in_csrf,
+    client_address,
     database,
     set_session_cookie,
 )
@@ -67,7 +68,9 @@ def request_link(request: Request, email: Annotated[str, Form(max_length=320)]) 
     """The same answer for every address, known to us or not."""
     settings = request.app.state.settings
     base_url = settings.public_url or str(request.base_url)
-    portal_sign_in.request_sign_in_link(database(request), email, base_url)
+    portal_sign_in.request_sign_in_link(
+        database(request), email, base_url, client=client_address(request)
+    )
     return sign_in_page(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
 
 
