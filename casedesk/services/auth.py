@@ -116,21 +116,6 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
         return authenticate_token_in(s, token, now=now)
 
 
-def authenticate_tokens(
-    db: Database, tokens: Collection[str], *, now: datetime | None = None
-) -> dict[str, Principal | DomainError]:
-    """``authenticate_token`` for several tokens (e.g. of a batch of requests) in one
-    read: the caller of each, or why it is refused."""
-    callers: dict[str, Principal | DomainError] = {}
-    with db.read() as s:
-        for token in tokens:
-            try:
-                callers[token] = authenticate_token_in(s, token, now=now)
-            except DomainError as exc:
-                callers[token] = exc
-    return callers
-
-
 def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None) -> Principal:
     """``authenticate_token`` in a transaction the caller owns (e.g. the read that
     serves the request)."""

@@ -107,7 +107,7 @@ class TokenRateLimiter:
         try:
             totals = self._write(pending, current)
         except IntegrityError:
-            return  # a token was deleted meanwhile: its counts go with it
+            return  # a token (or its user) was deleted meanwhile: this flush's counts go
         except Exception:
             with self._lock:  # put them back for the next flush
                 for key, n in pending.items():
@@ -122,9 +122,9 @@ class TokenRateLimiter:
                     self._counts.pop(key, None)
 
     def _write(self, pending: dict[_Key, int], current: int) -> dict[_Key, int]:
-        rows = [
+        rows = [  # in key order: concurrent flushes lock the rows in one order
             {"token_id": token, "window_start": window, "count": n}
-            for (token, window), n in pending.items()
+            for (token, window), n in sorted(pending.items())
         ]
         with self.db.write() as s:
             s.execute(delete(_usage).where(_usage.c.window_start < current - WINDOW_SECONDS))
