@@ -46,7 +46,7 @@ from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError, Unauthenticated
 from casedesk.domain.rate_limits import RateState
-from casedesk.http_credentials import client_address
+from casedesk.http_credentials import RATE, client_address, limit_headers
 from casedesk.services import cases, search
 from casedesk.services.credentials import Credentials, RateLimitExceeded
 from casedesk.services.schemas import CaseCreate, SortKey
@@ -173,8 +173,7 @@ class HotRoutes:
 def _limited(response: Response, state: RateState | None) -> Response:
     """``response`` with the ``RateLimit`` headers of its request, if it is metered."""
     if state is not None:
-        response.headers["RateLimit-Policy"] = state.policy_header()
-        response.headers["RateLimit"] = state.state_header()
+        response.raw_headers += limit_headers({RATE: state})
     return response
 
 

@@ -7,7 +7,7 @@ so counts kept by different processes for one token and window simply add up.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 #: Length of a rate window, in seconds.
 WINDOW_SECONDS = 60
@@ -20,10 +20,10 @@ def window_start(now: float) -> int:
     return int(now // WINDOW_SECONDS) * WINDOW_SECONDS
 
 
-@dataclass(frozen=True, slots=True)
-class RateState:
+class RateState(NamedTuple):
     """One request's place in its token's window: the quota, what is left after it,
-    whether it may go ahead, and the whole seconds until the window ends."""
+    whether it may go ahead, and the whole seconds until the window ends. (A tuple, not
+    a dataclass: one is made for every metered request.)"""
 
     limit: int
     used: int
