@@ -26,6 +26,7 @@ from starlette.types import Scope
 
 from casedesk.domain.errors import TooManyAttempts, Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.domain.rate_limits import RateState
 from casedesk.services.credentials import Credentials, RateLimitExceeded
 
 #: Scope keys: the request's ``RateState`` (or None), and a 429's ``Retry-After``.
@@ -80,9 +81,16 @@ def basic_caller(request: Request, value: str) -> Principal:
 def limit_headers(scope: dict[str, Any] | Scope) -> list[tuple[bytes, bytes]]:
     """The ``RateLimit-Policy`` and ``RateLimit`` headers of a metered request."""
     state = scope.get(RATE)
-    if state is None:
-        return []
-    return [
-        (b"ratelimit-policy", state.policy_header().encode()),
-        (b"ratelimit", state.state_header().encode()),
-    ]
+    return [] if state is None else state_headers(state)
+
+
+def state_headers(state: RateState) -> list[tuple[bytes, bytes]]:
+    """``RateLimit-Policy`` and ``RateLimit`` for ``state``, as raw ASGI headers."""
+    policy = _policies.get(state.limit)
+    if policy is None:
+        policy = _policies[state.limit] = state.policy_header().encode()
+    return [(b"ratelimit-policy", policy), (b"ratelimit", state.state_header().encode())]
+
+
+#: ``RateLimit-Policy`` values by quota: few quotas, one for every metered answer.
+_policies: dict[int, bytes] = {}

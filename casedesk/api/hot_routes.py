@@ -46,7 +46,7 @@ from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError, Unauthenticated
 from casedesk.domain.rate_limits import RateState
-from casedesk.http_credentials import RATE, client_address, limit_headers
+from casedesk.http_credentials import client_address, state_headers
 from casedesk.services import cases, search
 from casedesk.services.credentials import Credentials, RateLimitExceeded
 from casedesk.services.schemas import CaseCreate, SortKey
@@ -173,7 +173,7 @@ class HotRoutes:
 def _limited(response: Response, state: RateState | None) -> Response:
     """``response`` with the ``RateLimit`` headers of its request, if it is metered."""
     if state is not None:
-        response.raw_headers += limit_headers({RATE: state})
+        response.raw_headers += state_headers(state)
     return response
 
 
