@@ -249,6 +249,10 @@ def users_add(
 def tokens_create(
     email: Annotated[str, typer.Argument(help="The user the token acts as.")],
     name: Annotated[str, typer.Option(help="A label to tell tokens apart.")] = "",
+    rate_limit: Annotated[
+        int | None,
+        typer.Option(min=1, help="Requests a minute the token may make (default: the server's)."),
+    ] = None,
 ) -> None:
     """Create an API token and print it (alone, on stdout). It is not shown again."""
     if len(name) > 200:
@@ -256,7 +260,7 @@ def tokens_create(
     from casedesk.services.identity import auth
 
     with _database(_settings()) as db, _expected_errors():
-        _, token = auth.create_token(db, email, name=name)
+        _, token = auth.create_token(db, email, name=name, rate_limit_per_minute=rate_limit)
     typer.echo(token)
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import FilePath, field_validator
+from pydantic import Field, FilePath, field_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -52,6 +52,12 @@ class Settings(BaseSettings):
     #: A PEM bundle of certificate authorities the IMAP and SMTP clients trust besides
     #: the system's store (a private CA of the mail servers). Verification stays on.
     mail_ca_file: FilePath | None = None
+    #: Requests a minute an API token may make unless it has a quota of its own
+    #: (``rate_limit_per_minute``); 0 for no limit.
+    api_requests_per_minute: int = Field(default=600, ge=0)
+    #: At most how often, in seconds, a server process adds its token request counts to
+    #: the database, where the other processes see them.
+    rate_limit_flush_seconds: float = Field(default=1.0, gt=0, le=60)
 
     @classmethod
     def settings_customise_sources(

@@ -25,7 +25,7 @@ from casedesk.services.demo import (
 from casedesk.services.identity import web_sessions
 from casedesk.services.identity.auth import authenticate_password, authenticate_token
 from casedesk.store.db import Database
-from casedesk.store.models import Case, Corporation, Group, GroupMembership
+from casedesk.store.models import ApiToken, Case, Corporation, Group, GroupMembership
 
 runner = CliRunner()
 
@@ -124,6 +124,16 @@ def test_tokens_create_prints_only_the_token(env: dict[str, str], db: Database) 
     assert result.stdout == lines[0] + "\n"
     principal = authenticate_token(db, lines[0])
     assert not principal.is_admin
+
+
+def test_tokens_create_with_a_rate_limit_of_its_own(env: dict[str, str], db: Database) -> None:
+    run(env, "users", "add", "bot@example.test", "--role", "agent", "--password", "long enough")
+    result = run(env, "tokens", "create", "bot@example.test", "--rate-limit", "42")
+    assert result.exit_code == 0, result.output
+    with db.read() as s:
+        assert s.scalar(select(ApiToken.rate_limit_per_minute)) == 42
+    refused = run(env, "tokens", "create", "bot@example.test", "--rate-limit", "0")
+    assert refused.exit_code == 2 and refused.stdout == ""  # a usage error, no token
 
 
 def test_tokens_create_for_an_unknown_user(env: dict[str, str]) -> None:

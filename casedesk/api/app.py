@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -41,16 +42,22 @@ from casedesk.dialects.itflow.router import router as itflow_router
 from casedesk.dialects.itx.router import router as itx_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
+from casedesk.services.identity.credentials import Clock, Credentials
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.web import install as install_web
 
 
 def create_app(
-    settings: Settings | None = None, db: Database | None = None, *, hot_routes: bool = True
+    settings: Settings | None = None,
+    db: Database | None = None,
+    *,
+    hot_routes: bool = True,
+    clock: Clock = time.time,
 ) -> FastAPI:
     """The app. ``hot_routes=False`` leaves every request to FastAPI's routes, which
-    the tests use to check that ``hot_routes.py`` answers as they do."""
+    the tests use to check that ``hot_routes.py`` answers as they do; ``clock`` is
+    the time the credential limits count by (Unix seconds)."""
     settings = settings or Settings()
     database = db or Database(settings.effective_database_url)
 
@@ -71,9 +78,17 @@ def create_app(
     app.state.settings = settings
     app.state.db = database
     app.state.blob_store = LocalBlobStore(settings.attachments_dir)
+    app.state.credentials = credentials = Credentials(
+        database,
+        requests_per_minute=settings.api_requests_per_minute,
+        flush_seconds=settings.rate_limit_flush_seconds,
+        clock=clock,
+    )
     install_errors(app)
-    hot = HotRoutes(database) if hot_routes else None
-    app.add_middleware(Front, max_body_bytes=settings.max_body_bytes, hot=hot)
+    hot = HotRoutes(credentials) if hot_routes else None
+    app.add_middleware(
+        Front, max_body_bytes=settings.max_body_bytes, hot=hot, credentials=credentials
+    )
     if settings.allowed_hosts:  # outermost: a request for another host gets nothing else
         app.add_middleware(
             TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts, www_redirect=False

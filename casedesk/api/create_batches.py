@@ -8,7 +8,8 @@ once, so batching never adds a wait; under load, each write serves many requests
 
 Each request still gets its own answer: its case, or the refusal of its own token or
 input. The callers of a batch are authenticated in one read before the write, so a bad
-token is refused without waiting for the write lock.
+token is refused without waiting for the write lock, and each request is counted
+against its token's rate quota there (``services/identity/credentials.py``).
 """
 
 from __future__ import annotations
@@ -19,44 +20,46 @@ import weakref
 from starlette.concurrency import run_in_threadpool
 
 from casedesk.domain.errors import DomainError
+from casedesk.domain.rate_limits import RateState
 from casedesk.services.cases.opening import NewCase, open_cases
 from casedesk.services.cases.schemas import CaseCreate, CaseOut
-from casedesk.services.identity.auth import authenticate_tokens
-from casedesk.store.db import Database
+from casedesk.services.identity.credentials import Credentials
 
 #: Most creates in one transaction: bounds how long the last of them waits.
 MAX_BATCH = 64
 
-_Request = tuple[str, CaseCreate, "asyncio.Future[CaseOut]"]
+#: A case opened, and its request's place in its token's rate window.
+Created = tuple[CaseOut, RateState | None]
+_Request = tuple[str, CaseCreate, "asyncio.Future[Created]"]
 
 
 class CreateBatches:
     """The creates of one process (module docstring). Each event loop serving the app
     has its own queue: futures belong to the loop that made them."""
 
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
         self._queues: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Queue] = (
             weakref.WeakKeyDictionary()
         )
 
-    async def open(self, token: str, data: CaseCreate) -> CaseOut:
+    async def open(self, token: str, data: CaseCreate) -> Created:
         """Open a case for the bearer of ``token``; raises the refusal."""
         loop = asyncio.get_running_loop()
         queue = self._queues.get(loop)
         if queue is None:
-            queue = self._queues[loop] = _Queue(self.db)
+            queue = self._queues[loop] = _Queue(self.credentials)
         return await queue.open(token, data)
 
 
 class _Queue:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
         self._pending: list[_Request] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def open(self, token: str, data: CaseCreate) -> CaseOut:
-        answer: asyncio.Future[CaseOut] = asyncio.get_running_loop().create_future()
+    async def open(self, token: str, data: CaseCreate) -> Created:
+        answer: asyncio.Future[Created] = asyncio.get_running_loop().create_future()
         self._pending.append((token, data, answer))
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write_all())
@@ -69,7 +72,7 @@ class _Queue:
                 del self._pending[:MAX_BATCH]
                 try:
                     requests = [(token, data) for token, data, _ in batch]
-                    answers = await run_in_threadpool(_write, self.db, requests)
+                    answers = await run_in_threadpool(_write, self.credentials, requests)
                 except asyncio.CancelledError:
                     for *_, future in batch:
                         future.cancel()
@@ -90,19 +93,27 @@ class _Queue:
             self._pending.clear()
 
 
-def _write(db: Database, requests: list[tuple[str, CaseCreate]]) -> list[CaseOut | Exception]:
-    """Authenticate the callers, then open the cases of those who may, in one batch."""
-    callers = authenticate_tokens(db, {token for token, _ in requests})
-    answers: dict[int, CaseOut | Exception] = {}
-    orders: list[tuple[int, NewCase]] = []
+def _write(
+    credentials: Credentials, requests: list[tuple[str, CaseCreate]]
+) -> list[Created | Exception]:
+    """Authenticate and meter the callers, then open the cases of those who may, in
+    one batch."""
+    callers = credentials.tokens({token for token, _ in requests})
+    answers: dict[int, Created | Exception] = {}
+    orders: list[tuple[int, NewCase, RateState | None]] = []
     for index, (token, data) in enumerate(requests):
         caller = callers[token]
         if isinstance(caller, DomainError):
             answers[index] = caller
-        else:
-            orders.append((index, NewCase(caller, data)))
+            continue
+        try:
+            state = credentials.meter(caller)
+        except DomainError as exc:
+            answers[index] = exc
+            continue
+        orders.append((index, NewCase(caller.principal, data), state))
     if orders:
-        opened = open_cases(db, [order for _, order in orders])
-        for (index, _), answer in zip(orders, opened, strict=True):
-            answers[index] = answer
+        opened = open_cases(credentials.db, [order for _, order, _ in orders])
+        for (index, _, state), answer in zip(orders, opened, strict=True):
+            answers[index] = answer if isinstance(answer, Exception) else (answer, state)
     return [answers[index] for index in range(len(requests))]

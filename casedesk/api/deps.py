@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -13,8 +11,8 @@ from pydantic import Field
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.http_credentials import basic_caller, bearer_caller
 from casedesk.intake import known_caller
-from casedesk.services.identity.auth import authenticate_password, authenticate_token
 from casedesk.store.db import Database
 
 # Declared for the OpenAPI document; the header itself is parsed below so that both
@@ -44,19 +42,14 @@ def get_principal(
 
 def principal_of(request: Request) -> Principal:
     """The caller named by the Authorization header (Bearer token or Basic)."""
-    db: Database = request.app.state.db
     header = request.headers.get("authorization", "")
     token = bearer_token(header)
     if token is not None:
-        return authenticate_token(db, token)
+        return bearer_caller(request, token)
     scheme, _, value = header.partition(" ")
     value = value.strip()
     if scheme.lower() == "basic" and value:
-        try:
-            email, _, password = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unauthenticated("malformed Basic credentials") from None
-        return authenticate_password(db, email, password)
+        return basic_caller(request, value)
     raise Unauthenticated("authentication required: send a Bearer token or Basic credentials")
 
 

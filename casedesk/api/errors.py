@@ -96,7 +96,10 @@ def problem(status: int, detail: str, code: str, **extra: Any) -> JSONResponse:
 
 def domain_problem(exc: errors.DomainError) -> JSONResponse:
     """The answer to a refused use-case (not found, forbidden, invalid...)."""
-    return problem(status_for(exc), exc.detail, exc.code, **exc.extra)
+    response = problem(status_for(exc), exc.detail, exc.code, **exc.extra)
+    if isinstance(exc, errors.TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def install(app: FastAPI) -> None:

@@ -36,9 +36,10 @@ from casedesk.api.create_batches import CreateBatches
 from casedesk.api.deps import bearer_token
 from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
-from casedesk.domain.errors import DomainError
-from casedesk.services.identity.auth import authenticate_token_in
-from casedesk.store.db import Database
+from casedesk.domain.errors import DomainError, Unauthenticated
+from casedesk.domain.rate_limits import RateState
+from casedesk.http_credentials import client_address, state_headers
+from casedesk.services.identity.credentials import Credentials, RateLimitExceeded
 
 _CASES = contract.CASES_PATH
 _IDEMPOTENCY_KEY = contract.IDEMPOTENCY_KEY.encode()
@@ -51,10 +52,11 @@ _LIST_DEFAULTS = {
 
 
 class HotRoutes:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.reads_inline = db.backend == "sqlite"
-        self.creates = CreateBatches(db)
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self.db = credentials.db
+        self.reads_inline = self.db.backend == "sqlite"
+        self.creates = CreateBatches(credentials)
 
     async def handle(
         self, scope: Scope, receive: Receive, send: Send, body: bytes | None
@@ -78,11 +80,16 @@ class HotRoutes:
         token = _bearer(scope)
         if token is None:
             return None
-        db = self.db
+        db, credentials = self.db, self.credentials
 
         def work() -> Response:
             with db.read() as s:  # one transaction for the caller and the case
-                return contract.get_answer(s, authenticate_token_in(s, token), case_id)
+                caller, state = credentials.token_in(s, token)
+                try:
+                    response = contract.get_answer(s, caller, case_id)
+                except DomainError as exc:
+                    response = domain_problem(exc)
+                return _limited(response, state)
 
         return await self._answer(scope, receive, send, work, inline=self.reads_inline)
 
@@ -91,11 +98,16 @@ class HotRoutes:
         params = contract.plain_list_params(scope.get("query_string", b""), _LIST_DEFAULTS)
         if token is None or params is None:
             return None
-        db = self.db
+        db, credentials = self.db, self.credentials
 
         def work() -> Response:
             with db.read() as s:
-                return contract.list_answer(s, authenticate_token_in(s, token), params)
+                caller, state = credentials.token_in(s, token)
+                try:
+                    response = contract.list_answer(s, caller, params)
+                except DomainError as exc:
+                    response = domain_problem(exc)
+                return _limited(response, state)
 
         return await self._answer(scope, receive, send, work, inline=self.reads_inline)
 
@@ -110,11 +122,21 @@ class HotRoutes:
         if data is None:  # FastAPI words the 400 or 422
             return None
         try:
-            response = contract.created_answer(await self.creates.open(token, data))
+            out, state = await self.creates.open(token, data)
+            response = _limited(contract.created_answer(out), state)
+        except Unauthenticated as exc:
+            response = domain_problem(await self._refused(scope, exc))
+        except RateLimitExceeded as exc:
+            response = _limited(domain_problem(exc), exc.state)
         except DomainError as exc:
             response = domain_problem(exc)
         await response(scope, receive, send)
         return response.status_code
+
+    async def _refused(self, scope: Scope, exc: Unauthenticated) -> DomainError:
+        """Count a token that is not valid against its client (a write: off the loop)."""
+        client = client_address(scope)
+        return await run_in_threadpool(self.credentials.token_refused, exc, client)
 
     async def _answer(
         self,
@@ -127,10 +149,21 @@ class HotRoutes:
     ) -> int:
         try:
             response = work() if inline else await run_in_threadpool(work)
+        except Unauthenticated as exc:
+            response = domain_problem(await self._refused(scope, exc))
+        except RateLimitExceeded as exc:
+            response = _limited(domain_problem(exc), exc.state)
         except DomainError as exc:
             response = domain_problem(exc)
         await response(scope, receive, send)
         return response.status_code
+
+
+def _limited(response: Response, state: RateState | None) -> Response:
+    """``response`` with the ``RateLimit`` headers of its request, if it is metered."""
+    if state is not None:
+        response.raw_headers += state_headers(state)
+    return response
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:

@@ -95,3 +95,9 @@ class MalformedBody(ValidationFailed):
     """The body cannot be read safely: nested too deeply, or a number out of range."""
 
     code = "malformed-body"
+
+
+class RateLimited(TooManyAttempts):
+    """A token used up the requests of its rate window; try again when it ends."""
+
+    code = "rate-limited"

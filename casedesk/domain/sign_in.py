@@ -1,5 +1,6 @@
-"""Rules for signing in through a browser: how long sessions and links live, and when
-failed attempts lock an account or a client out for a while."""
+"""Rules for signing in: how long browser sessions and links live, and when failed
+attempts lock an account or a client out for a while. The limits hold for every check
+of a password or a token, on every face (``services.credential_limits``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ FAILURE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 5
 #: Failures within the window after which a client is refused (trying many accounts).
 MAX_FAILURES_PER_CLIENT = 30
+#: Sign-in links one client may ask for within the window, whatever the addresses.
+MAX_LINK_REQUESTS_PER_CLIENT = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,3 +39,7 @@ def account_key(email: str) -> str:
 
 def client_key(address: str) -> str:
     return "ip:" + address
+
+
+def link_request_key(address: str) -> str:
+    return "link:ip:" + address

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
+from casedesk.domain.sign_in import MAX_LINK_REQUESTS_PER_CLIENT
 from casedesk.services.identity.portal_sign_in import TOPIC
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
@@ -119,3 +120,19 @@ def test_redeeming_needs_the_form_token(client: TestClient, pw: PortalWorld, db:
 
 def test_a_malformed_link_is_refused_with_422(client: TestClient) -> None:
     assert client.get("/portal/sign-in/link/short").status_code == 422
+
+
+def test_one_client_may_ask_for_only_so_many_links(
+    client: TestClient, pw: PortalWorld, db: Database
+) -> None:
+    for i in range(MAX_LINK_REQUESTS_PER_CLIENT):
+        _ask(client, f"stranger{i}@example.com")
+    token = form_token(client.get("/portal/sign-in/link").text)
+    refused = client.post("/portal/sign-in/link", data={"email": CAROL, "csrf_token": token})
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) > 0
+    assert _link_events(db) == []  # Carol got no link from this client
+    # Another client is not held up by this one.
+    elsewhere = TestClient(client.app, client=("198.51.100.9", 40000))  # type: ignore[arg-type]
+    _ask(elsewhere, CAROL)
+    assert len(_link_events(db)) == 1

@@ -23,6 +23,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.PreconditionFailed: 409,
     errors.Forbidden: 403,
     errors.Unauthenticated: 401,
+    errors.TooManyAttempts: 429,
     errors.PayloadTooLarge: 400,
 }
 

@@ -11,16 +11,14 @@ from starlette.responses import Response
 from casedesk.body_limits import Handler
 from casedesk.domain.errors import MalformedBody, Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.http_credentials import bearer_caller
 from casedesk.intake import bounded_json, keep_caller
-from casedesk.services.identity.auth import authenticate_token
-from casedesk.services.kernel.database import Database
 
 
 def principal_of(request: Request, api_key: str | None) -> Principal:
     if not api_key:
         raise Unauthenticated("missing api_key")
-    db: Database = request.app.state.db
-    return authenticate_token(db, api_key)
+    return bearer_caller(request, api_key)
 
 
 def authenticated_first(handler: Handler) -> Handler:

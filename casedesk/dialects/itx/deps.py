@@ -7,8 +7,6 @@ touches the store itself, so it holds them untyped rather than import ``casedesk
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -16,8 +14,8 @@ from fastapi import Depends, Request
 from casedesk.config import Settings
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.http_credentials import basic_caller, bearer_caller
 from casedesk.intake import known_caller
-from casedesk.services.identity.auth import authenticate_password, authenticate_token
 
 
 def get_db(request: Request) -> Any:
@@ -29,17 +27,12 @@ def get_principal(request: Request, db: Annotated[Any, Depends(get_db)]) -> Prin
 
 
 def principal_of(request: Request) -> Principal:
-    db = request.app.state.db
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     value = value.strip()
     if scheme.lower() == "bearer" and value:
-        return authenticate_token(db, value)
+        return bearer_caller(request, value)
     if scheme.lower() == "basic" and value:
-        try:
-            email, _, password = base64.b64decode(value, validate=True).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise Unauthenticated("malformed Basic credentials") from None
-        return authenticate_password(db, email, password)
+        return basic_caller(request, value)
     raise Unauthenticated("authentication required")
 
 

@@ -28,6 +28,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.PreconditionFailed: 409,
     errors.Forbidden: 403,
     errors.Unauthenticated: 401,
+    errors.TooManyAttempts: 429,
     errors.IdempotencyMismatch: 400,
     errors.PayloadTooLarge: 413,
 }
@@ -38,6 +39,7 @@ REASONS = {
     404: "Not Found",
     409: "Conflict",
     413: "Payload Too Large",
+    429: "Too Many Requests",
 }
 
 #: Service field names as the ITX wire names them, so a 400 names what the client sent.

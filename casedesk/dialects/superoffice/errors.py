@@ -22,6 +22,7 @@ STATUS: dict[type[errors.DomainError], int] = {
     errors.PreconditionFailed: 412,
     errors.Forbidden: 403,
     errors.Unauthenticated: 401,
+    errors.TooManyAttempts: 429,
     errors.PayloadTooLarge: 413,
 }
 

@@ -13,8 +13,8 @@ from fastapi import Depends, Request
 
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
+from casedesk.http_credentials import bearer_caller
 from casedesk.intake import known_caller
-from casedesk.services.identity.auth import authenticate_token
 
 
 def get_db(request: Request) -> Any:
@@ -26,11 +26,10 @@ def get_principal(request: Request, db: Annotated[Any, Depends(get_db)]) -> Prin
 
 
 def principal_of(request: Request) -> Principal:
-    db = request.app.state.db
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     value = value.strip().strip('"')
     if scheme.lower() == "bearer" and value:
-        return authenticate_token(db, value)
+        return bearer_caller(request, value)
     raise Unauthenticated("send the access_token from the token API as a Bearer token")
 
 

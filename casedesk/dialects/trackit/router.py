@@ -7,16 +7,17 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Path, Query
+from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from casedesk.dialects.trackit import catalog, mapping, wire
 from casedesk.dialects.trackit.catalog import Catalog
 from casedesk.dialects.trackit.deps import Caller, Db
 from casedesk.dialects.trackit.errors import TrackItRoute
-from casedesk.domain.errors import Unauthenticated
+from casedesk.domain.errors import TooManyAttempts, Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.domain.statuses import InternalStatus
+from casedesk.http_credentials import password_caller
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import history, links, messages, templates
@@ -49,6 +50,7 @@ def _both(method: str, path: str) -> Callable[[Callable[..., Any]], Callable[...
 
 @_both("POST", "/token")
 def token(
+    request: Request,
     db: Db,
     grant_type: Annotated[str | None, Form(max_length=50)] = None,
     username: Annotated[str | None, Form(max_length=320)] = None,
@@ -60,7 +62,9 @@ def token(
     if not username or not password:
         return _oauth_error("invalid_request", "username and password are required")
     try:
-        principal = auth.authenticate_password(db, username, password)
+        principal = password_caller(request, username, password)
+    except TooManyAttempts as exc:
+        return _oauth_error("temporarily_unavailable", exc.detail, 429, exc.retry_after)
     except Unauthenticated:
         return _oauth_error("invalid_grant", "wrong username or password")
     _, access_token = auth.create_token(
@@ -80,11 +84,14 @@ def token(
     )
 
 
-def _oauth_error(code: str, description: str) -> JSONResponse:
+def _oauth_error(
+    code: str, description: str, status: int = 400, retry_after: int | None = None
+) -> JSONResponse:
+    headers = {"Cache-Control": "no-store"}
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
     return JSONResponse(
-        {"error": code, "error_description": description},
-        status_code=400,
-        headers={"Cache-Control": "no-store"},
+        {"error": code, "error_description": description}, status_code=status, headers=headers
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -99,6 +100,7 @@ _TOKEN_CALLER = (
         _tokens.expires_at,
         _tokens.organization_id,
         _tokens.id,
+        _tokens.rate_limit_per_minute,
         select(func.aggregate_strings(cast(_memberships.group_id, String), ","))
         .where(_memberships.user_id == _users.id)
         .scalar_subquery(),
@@ -116,24 +118,24 @@ def authenticate_token(db: Database, token: str, *, now: datetime | None = None)
         return authenticate_token_in(s, token, now=now)
 
 
-def authenticate_tokens(
-    db: Database, tokens: Collection[str], *, now: datetime | None = None
-) -> dict[str, Principal | DomainError]:
-    """``authenticate_token`` for several tokens (e.g. of a batch of requests) in one
-    read: the caller of each, or why it is refused."""
-    callers: dict[str, Principal | DomainError] = {}
-    with db.read() as s:
-        for token in tokens:
-            try:
-                callers[token] = authenticate_token_in(s, token, now=now)
-            except DomainError as exc:
-                callers[token] = exc
-    return callers
-
-
 def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None) -> Principal:
     """``authenticate_token`` in a transaction the caller owns (e.g. the read that
     serves the request)."""
+    return token_caller_in(s, token, now=now).principal
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCaller:
+    """The caller behind a token, with the token's id and its own requests-a-minute
+    quota (None: the deployment's default), for the rate limit."""
+
+    principal: Principal
+    token_id: int
+    rate_limit: int | None
+
+
+def token_caller_in(s: Session, token: str, *, now: datetime | None = None) -> TokenCaller:
+    """The caller behind a bearer token and the token's rate quota, read in ``s``."""
     now = now or utcnow()
     row = s.connection().execute(_TOKEN_CALLER, {"token_hash": token_hash(token)}).first()
     if row is None:
@@ -148,13 +150,14 @@ def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None
         expires_at,
         organization_id,
         token_id,
+        rate_limit,
         groups,
     ) = row
     if revoked_at is not None or (expires_at is not None and expires_at <= now):
         raise Unauthenticated("invalid or revoked token")
     if not is_active:
         raise Unauthenticated("user is disabled")
-    return Principal(
+    principal = Principal(
         user_id,
         corporation_id,
         Role(role),
@@ -163,6 +166,21 @@ def authenticate_token_in(s: Session, token: str, *, now: datetime | None = None
         organization_id,
         f"token:{token_id}",
     )
+    return TokenCaller(principal, token_id, rate_limit)
+
+
+def token_callers(
+    db: Database, tokens: Collection[str], *, now: datetime | None = None
+) -> dict[str, TokenCaller | DomainError]:
+    """``token_caller_in`` for several tokens in one read: each caller, or why not."""
+    callers: dict[str, TokenCaller | DomainError] = {}
+    with db.read() as s:
+        for token in tokens:
+            try:
+                callers[token] = token_caller_in(s, token, now=now)
+            except DomainError as exc:
+                callers[token] = exc
+    return callers
 
 
 def authenticate_password(db: Database, email: str, password: str) -> Principal:
@@ -182,6 +200,7 @@ def create_token(
     expires_at: datetime | None = None,
     actor: Principal | None = None,
     organization_id: int | None = None,
+    rate_limit_per_minute: int | None = None,
 ) -> tuple[int, str]:
     """Create a token for the user; returns (token id, the token). The token itself is
     not stored and cannot be shown again. With ``organization_id`` the token sees only
@@ -197,6 +216,8 @@ def create_token(
             if actor is not None and not actor.is_admin:
                 raise Forbidden("only admins create tokens limited to an organization")
             require_ref(s, Organization, organization_id, user.corporation_id, "organization_id")
+        if rate_limit_per_minute is not None and actor is not None and not actor.is_admin:
+            raise Forbidden("only admins set a token's rate limit")
         row = ApiToken(
             user_id=user.id,
             name=name,
@@ -204,6 +225,7 @@ def create_token(
             prefix=token[:8],
             expires_at=expires_at,
             organization_id=organization_id,
+            rate_limit_per_minute=rate_limit_per_minute,
         )
         s.add(row)
         s.flush()

@@ -3,9 +3,9 @@ one-time link).
 
 The cookie carries a random token; the database keeps only its SHA-256, with the
 session's CSRF token, so a copy of the database signs nobody in and signing out ends the
-session in every process at once. Failed attempts are recorded per account and per
-client; past the limits of ``domain.sign_in`` both are refused for a while, whether or
-not the password is right, so guessing gains nothing.
+session in every process at once. Failed attempts count towards the one brute-force
+limit of every face (``credential_limits``): past it, the account or the client is
+refused for a while, whether or not the password is right, so guessing gains nothing.
 """
 
 from __future__ import annotations
@@ -15,19 +15,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import TooManyAttempts, Unauthenticated
+from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import ContactCaller, Principal
-from casedesk.domain.sign_in import (
-    FAILURE_WINDOW,
-    LINK_LIFETIME,
-    SESSION_LIFETIME,
-    Attempts,
-    account_key,
-    client_key,
-)
+from casedesk.domain.sign_in import LINK_LIFETIME, SESSION_LIFETIME
+from casedesk.services.identity import credential_limits
 from casedesk.services.identity.auth import principal_for, verify_password
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
@@ -35,7 +29,6 @@ from casedesk.store.db import Database
 from casedesk.store.models import (
     Contact,
     ContactEmail,
-    SignInFailure,
     SignInLink,
     User,
     WebSession,
@@ -70,36 +63,8 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _attempts(s: Session, email: str, client: str, now: datetime) -> Attempts:
-    since = now - FAILURE_WINDOW
-
-    def count(key: str) -> int:
-        return (
-            s.scalar(
-                select(func.count())
-                .select_from(SignInFailure)
-                .where(SignInFailure.key == key, SignInFailure.at > since)
-            )
-            or 0
-        )
-
-    return Attempts(account=count(account_key(email)), client=count(client_key(client)))
-
-
-def _check_not_throttled(db: Database, email: str, client: str, now: datetime) -> None:
-    with db.read() as s:
-        if _attempts(s, email, client, now).throttled:
-            raise TooManyAttempts(
-                "too many failed sign-ins; try again in a few minutes",
-                retry_after=int(FAILURE_WINDOW.total_seconds()),
-            )
-
-
 def _fail(db: Database, email: str, client: str, now: datetime) -> Unauthenticated:
-    with db.write() as s:
-        s.execute(delete(SignInFailure).where(SignInFailure.at <= now - FAILURE_WINDOW))
-        s.add(SignInFailure(key=account_key(email), at=now))
-        s.add(SignInFailure(key=client_key(client), at=now))
+    credential_limits.record_failure(db, email, client, now)
     return Unauthenticated("wrong email or password")
 
 
@@ -134,7 +99,7 @@ def sign_in_agent(
     """A session for the user with this email and password (admins and agents)."""
     now = now or utcnow()
     email = email.strip().lower()
-    _check_not_throttled(db, email, client, now)
+    credential_limits.check(db, email, client, now)
     with db.write() as s:
         user = s.scalars(select(User).where(User.email == email)).one_or_none()
         ok = verify_password(user.password_hash if user else None, password)
@@ -168,7 +133,7 @@ def sign_in_contact(
     """A portal session for the contact with this email and portal password."""
     now = now or utcnow()
     email = email.strip().lower()
-    _check_not_throttled(db, email, client, now)
+    credential_limits.check(db, email, client, now)
     with db.write() as s:
         contact = _contact_by_email(s, email)
         ok = verify_password(contact.password_hash if contact else None, password)

@@ -37,6 +37,13 @@ class TokenCreate(In):
         description="Admins only: the token sees and touches only this customer "
         "organization's cases (an API key for one client).",
     )
+    rate_limit_per_minute: int | None = Field(
+        default=None,
+        ge=1,
+        le=1_000_000,
+        description="Admins only: requests a minute this token may make, instead of the "
+        "server's default (`CASEDESK_API_REQUESTS_PER_MINUTE`).",
+    )
 
 
 class TokenOut(Out):
@@ -48,6 +55,9 @@ class TokenOut(Out):
     expires_at: datetime | None
     revoked_at: datetime | None
     organization_id: int | None
+    rate_limit_per_minute: int | None = Field(
+        description="Requests a minute this token may make; the server's default when null."
+    )
 
 
 class TokenCreated(TokenOut):
@@ -72,6 +82,7 @@ def create_token(
         expires_at=data.expires_at,
         actor=principal,
         organization_id=data.organization_id,
+        rate_limit_per_minute=data.rate_limit_per_minute,
     )
     with db.read() as s:
         row = s.get_one(ApiToken, token_id)

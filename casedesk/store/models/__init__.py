@@ -48,6 +48,7 @@ from casedesk.store.models.reference import (
 )
 from casedesk.store.models.tenancy import (
     ApiToken,
+    ApiTokenUsage,
     CaseCounter,
     Corporation,
     Group,
@@ -61,6 +62,7 @@ from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, We
 __all__ = [
     "ActivityCode",
     "ApiToken",
+    "ApiTokenUsage",
     "Asset",
     "Attachment",
     "AuditEntry",

@@ -1,10 +1,10 @@
-"""Corporations, groups, users, group membership and API tokens."""
+"""Corporations, groups, users, group membership, API tokens and their request counts."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casedesk.store.models.base import Base, BigId, UtcDateTime, utcnow
@@ -88,3 +88,18 @@ class ApiToken(Base):
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id", ondelete="CASCADE"), nullable=True
     )
+    #: Requests a minute this token may make; the deployment's default when None.
+    rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ApiTokenUsage(Base):
+    """Requests a token made in one rate window (the Unix second the window started),
+    as the server processes added them up; old windows are deleted."""
+
+    __tablename__ = "api_token_usage"
+
+    token_id: Mapped[int] = mapped_column(
+        ForeignKey("api_tokens.id", ondelete="CASCADE"), primary_key=True
+    )
+    window_start: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -20,6 +20,7 @@ from casedesk.web.session import (
     CONTACT_COOKIE,
     Contact,
     check_sign_in_csrf,
+    client_address,
     database,
     set_session_cookie,
 )
@@ -66,7 +67,9 @@ def link_form(request: Request) -> Response:
 def request_link(request: Request, email: Annotated[str, Form(max_length=320)]) -> Response:
     """The same answer for every address, known to us or not."""
     settings = request.app.state.settings  # the link's address never comes from the request
-    portal_sign_in.request_sign_in_link(database(request), email, settings.link_base_url)
+    portal_sign_in.request_sign_in_link(
+        database(request), email, settings.link_base_url, client=client_address(request)
+    )
     return sign_in_page(request, "portal/link_request.html", {"sent": True, "minutes": _MINUTES})
 
 
