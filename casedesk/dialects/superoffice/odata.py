@@ -68,8 +68,6 @@ def parse_filter(text: str, columns: Mapping[str, Column], tz: tzinfo) -> Predic
         tree = ODataParser().parse(ODataLexer().tokenize(text))
     except ODataException as exc:
         raise _bad(f"$filter does not parse: {exc}") from None
-    except Exception:  # the lexer raises its own errors on stray characters
-        raise _bad("$filter does not parse") from None
     if tree is None:
         raise _bad("$filter is empty")
     return _Compiler(columns, tz).boolean(tree)

@@ -116,6 +116,8 @@ async def patch_ticket(request: Request, ticket_id: int) -> Response:
         raise ValidationFailed("the patch must leave a TicketEntity object", field="patch")
     touched = {_top(op["path"]) for op in operations}
     touched |= {_top(op["from"]) for op in operations if isinstance(op.get("from"), str)}
+    if "" in touched:  # the whole document was replaced
+        touched = set(after)
     changed = {k: after.get(k) for k in touched if k != "TicketId"}
     entity = wire.TicketEntity.model_validate(changed)
     cases.update_case(db, p, current.id, mapping.to_patch(entity, current, tz))

@@ -39,6 +39,11 @@ def test_post_creates_and_get_reads_what_the_agents_call_reads(
     r = client.get(f"{REST}/{out['TicketId']}", headers=world.agent_a.headers)
     assert r.status_code == 200
     assert r.json() == agents_get(client, world.agent_a, out["TicketId"]).json()
+    xml = client.get(
+        f"{REST}/{out['TicketId']}", headers=world.agent_a.headers | {"Accept": "application/xml"}
+    )
+    assert xml.status_code == 200 and xml.text.lstrip().find("<TicketEntity") >= 0
+    assert f"<TicketId>{out['TicketId']}</TicketId>" in xml.text
 
 
 def test_post_answers_201_with_the_location(client: TestClient, world: World) -> None:
@@ -72,6 +77,24 @@ def test_patch_applies_a_json_patch(client: TestClient, world: World) -> None:
     assert r.status_code == 200, r.text
     assert r.json()["Title"] == "patched"
     assert sorted(t["Name"] for t in r.json()["Tags"]) == ["a", "b"]
+
+
+def test_patch_removes_moves_and_replaces_the_whole_entity(
+    client: TestClient, world: World
+) -> None:
+    ticket = create(client, world.agent_a, {"Title": "t", "Deadline": "2031-01-01T00:00:00Z"})
+    url = f"{REST}/{ticket['TicketId']}"
+    r = client.patch(
+        url, json=[{"op": "remove", "path": "/Deadline"}], headers=world.agent_a.headers
+    )
+    assert r.status_code == 200 and r.json()["Deadline"] is None
+    ops = [{"op": "copy", "from": "/Title", "path": "/FromAddress"}]
+    r = client.patch(url, json=ops, headers=world.agent_a.headers)
+    assert r.status_code == 200 and r.json()["Title"] == "t"
+    whole = r.json() | {"Title": "whole"}
+    ops = [{"op": "replace", "path": "", "value": whole}]
+    r = client.patch(url, json=ops, headers=world.agent_a.headers)
+    assert r.status_code == 200 and r.json()["Title"] == "whole"
 
 
 def test_a_failing_patch_writes_nothing(client: TestClient, world: World) -> None:
@@ -220,6 +243,8 @@ def test_archive_order_top_skip_and_next_link(
         ({"$filter": "TicketId add 1 eq 2"}, "$filter"),
         ({"$filter": "Title eq"}, "$filter"),
         ({"$filter": "Nope eq 1"}, "$filter"),
+        ({"$filter": "Title/Name eq 'x'"}, "$filter"),
+        ({"$filter": "any(Title)"}, "$filter"),
         ({"$filter": "TicketId eq 'one'"}, "$filter"),
         ({"$filter": "CreatedAt gt 'yesterday'"}, "$filter"),
         ({"$filter": "Title eq 'a' ~ 1"}, "$filter"),
