@@ -55,27 +55,26 @@ def _path(key: str) -> list[str | int]:
 
 def _put(root: dict[str, Any], key: str, steps: list[str | int], value: str) -> None:
     node: Any = root
-    for step, following in zip(steps, [*steps[1:], None], strict=True):
+    for n, step in enumerate(steps):
+        last = n == len(steps) - 1
         if isinstance(step, int):
             if not isinstance(node, list):
                 raise ValidationFailed(f"form key {key!r} mixes a list and a value", field=key)
             while len(node) <= step:
                 node.append(None)
-            here = node
+            current = node[step]
         else:
             if not isinstance(node, dict):
                 raise ValidationFailed(f"form key {key!r} mixes a list and a value", field=key)
-            here = node
-        if following is None:
-            taken = here[step] is not None if isinstance(here, list) else step in here
-            if taken:
+            current = node.get(step)
+        if last:
+            if current is not None:
                 raise ValidationFailed(f"form key {key!r} is given twice", field=key)
-            here[step] = value
+            node[step] = value
             return
-        child = here[step] if isinstance(here, list) else here.get(step)
-        if child is None:
-            child = [] if isinstance(following, int) else {}
-            here[step] = child
-        elif isinstance(child, str):
+        if current is None:
+            current = [] if isinstance(steps[n + 1], int) else {}
+            node[step] = current
+        elif isinstance(current, str):
             raise ValidationFailed(f"form key {key!r} mixes a property and a value", field=key)
-        node = child
+        node = current
