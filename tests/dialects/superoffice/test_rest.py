@@ -5,6 +5,7 @@ SuperOffice's shape."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -261,3 +262,26 @@ def test_archive_refuses_the_rest_with_a_clear_400(
     r = archive(client, world.agent_a, **params)
     assert r.status_code == 400, r.text
     assert set(r.json()) == ERROR_KEYS and r.json()["ErrorSource"] == source
+
+
+def test_archive_dates_without_offset_are_read_in_so_timezone(
+    client: TestClient, world: World
+) -> None:
+    # seed 001: "SO-TimeZone | Specify the timezone code that you would like date/time
+    # responses converted to."
+    ticket = create(client, world.agent_a, {"Title": "zoned"})
+    created = datetime.fromisoformat(ticket["CreatedAt"]).astimezone(UTC)
+    naive = (created + timedelta(minutes=1)).replace(tzinfo=None).isoformat()
+    select = {"$select": "TicketId,CreatedAt"}
+    in_utc = archive(client, world.agent_a, **select, **{"$filter": f"CreatedAt lt '{naive}'"})
+    assert ids(in_utc) == [ticket["TicketId"]]
+    tokyo = client.get(
+        REST,
+        params=select | {"$filter": f"CreatedAt lt '{naive}'"},
+        headers=world.agent_a.headers | {"SO-TimeZone": "Asia/Tokyo"},
+    )
+    assert ids(tokyo) == []  # 1 minute after creation in Tokyo is 9 hours earlier in UTC
+    row = client.get(
+        REST, params=select, headers=world.agent_a.headers | {"SO-TimeZone": "Asia/Tokyo"}
+    ).json()["value"][0]
+    assert row["CreatedAt"].endswith("+09:00") and row["TicketId"] == ticket["TicketId"]
