@@ -70,7 +70,7 @@ class ArchiveQuery:
 @dataclass(frozen=True)
 class ArchivePage:
     rows: list[dict[str, Any]]
-    more: bool
+    next_skip: int | None  # the $skip of the next page, when there is one
 
 
 def query(db: Database, p: Principal, q: ArchiveQuery, tz: tzinfo) -> ArchivePage:
@@ -89,7 +89,8 @@ def query(db: Database, p: Principal, q: ArchiveQuery, tz: tzinfo) -> ArchivePag
         | {label: _wire(r[name]) for label, name in selected}
         for r in page
     ]
-    return ArchivePage(rows=out, more=len(rows) > skip + top)
+    more = top > 0 and len(rows) > skip + top
+    return ArchivePage(rows=out, next_skip=skip + top if more else None)
 
 
 def _readable(db: Database, p: Principal) -> Iterator[CaseOut]:

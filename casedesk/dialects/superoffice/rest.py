@@ -26,7 +26,7 @@ router = APIRouter(
 
 _PATCH_TYPES = ("application/json-patch+json", "application/json", "text/json")
 _MAX_OPERATIONS = 200
-_ID = {"ge": 1, "le": 2**53}
+_MAX_ID = 2**53
 
 
 @router.get("/default")
@@ -54,11 +54,9 @@ async def query_tickets(request: Request) -> Response:
     )
     page = archive.query(db, p, q, headers.time_zone(request))
     next_link = None
-    if page.more:
-        top = int(q.top) if q.top else archive.DEFAULT_TOP
-        skip = int(q.skip or 0) + top
+    if page.next_skip is not None:
         rest = {k: v for k, v in request.query_params.items() if k.lower() != "$skip"}
-        next_link = str(request.url.replace_query_params(**rest, **{"$skip": str(skip)}))
+        next_link = str(request.url.replace_query_params(**rest, **{"$skip": page.next_skip}))
     base = str(request.base_url).rstrip("/")
     body = {
         "odata.metadata": f"{base}/superoffice/api/v1/archive$metadata",
@@ -132,7 +130,7 @@ async def delete_ticket(request: Request, ticket_id: int) -> Response:
 
 
 def _checked(ticket_id: int) -> int:
-    if not _ID["ge"] <= ticket_id <= _ID["le"]:
+    if not 1 <= ticket_id <= _MAX_ID:
         raise ValidationFailed("the ticket id is out of range", field="id")
     return ticket_id
 

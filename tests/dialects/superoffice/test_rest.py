@@ -233,6 +233,8 @@ def test_archive_order_top_skip_and_next_link(
     assert link is not None and ("%24skip=2" in link or "$skip=2" in link)
     r = archive(client, world.agent_a, **{"$orderBy": "Title desc", "$top": "2", "$skip": "2"})
     assert ids(r) == [a] and r.json()["odata.nextLink"] is None
+    r = archive(client, world.agent_a, **{"$top": "0"})
+    assert ids(r) == [] and r.json()["odata.nextLink"] is None
 
 
 @pytest.mark.parametrize(
