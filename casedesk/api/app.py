@@ -40,6 +40,8 @@ from casedesk.config import Settings
 from casedesk.dialects.casemgmt.router import router as casemgmt_router
 from casedesk.dialects.itflow.router import router as itflow_router
 from casedesk.dialects.itx.router import router as itx_router
+from casedesk.dialects.superoffice.errors import install as install_superoffice_errors
+from casedesk.dialects.superoffice.rest import router as superoffice_rest_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
@@ -117,6 +119,8 @@ def create_app(
     app.include_router(trackit_router)
 
     app.include_router(superoffice_router)
+    app.include_router(superoffice_rest_router)
+    install_superoffice_errors(app)
     app.include_router(casemgmt_router)
     app.include_router(itflow_router)
     install_web(app)

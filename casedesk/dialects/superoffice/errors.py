@@ -4,13 +4,14 @@ as the caller accepts, from every error of the services or the request."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk.dialects.superoffice import xmlcodec
 from casedesk.domain import errors
@@ -56,7 +57,7 @@ def error(request: Request, status: int, detail: str, kind: str, source: str | N
     body = {"_root": "Error", "Error": detail, "ErrorType": kind, "ErrorSource": source}
     response = render(request, body, status)
     if status == 401:
-        response.headers["WWW-Authenticate"] = 'Basic realm="superoffice", Bearer'
+        response.headers["WWW-Authenticate"] = 'Basic realm="superoffice", Bearer, SOTicket'
     return response
 
 
@@ -87,3 +88,33 @@ class SuperOfficeRoute(APIRoute):
                 return error(request, 400, f"{where}: {first['msg']}", "invalid-request", where)
 
         return handle
+
+
+PREFIX = "/superoffice"
+
+_HTTP_KINDS = {404: "not-found", 405: "method-not-allowed"}
+
+
+def install(app: FastAPI) -> None:
+    """Answer unknown paths and methods under /superoffice in SuperOffice's shape (the
+    router's own errors already are); everything else keeps the handler it had."""
+    previous = app.exception_handlers[StarletteHTTPException]
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        path = request.url.path
+        if isinstance(exc, StarletteHTTPException) and (
+            path == PREFIX or path.startswith(PREFIX + "/")
+        ):
+            kind = _HTTP_KINDS.get(exc.status_code, "http-error")
+            detail = (
+                f"no operation {request.method} {path}"
+                if exc.status_code in _HTTP_KINDS
+                else str(exc.detail)
+            )
+            response = error(request, exc.status_code, detail, kind, None)
+            response.headers.update(exc.headers or {})  # e.g. the Allow of a 405
+            return response
+        answer = previous(request, exc)
+        return await answer if isinstance(answer, Awaitable) else answer
+
+    app.exception_handlers[StarletteHTTPException] = handle

@@ -1,5 +1,6 @@
-"""The request headers SuperOffice clients send: credentials (Basic or Bearer against
-the core's users and tokens), the language and the time zone of the answer."""
+"""The request headers SuperOffice clients send: credentials (Basic against the core's
+users; Bearer or SoTicket against its API tokens), the language and the time zone of the
+answer."""
 
 from __future__ import annotations
 
@@ -17,11 +18,13 @@ from casedesk.http_credentials import basic_caller, bearer_caller
 def caller(request: Request) -> Principal:
     scheme, _, value = request.headers.get("authorization", "").partition(" ")
     value = value.strip()
-    if scheme.lower() == "bearer" and value:
+    # SuperOffice's own ticket scheme carries a session credential; casedesk's API
+    # tokens play that part, so "SOTicket <token>" is the same as "Bearer <token>".
+    if scheme.lower() in ("bearer", "soticket") and value:
         return bearer_caller(request, value)
     if scheme.lower() == "basic" and value:
         return basic_caller(request, value)
-    raise Unauthenticated("send Basic or Bearer credentials in the Authorization header")
+    raise Unauthenticated("send Basic, Bearer or SOTicket credentials in the Authorization header")
 
 
 def time_zone(request: Request) -> tzinfo:

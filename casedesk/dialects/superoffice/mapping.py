@@ -142,10 +142,11 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
         AlertLevel=t.alert_level,
         ConnectId=c.merged_into_id or 0,
         ReadStatus=(t.read_status.value.capitalize() if t.read_status else None),
-        TimeToReply=t.time_to_reply,
-        RealTimeToReply=t.real_time_to_reply,
-        TimeToClose=t.time_to_close,
-        RealTimeToClose=t.real_time_to_close,
+        # int32 in the seed, never null: 0 until the ticket is replied to or closed.
+        TimeToReply=_minutes(t.time_to_reply),
+        RealTimeToReply=_minutes(t.real_time_to_reply),
+        TimeToClose=_minutes(t.time_to_close),
+        RealTimeToClose=_minutes(t.real_time_to_close),
         TimeSpentInternally=t.time_spent_internally,
         TimeSpentExternally=t.time_spent_externally,
         TimeSpentQueue=t.time_spent_queue,
@@ -181,6 +182,14 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
         TableRight=mask,
         FieldProperties=_field_properties(f),
     )
+
+
+_INT32_MAX = 2**31 - 1
+
+
+def _minutes(value: int | None) -> int:
+    """A duration in minutes as the seed's int32: 0 when not reached yet, capped."""
+    return min(max(value or 0, 0), _INT32_MAX)
 
 
 def _associate(f: TicketFacts, user_id: int | None) -> wire.Associate | None:

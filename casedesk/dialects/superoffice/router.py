@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from casedesk.dialects.superoffice import facts, headers, mapping, wire, xmlcodec
+from casedesk.dialects.superoffice import facts, formcodec, headers, mapping, wire, xmlcodec
 from casedesk.dialects.superoffice.errors import SuperOfficeRoute, UnsupportedMediaType, render
 from casedesk.domain.base_status import BaseStatus
 from casedesk.domain.errors import MalformedBody, ValidationFailed
@@ -30,6 +30,7 @@ _JSON = (
     "application/merge-patch+json",
 )
 _XML = ("application/xml", "text/xml")
+_FORM = "application/x-www-form-urlencoded"
 
 
 @router.post("/SaveTicketEntity")
@@ -108,6 +109,8 @@ async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if ctype.lower() in _XML:
         return xmlcodec.loads(raw)
+    if ctype.lower() == _FORM:
+        return formcodec.loads(raw)
     if ctype.lower() not in _JSON:
         raise UnsupportedMediaType(f"content type {ctype!r} is not supported")
     try:
