@@ -78,7 +78,11 @@ def _load_schema() -> Any:
     loaded = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings))
     for phase in ("examples", "coverage", "fuzzing", "stateful"):
         loaded.config.phases.get_by_name(name=phase).enabled = True
-    loaded.config.checks.update(included_check_names=["all"])
+    # Every check but the response-time limit: tests never assert timings (the figures
+    # of bench/ measure speed), and a loaded CI machine would fail it at random.
+    loaded.config.checks.update(
+        included_check_names=["all"], excluded_check_names=["max_response_time"]
+    )
     # NUL characters are refused in every string (docs/api.md); generating them would
     # only find that rule again
     loaded.config.generation.update(allow_x00=False)
