@@ -94,3 +94,21 @@ def test_form_urlencoded_bodies_are_accepted(client: TestClient, world: World) -
         r = client.post(f"{SO}/SaveTicketEntity", content=bad, headers=h)
         _so_error(r, 400)
     assert get(client, world.agent_a, tid).json()["Title"] == "Renamed"
+
+
+def test_tags_keep_their_case_and_match_without_it(client: TestClient, world: World) -> None:
+    """Seed: "Tags | array | An array containing the tags assigned to this request"; the
+    sample sends "Name": "Bins, Willms and Fritsch" and expects it back as sent."""
+    first = save(client, world.agent_a, {"Title": "T1", "Tags": [{"Name": "VIP"}]}).json()
+    assert [t["Name"] for t in first["Tags"]] == ["VIP"]
+    second = save(
+        client, world.agent_a, {"Title": "T2", "Tags": [{"Name": "vip"}, {"Name": "Vip"}]}
+    ).json()
+    assert [t["Name"] for t in second["Tags"]] == ["VIP"]  # one tag, its first spelling
+    assert second["Tags"][0]["Id"] == first["Tags"][0]["Id"]
+    found = client.get("/api/v1/cases", params={"tag": "vIp"}, headers=world.agent_a.headers).json()
+    ids = {c["id"] for c in found["items"]}
+    assert {first["TicketId"], second["TicketId"]} <= ids
+    again = save(client, world.agent_a, {"TicketId": first["TicketId"], "Tags": [{"Name": "vip"}]})
+    assert [t["Name"] for t in again.json()["Tags"]] == ["VIP"]
+    assert again.json()["LastChanged"] == first["LastChanged"]  # the same tags: no change
