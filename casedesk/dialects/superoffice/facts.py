@@ -9,7 +9,7 @@ from casedesk.services.attachments import attaching as attachments
 from casedesk.services.attachments.attaching import AttachmentOut
 from casedesk.services.billing import time_entries
 from casedesk.services.cases import core as cases
-from casedesk.services.cases import messages, tags
+from casedesk.services.cases import extra_values, messages, tags
 from casedesk.services.cases.schemas import CaseOut, MessageOut
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import (
@@ -36,6 +36,7 @@ class TicketFacts:
     attachments: list[AttachmentOut]
     seconds_logged: int
     tag_ids: dict[str, int]
+    extra_values: dict[str, str | None]
     users: dict[int, str]
     contact: ContactOut | None
     organization_name: str | None
@@ -70,6 +71,7 @@ def read_ticket(db: Database, principal: Principal, case_id: int) -> TicketFacts
         attachments=files,
         seconds_logged=time_entries.time_totals(db, principal, case_id).seconds,
         tag_ids=tags.tag_ids(db, principal, case_id),
+        extra_values=extra_values.read_extra_values(db, principal, case_id),
         users=users,
         contact=contact,
         organization_name=org.name if org else None,

@@ -79,10 +79,15 @@ def _fields(e: wire.TicketEntity, current_status: int | None, tz: tzinfo) -> dic
         out["contact_id"] = e.Person.PersonId or None
     if e.Tags is not None:
         out["tags"] = list(dict.fromkeys(t.Name for t in e.Tags if t.Name))
-    if e.ExtraFields is not None or e.CustomFields is not None:
-        merged = (e.ExtraFields or {}) | (e.CustomFields or {})
-        out["custom_fields"] = {k.lower(): v for k, v in merged.items()}
     return out
+
+
+def custom_values(e: wire.TicketEntity) -> dict[str, str | None] | None:
+    """ExtraFields and CustomFields as one bucket (CustomFields wins), None when neither
+    was sent. The services tell defined custom fields from free values."""
+    if e.ExtraFields is None and e.CustomFields is None:
+        return None
+    return (e.ExtraFields or {}) | (e.CustomFields or {})
 
 
 def _aware(value: datetime | None, tz: tzinfo) -> datetime | None:
@@ -177,8 +182,10 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
         FormSubmission=None,
         TicketType=None,
         ActiveStatusMonitorId=0,
-        ExtraFields={},
-        CustomFields={k: None if v is None else str(v) for k, v in c.custom_fields.items()},
+        # Extra fields are the free values; CustomFields is both buckets, as in the seed.
+        ExtraFields=dict(f.extra_values),
+        CustomFields={k: None if v is None else str(v) for k, v in c.custom_fields.items()}
+        | f.extra_values,
         TableRight=mask,
         FieldProperties=_field_properties(f),
     )

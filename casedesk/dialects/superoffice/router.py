@@ -38,12 +38,13 @@ async def save_ticket_entity(request: Request) -> Response:
     """Create the ticket when TicketId is empty or 0, update it otherwise."""
     entity = wire.TicketEntity.model_validate(await _body(request))
     p, db, tz = headers.caller(request), _db(request), headers.time_zone(request)
+    values = mapping.custom_values(entity)
     if not entity.TicketId:
-        case_id = cases.open_case(db, p, mapping.to_create(entity, tz)).id
+        case_id = cases.open_case(db, p, mapping.to_create(entity, tz), custom_values=values).id
     else:
         current = cases.get_case(db, p, entity.TicketId)
         patch = mapping.to_patch(entity, current, tz)
-        case_id = cases.update_case(db, p, current.id, patch).id
+        case_id = cases.update_case(db, p, current.id, patch, custom_values=values).id
     return _entity(request, p, db, case_id)
 
 

@@ -5,12 +5,16 @@ the seed line it implements."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from tests.dialects.superoffice.test_ticket_entity import SO, get, save
-from tests.factories import World
+from casedesk.store.db import Database
+from casedesk.store.models import Case
+from tests.dialects.conftest import drop_placeholders, next_id_will_be
+from tests.dialects.superoffice.test_ticket_entity import SO, basic, get, sample, save
+from tests.factories import World, make_case
 
 
 def test_soticket_authorization_takes_an_api_token(client: TestClient, world: World) -> None:
@@ -112,3 +116,84 @@ def test_tags_keep_their_case_and_match_without_it(client: TestClient, world: Wo
     again = save(client, world.agent_a, {"TicketId": first["TicketId"], "Tags": [{"Name": "vip"}]})
     assert [t["Name"] for t in again.json()["Tags"]] == ["VIP"]
     assert again.json()["LastChanged"] == first["LastChanged"]  # the same tags: no change
+
+
+def _ticket_389(db: Database, world: World) -> None:
+    """The sample updates ticket 389."""
+    make_case(db, world.agent_a, title="first")
+    next_id_will_be(db, Case, 389)
+    assert make_case(db, world.agent_a, title="Printer jam").id == 389
+    drop_placeholders(db)
+
+
+def _post_sample(client: TestClient, world: World, body: dict[str, Any]) -> Any:
+    headers, _ = sample()
+    headers["Authorization"] = basic(world.agent_a)["Authorization"]
+    return client.post(f"{SO}/SaveTicketEntity", content=json.dumps(body), headers=headers)
+
+
+def test_the_seed_sample_saves_its_free_extra_and_custom_fields(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """Seed sample request: "ExtraFields": {"ExtraFields1": "aliquam", "ExtraFields2":
+    "dolores"}, "CustomFields": {"CustomFields1": "error", "CustomFields2": "aut"}; and
+    "CustomFields | object | Udef + Extra fields added to the carrier"."""
+    _ticket_389(db, world)
+    _, body = sample()
+    r = _post_sample(client, world, body)
+    assert r.status_code == 200, r.text
+    out = r.json()
+    free = {
+        "CustomFields1": "error",
+        "CustomFields2": "aut",
+        "ExtraFields1": "aliquam",
+        "ExtraFields2": "dolores",
+    }
+    # No custom field is defined: every key is a free (extra) value, and CustomFields
+    # holds the defined and the extra ones, as the seed says.
+    assert out["ExtraFields"] == free and out["CustomFields"] == free
+    again = get(client, world.agent_a, 389).json()
+    assert again["CustomFields"] == out["CustomFields"]
+    assert again["ExtraFields"] == out["ExtraFields"]
+    # The answer saved back changes nothing.
+    version = client.get("/api/v1/cases/389", headers=world.agent_a.headers).json()["version"]
+    assert save(client, world.agent_a, out).status_code == 200
+    after = client.get("/api/v1/cases/389", headers=world.agent_a.headers).json()
+    assert after["version"] == version
+    # A later save of the map replaces the free values; leaving it out keeps them.
+    r = save(client, world.agent_a, {"TicketId": 389, "ExtraFields": {"Only": "one"}})
+    assert r.json()["ExtraFields"] == {"Only": "one"}
+    r = save(client, world.agent_a, {"TicketId": 389, "Title": "kept"})
+    assert r.json()["ExtraFields"] == {"Only": "one"}
+
+
+def test_keys_of_defined_custom_fields_are_still_validated(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """Seed: "CustomFields | object | Udef + Extra fields": a key naming a defined custom
+    field (in any case) is that field, checked by its type; nothing is half-written."""
+    r = client.post(
+        "/api/v1/custom-fields",
+        json={"key": "customfields1", "label": "Units", "type": "number"},
+        headers=world.admin.headers,
+    )
+    assert r.status_code == 201, r.text
+    _ticket_389(db, world)
+    _, body = sample()
+    r = _post_sample(client, world, body)  # "CustomFields1": "error" is not a number
+    assert r.status_code == 400 and r.json()["ErrorSource"] == "custom_fields.customfields1"
+    unchanged = get(client, world.agent_a, 389).json()
+    assert unchanged["Title"] == "Printer jam" and unchanged["ExtraFields"] == {}
+    body["CustomFields"]["CustomFields1"] = "12"
+    out = _post_sample(client, world, body).json()
+    assert out["CustomFields"]["customfields1"] == "12.0"
+    assert "CustomFields1" not in out["CustomFields"]
+    assert out["ExtraFields"] == {
+        "CustomFields2": "aut",
+        "ExtraFields1": "aliquam",
+        "ExtraFields2": "dolores",
+    }
+    native = client.get("/api/v1/cases/389", headers=world.agent_a.headers).json()
+    assert native["custom_fields"] == {"customfields1": 12.0}
+    too_long = {"TicketId": 389, "ExtraFields": {"Note": "x" * 4001}}
+    assert save(client, world.agent_a, too_long).status_code == 400
