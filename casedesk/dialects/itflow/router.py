@@ -12,7 +12,7 @@ from casedesk.dialects.itflow.errors import ItflowRoute
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.services.cases import core as cases
-from casedesk.services.cases import messages, search
+from casedesk.services.cases import messages, reads, search
 from casedesk.services.cases.schemas import CaseOut, CaseQuery, MessageCreate
 from casedesk.services.identity.auth import authenticate_token
 from casedesk.services.kernel.database import Database
@@ -34,7 +34,7 @@ def read(
     """One ticket with ``ticket_id``, else every ticket the key may see (newest first)."""
     p, db = _caller(request, api_key), _db(request)
     if ticket_id is not None:
-        found = [cases.get_case(db, p, ticket_id)]
+        found = [reads.read_case(db, p, ticket_id)]
     else:
         found, cursor = [], None
         while True:

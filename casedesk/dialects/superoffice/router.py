@@ -14,6 +14,7 @@ from casedesk.domain.base_status import BaseStatus
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services.cases import core as cases
+from casedesk.services.cases import reads
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import priorities, statuses
 
@@ -50,8 +51,10 @@ async def save_ticket_entity(request: Request) -> Response:
 
 @router.post("/GetTicketEntity")
 async def get_ticket_entity(request: Request) -> Response:
-    p = headers.caller(request)
-    return _entity(request, p, _db(request), await _entity_id(request))
+    p, db = headers.caller(request), _db(request)
+    case_id = await _entity_id(request)
+    reads.record_read(db, p, case_id)
+    return _entity(request, p, db, case_id)
 
 
 @router.post("/DeleteTicketEntity")

@@ -6,15 +6,20 @@ the seed line it implements."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
+from casedesk.config import Settings
 from casedesk.store.db import Database
-from casedesk.store.models import Case
+from casedesk.store.models import Case, CaseRead
 from tests.dialects.conftest import drop_placeholders, next_id_will_be
 from tests.dialects.superoffice.test_ticket_entity import SO, basic, get, sample, save
+from tests.dialects.trackit.support import access_token
 from tests.factories import World, make_case
+from tests.web.console_support import agent_client
 
 
 def test_soticket_authorization_takes_an_api_token(client: TestClient, world: World) -> None:
@@ -197,3 +202,70 @@ def test_keys_of_defined_custom_fields_are_still_validated(
     assert native["custom_fields"] == {"customfields1": 12.0}
     too_long = {"TicketId": 389, "ExtraFields": {"Note": "x" * 4001}}
     assert save(client, world.agent_a, too_long).status_code == 400
+
+
+def _backdate_reads(db: Database, case_id: int, when: datetime) -> None:
+    """Move the recorded reads of the case to ``when`` (as if they were long ago)."""
+    with db.write() as s:
+        s.execute(
+            update(CaseRead)
+            .where(CaseRead.case_id == case_id)
+            .values(read_at=when, first_read_at=when)
+        )
+
+
+def _marks(client: TestClient, world: World, case_id: int) -> tuple[Any, Any, Any, Any]:
+    """The read fields as SaveTicketEntity answers them (a save records no read)."""
+    out = save(client, world.admin, {"TicketId": case_id}).json()
+    return out["ReadByOwner"], out["FirstReadByOwner"], out["FirstReadByUser"], out["ReadStatus"]
+
+
+def test_reads_by_the_owner_and_any_user_are_recorded_through_every_face(
+    client: TestClient, db: Database, settings: Settings, world: World
+) -> None:
+    """Seed: "ReadByOwner | date-time | The datetime for when the ticket last was read by
+    the owner.", "FirstReadByOwner | date-time | The datetime for when the ticket first was
+    read by the current owner.", "FirstReadByUser | date-time | The datetime for when the
+    ticket first was read by a user."."""
+    owner = world.agent_a
+    tid = save(
+        client, owner, {"Title": "Who read me", "OwnedBy": {"AssociateId": owner.user_id}}
+    ).json()["TicketId"]
+    assert _marks(client, world, tid)[:3] == (None, None, None)
+
+    # Another user reads it through this face: a first read by a user, not the owner's.
+    assert get(client, world.admin, tid).status_code == 200
+    by_owner, first_by_owner, first_by_user, _ = _marks(client, world, tid)
+    assert by_owner is None and first_by_owner is None and first_by_user is not None
+    _backdate_reads(db, tid, datetime(2020, 1, 1, tzinfo=UTC))
+
+    # The owner opens it in the console.
+    console = agent_client(settings, db, owner.email)
+    assert console.get(f"/console/cases/{tid}").status_code == 200
+    by_owner, first_by_owner, first_by_user, status = _marks(client, world, tid)
+    assert first_by_user == "2020-01-01T00:00:00Z"
+    assert by_owner is not None and by_owner == first_by_owner > "2021"
+    assert status == "Green"
+
+    # Reading again moves the latest read only, through whichever face.
+    reads_through = {
+        "itx": lambda: client.get(f"/itx/itxems/case/{tid}", headers=owner.headers),
+        "trackit": lambda: client.get(
+            f"/trackit/WebApi/tickets/{tid}", headers=access_token(client, owner.email)
+        ),
+        "itflow": lambda: client.get(
+            "/itflow/api/v1/tickets/read.php", params={"api_key": owner.token, "ticket_id": tid}
+        ),
+        "casemgmt": lambda: client.get(f"/casemgmt/v2/cases/{tid:08d}", headers=owner.headers),
+        "superoffice": lambda: get(client, owner, tid),
+    }
+    for face, read in reads_through.items():
+        _backdate_reads(db, tid, datetime(2020, 2, 1, tzinfo=UTC))
+        assert read().status_code == 200, face
+        by_owner, first_by_owner, first_by_user, _ = _marks(client, world, tid)
+        assert first_by_owner == first_by_user == "2020-02-01T00:00:00Z", face
+        assert by_owner > "2021", face
+    # The native face shows the same marks in the case's times.
+    times = client.get(f"/api/v1/cases/{tid}/times", headers=owner.headers).json()
+    assert times["first_read_by_owner"] == "2020-02-01T00:00:00Z"
+    assert times["read_by_owner"] > "2021"
