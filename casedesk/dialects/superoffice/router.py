@@ -39,13 +39,18 @@ async def save_ticket_entity(request: Request) -> Response:
     """Create the ticket when TicketId is empty or 0, update it otherwise."""
     entity = wire.TicketEntity.model_validate(await _body(request))
     p, db, tz = headers.caller(request), _db(request), headers.time_zone(request)
-    values = mapping.custom_values(entity)
+    values, secondary = mapping.custom_values(entity), mapping.secondary_ids(entity)
     if not entity.TicketId:
-        case_id = cases.open_case(db, p, mapping.to_create(entity, tz), custom_values=values).id
+        data = mapping.to_create(entity, tz)
+        case_id = cases.open_case(
+            db, p, data, custom_values=values, secondary_contact_ids=secondary or ()
+        ).id
     else:
         current = cases.get_case(db, p, entity.TicketId)
         patch = mapping.to_patch(entity, current, tz)
-        case_id = cases.update_case(db, p, current.id, patch, custom_values=values).id
+        case_id = cases.update_case(
+            db, p, current.id, patch, custom_values=values, secondary_contact_ids=secondary
+        ).id
     return _entity(request, p, db, case_id)
 
 

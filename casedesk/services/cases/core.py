@@ -21,6 +21,7 @@ from casedesk.services.cases import (
     links,
     members,
     messages,
+    secondary_contacts,
     tags,
 )
 from casedesk.services.cases.opening import PLAIN_FIELDS, open_case_in
@@ -57,13 +58,15 @@ def open_case(
     notes: Sequence[MessageCreate] = (),
     uploads: Sequence[UploadRef] = (),
     custom_values: extra_values.Values | None = None,
+    secondary_contact_ids: Sequence[int] = (),
     now: datetime | None = None,
 ) -> CaseOut:
     """Open a case; ``notes`` are added to it and ``uploads`` (the caller's pending
     uploads) attached to it in the same transaction. ``custom_values``: values by key
     from a face that does not tell custom fields from free values; those of defined
     custom fields join ``data.custom_fields``, the others are kept as free values
-    (``extra_values``)."""
+    (``extra_values``). ``secondary_contact_ids``: further contacts of the case
+    (``secondary_contacts``)."""
     now = now or utcnow()
     with db.write() as s:
         free: dict[str, str | None] = {}
@@ -72,6 +75,9 @@ def open_case(
         opened = open_case_in(s, principal, data, now, notes=notes)
         if free:
             extra_values.replace_in(s, opened.id, free)
+        if secondary_contact_ids:
+            corporation_id = principal.corporation_id
+            secondary_contacts.replace_in(s, corporation_id, opened.id, secondary_contact_ids)
         if not uploads:
             return opened
         case = s.get_one(Case, opened.id)
@@ -112,12 +118,14 @@ def update_case(
     expected_versions: Collection[int] | None = None,
     notes: Sequence[MessageCreate] = (),
     custom_values: extra_values.Values | None = None,
+    secondary_contact_ids: Sequence[int] | None = None,
     now: datetime | None = None,
 ) -> CaseOut:
     """Apply the fields present in ``patch``, then add ``notes``, in one transaction.
     With ``expected_versions`` (If-Match) a case changed since the caller read it is
     refused with PreconditionFailed. ``custom_values`` as in :func:`open_case`; when
-    given, the free values replace the case's free values."""
+    given, the free values replace the case's free values. ``secondary_contact_ids``,
+    when given, replaces the case's secondary contacts."""
     now = now or utcnow()
     with db.write() as s:
         free: dict[str, str | None] | None = None
@@ -171,6 +179,10 @@ def update_case(
             )
         if free is not None:
             changes |= extra_values.replace_in(s, case.id, free)
+        if secondary_contact_ids is not None:
+            changes |= secondary_contacts.replace_in(
+                s, case.corporation_id, case.id, secondary_contact_ids
+            )
         if changes:
             touch(case, now)
             sla.refresh(s, case, now)

@@ -14,11 +14,17 @@ from sqlalchemy import update
 
 from casedesk.config import Settings
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseRead
-from tests.dialects.conftest import drop_placeholders, next_id_will_be
-from tests.dialects.superoffice.test_ticket_entity import SO, basic, get, sample, save
+from casedesk.store.models import CaseRead
+from tests.dialects.superoffice.test_ticket_entity import (
+    SO,
+    basic,
+    get,
+    prepare_sample_refs,
+    sample,
+    save,
+)
 from tests.dialects.trackit.support import access_token
-from tests.factories import World, make_case
+from tests.factories import World
 from tests.web.console_support import agent_client
 
 
@@ -123,14 +129,6 @@ def test_tags_keep_their_case_and_match_without_it(client: TestClient, world: Wo
     assert again.json()["LastChanged"] == first["LastChanged"]  # the same tags: no change
 
 
-def _ticket_389(db: Database, world: World) -> None:
-    """The sample updates ticket 389."""
-    make_case(db, world.agent_a, title="first")
-    next_id_will_be(db, Case, 389)
-    assert make_case(db, world.agent_a, title="Printer jam").id == 389
-    drop_placeholders(db)
-
-
 def _post_sample(client: TestClient, world: World, body: dict[str, Any]) -> Any:
     headers, _ = sample()
     headers["Authorization"] = basic(world.agent_a)["Authorization"]
@@ -143,7 +141,7 @@ def test_the_seed_sample_saves_its_free_extra_and_custom_fields(
     """Seed sample request: "ExtraFields": {"ExtraFields1": "aliquam", "ExtraFields2":
     "dolores"}, "CustomFields": {"CustomFields1": "error", "CustomFields2": "aut"}; and
     "CustomFields | object | Udef + Extra fields added to the carrier"."""
-    _ticket_389(db, world)
+    prepare_sample_refs(db, world)
     _, body = sample()
     r = _post_sample(client, world, body)
     assert r.status_code == 200, r.text
@@ -183,7 +181,7 @@ def test_keys_of_defined_custom_fields_are_still_validated(
         headers=world.admin.headers,
     )
     assert r.status_code == 201, r.text
-    _ticket_389(db, world)
+    prepare_sample_refs(db, world)
     _, body = sample()
     r = _post_sample(client, world, body)  # "CustomFields1": "error" is not a number
     assert r.status_code == 400 and r.json()["ErrorSource"] == "custom_fields.customfields1"
@@ -269,3 +267,38 @@ def test_reads_by_the_owner_and_any_user_are_recorded_through_every_face(
     times = client.get(f"/api/v1/cases/{tid}/times", headers=owner.headers).json()
     assert times["first_read_by_owner"] == "2020-02-01T00:00:00Z"
     assert times["read_by_owner"] > "2021"
+
+
+def test_secondary_persons_are_kept_as_contacts_of_the_case(
+    client: TestClient, db: Database, world: World
+) -> None:
+    """Seed: "SecondaryPersons | Array | The secondary persons this ticket is connected
+    to"; the sample sends "PersonId": 75, "Firstname": "Chaya", "Lastname": "Cremin"."""
+    prepare_sample_refs(db, world)
+    _, body = sample()
+    out = _post_sample(client, world, body).json()
+    assert [(p["PersonId"], p["Firstname"], p["Lastname"]) for p in out["SecondaryPersons"]] == [
+        (75, "Chaya", "Cremin")
+    ]
+    assert get(client, world.agent_a, 389).json()["SecondaryPersons"] == out["SecondaryPersons"]
+    other = client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Ada", "last_name": "Byron", "emails": ["ada@example.com"]},
+        headers=world.admin.headers,
+    ).json()
+    two = [{"PersonId": other["id"]}, {"PersonId": 75}]
+    r = save(client, world.agent_a, {"TicketId": 389, "SecondaryPersons": two})
+    assert [p["PersonId"] for p in r.json()["SecondaryPersons"]] == [other["id"], 75]
+    assert r.json()["SecondaryPersons"][0]["Email"] == "ada@example.com"
+    # Left out: kept. Unknown person: a 400 and nothing written. Empty: cleared.
+    r = save(client, world.agent_a, {"TicketId": 389, "Title": "renamed"})
+    assert [p["PersonId"] for p in r.json()["SecondaryPersons"]] == [other["id"], 75]
+    bad = {"TicketId": 389, "Title": "not saved", "SecondaryPersons": [{"PersonId": 999_999}]}
+    assert save(client, world.agent_a, bad).status_code == 400
+    assert save(client, world.agent_a, {"Title": "x", "SecondaryPersons": [{}]}).status_code == 400
+    kept = get(client, world.agent_a, 389).json()
+    assert kept["Title"] == "renamed" and len(kept["SecondaryPersons"]) == 2
+    r = save(client, world.agent_a, {"TicketId": 389, "SecondaryPersons": []})
+    assert r.json()["SecondaryPersons"] == []
+    created = save(client, world.agent_a, {"Title": "new", "SecondaryPersons": [{"PersonId": 75}]})
+    assert [p["PersonId"] for p in created.json()["SecondaryPersons"]] == [75]

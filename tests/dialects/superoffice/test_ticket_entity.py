@@ -13,6 +13,7 @@ from defusedxml.ElementTree import fromstring
 from fastapi.testclient import TestClient
 
 from casedesk.dialects.superoffice import xmlcodec
+from casedesk.services.reference import contacts
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Contact
 from tests.dialects.conftest import drop_placeholders, fixture_text, next_id_will_be
@@ -67,14 +68,26 @@ def custom_fields(client: TestClient, world: World) -> None:
         assert r.status_code == 201, r.text
 
 
+def prepare_sample_refs(db: Database, world: World) -> None:
+    """What the sample refers to: ticket 389 and, in SecondaryPersons, person 75."""
+    make_case(db, world.agent_a, title="first")
+    next_id_will_be(db, Case, 389)
+    assert make_case(db, world.agent_a, title="Printer jam").id == 389
+    drop_placeholders(db)
+    admin = world.admin.principal
+    contacts.create_contact(db, admin, contacts.ContactCreate(first_name="First"))
+    next_id_will_be(db, Contact, 75)
+    person = contacts.create_contact(
+        db, admin, contacts.ContactCreate(first_name="Chaya", last_name="Cremin")
+    )
+    assert person.id == 75
+    drop_placeholders(db)
+
+
 def test_the_seed_sample_updates_ticket_389(
     client: TestClient, db: Database, world: World, custom_fields: None
 ) -> None:
-    make_case(db, world.agent_a, title="first")
-    next_id_will_be(db, Case, 389)
-    ticket = make_case(db, world.agent_a, title="Printer jam")
-    drop_placeholders(db)
-    assert ticket.id == 389
+    prepare_sample_refs(db, world)
     headers, body = sample()
     headers["Authorization"] = basic(world.agent_a)["Authorization"]
     r = client.post(f"{SO}/SaveTicketEntity", content=json.dumps(body), headers=headers)
