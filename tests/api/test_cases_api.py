@@ -193,14 +193,14 @@ def test_patch_applies_only_the_fields_present(client: TestClient, world: World)
 def test_tags_through_the_case_body(client: TestClient, db: Database, world: World) -> None:
     h = world.agent_a.headers
     case = create(client, h, tags=["VPN", "vpn ", "Remote"])
-    assert case["tags"] == ["remote", "vpn"]
+    assert case["tags"] == ["Remote", "VPN"]  # the first spelling of each, matched by case
     r = client.patch(f"{API}/cases/{case['id']}", json={"tags": ["remote", "urgent"]}, headers=h)
-    assert r.json()["tags"] == ["remote", "urgent"]
+    assert r.json()["tags"] == ["Remote", "urgent"]
     assert (
         client.patch(f"{API}/cases/{case['id']}", json={"tags": []}, headers=h).json()["tags"] == []
     )
     with db.read() as s:
-        assert sorted(s.scalars(select(Tag.name))) == ["remote", "urgent", "vpn"]
+        assert sorted(s.scalars(select(Tag.name))) == ["Remote", "VPN", "urgent"]
 
 
 # --------------------------------------------------------------------------- merge and delete

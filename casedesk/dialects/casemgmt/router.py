@@ -18,7 +18,7 @@ from casedesk.intake import known_caller
 from casedesk.services.attachments import uploads
 from casedesk.services.attachments.files import Upload
 from casedesk.services.attachments.uploads import UploadRef
-from casedesk.services.cases import cancelling, codes, messages, public_status, search
+from casedesk.services.cases import cancelling, codes, messages, public_status, reads, search
 from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseQuery
 from casedesk.services.kernel.database import Database
@@ -76,7 +76,7 @@ def create_case(data: wire.CaseCreate, request: Request) -> wire.CaseCreated:
 @router.get("/cases/{case_id}", response_model=wire.CaseResponse)
 def get_case(case_id: CaseOrOrderNumber, request: Request) -> wire.CaseResponse:
     p, db = _caller(request), _db(request)
-    case = cases.get_case(db, p, _find(db, p, case_id))
+    case = reads.read_case(db, p, _find(db, p, case_id))
     contact = contacts.get_contact(db, p, case.contact_id) if case.contact_id else None
     org = (
         organizations.get_organization(db, p, case.organization_id)

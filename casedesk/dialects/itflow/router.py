@@ -13,7 +13,7 @@ from casedesk.dialects.itflow.errors import ItflowRoute
 from casedesk.domain.permissions import Principal
 from casedesk.intake import known_caller
 from casedesk.services.cases import core as cases
-from casedesk.services.cases import messages, search
+from casedesk.services.cases import messages, reads, search
 from casedesk.services.cases.schemas import CaseOut, CaseQuery, MessageCreate
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import categories, corporations, priorities
@@ -34,7 +34,7 @@ def read(
     """One ticket with ``ticket_id``, else every ticket the key may see (newest first)."""
     p, db = _caller(request, api_key), _db(request)
     if ticket_id is not None:
-        found = [cases.get_case(db, p, ticket_id)]
+        found = [reads.read_case(db, p, ticket_id)]
     else:
         found, cursor = [], None
         while True:

@@ -16,7 +16,7 @@ from casedesk.domain.permissions import Principal
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.attachments.files import Upload
 from casedesk.services.cases import core as cases
-from casedesk.services.cases import history, links, messages, search
+from casedesk.services.cases import history, links, messages, reads, search
 from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.reference import priorities
 
@@ -69,7 +69,7 @@ def save_case(body: wire.Case, caller: Caller, db: Db) -> dict[str, Any]:
 
 @_both("GET", "/itxems/case/{eactId}")
 def get_case(eactId: EactId, caller: Caller, db: Db) -> dict[str, Any]:
-    return full_case(db, caller, cases.get_case(db, caller, eactId))
+    return full_case(db, caller, reads.read_case(db, caller, eactId))
 
 
 @_both("POST", "/itxems/cases/search")

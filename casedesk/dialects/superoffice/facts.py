@@ -9,7 +9,7 @@ from casedesk.services.attachments import attaching as attachments
 from casedesk.services.attachments.attaching import AttachmentOut
 from casedesk.services.billing import time_entries
 from casedesk.services.cases import core as cases
-from casedesk.services.cases import messages, tags
+from casedesk.services.cases import extra_values, messages, secondary_contacts, tags
 from casedesk.services.cases.schemas import CaseOut, MessageOut
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import (
@@ -36,9 +36,12 @@ class TicketFacts:
     attachments: list[AttachmentOut]
     seconds_logged: int
     tag_ids: dict[str, int]
+    extra_values: dict[str, str | None]
     users: dict[int, str]
     contact: ContactOut | None
     organization_name: str | None
+    #: Secondary contacts with the name of their organization.
+    secondary: list[tuple[ContactOut, str | None]]
     category: CategoryOut | None
     priority: PriorityOut | None
     status: StatusOut
@@ -60,6 +63,12 @@ def read_ticket(db: Database, principal: Principal, case_id: int) -> TicketFacts
     contact = contacts.get_contact(db, principal, case.contact_id) if case.contact_id else None
     org_id = contact.organization_id if contact else case.organization_id
     org = organizations.get_organization(db, principal, org_id) if org_id else None
+    secondary = []
+    for cid in secondary_contacts.secondary_contact_ids(db, principal, case_id):
+        person = contacts.get_contact(db, principal, cid)
+        their = person.organization_id
+        name = organizations.get_organization(db, principal, their).name if their else None
+        secondary.append((person, name))
     cats = {c.id: c for c in categories.list_categories(db, principal)}
     prios = {p.id: p for p in priorities.list_priorities(db, principal)}
     stats = {s.id: s for s in statuses.list_statuses(db, principal)}
@@ -70,9 +79,11 @@ def read_ticket(db: Database, principal: Principal, case_id: int) -> TicketFacts
         attachments=files,
         seconds_logged=time_entries.time_totals(db, principal, case_id).seconds,
         tag_ids=tags.tag_ids(db, principal, case_id),
+        extra_values=extra_values.read_extra_values(db, principal, case_id),
         users=users,
         contact=contact,
         organization_name=org.name if org else None,
+        secondary=secondary,
         category=cats.get(case.category_id) if case.category_id else None,
         priority=prios.get(case.priority_id),
         status=stats[case.status_id],

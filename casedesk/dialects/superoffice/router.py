@@ -14,6 +14,7 @@ from casedesk.domain.errors import MalformedBody, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.intake import INT32, load_json
 from casedesk.services.cases import core as cases
+from casedesk.services.cases import reads
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import priorities, statuses
 
@@ -39,19 +40,27 @@ async def save_ticket_entity(request: Request) -> Response:
     p = headers.caller(request)  # before the body is read
     entity = wire.TicketEntity.model_validate(await _body(request))
     db, tz = _db(request), headers.time_zone(request)
+    values, secondary = mapping.custom_values(entity), mapping.secondary_ids(entity)
     if not entity.TicketId:
-        case_id = cases.open_case(db, p, mapping.to_create(entity, tz)).id
+        data = mapping.to_create(entity, tz)
+        case_id = cases.open_case(
+            db, p, data, custom_values=values, secondary_contact_ids=secondary or ()
+        ).id
     else:
         current = cases.get_case(db, p, entity.TicketId)
         patch = mapping.to_patch(entity, current, tz)
-        case_id = cases.update_case(db, p, current.id, patch).id
+        case_id = cases.update_case(
+            db, p, current.id, patch, custom_values=values, secondary_contact_ids=secondary
+        ).id
     return _entity(request, p, db, case_id)
 
 
 @router.post("/GetTicketEntity")
 async def get_ticket_entity(request: Request) -> Response:
-    p = headers.caller(request)
-    return _entity(request, p, _db(request), await _entity_id(request))
+    p, db = headers.caller(request), _db(request)
+    case_id = await _entity_id(request)
+    reads.record_read(db, p, case_id)
+    return _entity(request, p, db, case_id)
 
 
 @router.post("/DeleteTicketEntity")

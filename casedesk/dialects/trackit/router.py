@@ -20,7 +20,7 @@ from casedesk.domain.statuses import InternalStatus
 from casedesk.http_credentials import password_caller
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.cases import core as cases
-from casedesk.services.cases import history, links, messages, templates
+from casedesk.services.cases import history, links, messages, reads, templates
 from casedesk.services.cases.schemas import CaseOut, CasePatch, MessageCreate, MessageOut
 from casedesk.services.identity import auth
 from casedesk.services.kernel.clock import utcnow
@@ -140,7 +140,7 @@ def get_note(
 
 @_both("GET", "/tickets/{id}")
 def get_ticket(id: TicketId, caller: Caller, db: Db) -> dict[str, Any]:
-    case = cases.get_case(db, caller, id)
+    case = reads.read_case(db, caller, id)
     return {"Tickets": _ticket(db, caller, case, catalog.load(db, caller))}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -14,7 +14,16 @@ from casedesk.domain.members import Member, MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus, resolve_status
 from casedesk.services.attachments.uploads import UploadRef, attach_uploads_in
-from casedesk.services.cases import assignment, custom_fields, links, members, messages, tags
+from casedesk.services.cases import (
+    assignment,
+    custom_fields,
+    extra_values,
+    links,
+    members,
+    messages,
+    secondary_contacts,
+    tags,
+)
 from casedesk.services.cases.opening import PLAIN_FIELDS, open_case_in
 from casedesk.services.cases.schemas import CaseCreate, CaseOut, CasePatch, MessageCreate
 from casedesk.services.cases.search_text import index_case
@@ -48,18 +57,47 @@ def open_case(
     *,
     notes: Sequence[MessageCreate] = (),
     uploads: Sequence[UploadRef] = (),
+    custom_values: extra_values.Values | None = None,
+    secondary_contact_ids: Sequence[int] = (),
     now: datetime | None = None,
 ) -> CaseOut:
     """Open a case; ``notes`` are added to it and ``uploads`` (the caller's pending
-    uploads) attached to it in the same transaction."""
+    uploads) attached to it in the same transaction. ``custom_values``: values by key
+    from a face that does not tell custom fields from free values; those of defined
+    custom fields join ``data.custom_fields``, the others are kept as free values
+    (``extra_values``). ``secondary_contact_ids``: further contacts of the case
+    (``secondary_contacts``)."""
     now = now or utcnow()
     with db.write() as s:
+        free: dict[str, str | None] = {}
+        if custom_values is not None:
+            data, free = _with_custom_values(s, principal, data, custom_values)
         opened = open_case_in(s, principal, data, now, notes=notes)
+        if free:
+            extra_values.replace_in(s, opened.id, free)
+        if secondary_contact_ids:
+            corporation_id = principal.corporation_id
+            secondary_contacts.replace_in(s, corporation_id, opened.id, secondary_contact_ids)
         if not uploads:
             return opened
         case = s.get_one(Case, opened.id)
         attach_uploads_in(s, principal, case, uploads, now)
         return build_one(s, case, principal)
+
+
+_Input = TypeVar("_Input", CaseCreate, CasePatch)
+
+
+def _with_custom_values(
+    s: Session, principal: Principal, data: _Input, values: extra_values.Values
+) -> tuple[_Input, dict[str, str | None]]:
+    """``data`` with the defined custom fields of ``values`` added, and the free rest."""
+    known, free = extra_values.split(s, principal.corporation_id, values)
+    if not known:
+        return data, free
+    merged = dict(data.custom_fields or {}) | known
+    given = data.model_dump(exclude_unset=True) | {"custom_fields": merged}
+    return type(data).model_validate(given), free
 
 
 def get_case(db: Database, principal: Principal, case_id: int) -> CaseOut:
@@ -79,14 +117,21 @@ def update_case(
     *,
     expected_versions: Collection[int] | None = None,
     notes: Sequence[MessageCreate] = (),
+    custom_values: extra_values.Values | None = None,
+    secondary_contact_ids: Sequence[int] | None = None,
     now: datetime | None = None,
 ) -> CaseOut:
     """Apply the fields present in ``patch``, then add ``notes``, in one transaction.
     With ``expected_versions`` (If-Match) a case changed since the caller read it is
-    refused with PreconditionFailed."""
+    refused with PreconditionFailed. ``custom_values`` as in :func:`open_case`; when
+    given, the free values replace the case's free values. ``secondary_contact_ids``,
+    when given, replaces the case's secondary contacts."""
     now = now or utcnow()
-    fields = patch.model_fields_set
     with db.write() as s:
+        free: dict[str, str | None] | None = None
+        if custom_values is not None:
+            patch, free = _with_custom_values(s, principal, patch, custom_values)
+        fields = patch.model_fields_set
         case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
         if expected_versions is not None and case.version not in expected_versions:
             raise PreconditionFailed(
@@ -131,6 +176,12 @@ def update_case(
         if "custom_fields" in fields and patch.custom_fields:
             changes |= custom_fields.set_values(
                 s, case.corporation_id, case.id, patch.custom_fields, creating=False
+            )
+        if free is not None:
+            changes |= extra_values.replace_in(s, case.id, free)
+        if secondary_contact_ids is not None:
+            changes |= secondary_contacts.replace_in(
+                s, case.corporation_id, case.id, secondary_contact_ids
             )
         if changes:
             touch(case, now)

@@ -109,12 +109,12 @@ def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
     if q.contact_id:
         conds.append(_active_member(MemberRole.CONTACT, CaseMember.contact_id.in_(q.contact_id)))
     if q.tag:
-        names = [t.lower() for t in q.tag]
+        names = [t.strip().lower() for t in q.tag]
         conds.append(
             exists().where(
                 CaseTag.case_id == Case.id,
                 CaseTag.tag_id == Tag.id,
-                Tag.name.in_(names),
+                Tag.name_key.in_(names),
             )
         )
     if q.custom:

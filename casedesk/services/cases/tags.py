@@ -1,4 +1,6 @@
-"""Tags on cases. Tags are created on first use, per corporation."""
+"""Tags on cases. Tags are created on first use, per corporation, with the spelling
+they were first used with ("VIP" stays "VIP"); they match case-insensitively, so "vip"
+later is the same tag and shows as "VIP"."""
 
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ def names(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
         select(CaseTag.case_id, Tag.name)
         .join(Tag, Tag.id == CaseTag.tag_id)
         .where(CaseTag.case_id.in_(case_ids))
-        .order_by(Tag.name)
+        .order_by(Tag.name_key)
     ).all()
     out: dict[int, list[str]] = {}
     for case_id, name in rows:
@@ -30,49 +32,68 @@ def names(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
     return out
 
 
+def key_of(name: str) -> str:
+    """What a tag name matches by."""
+    return name.strip().lower()
+
+
 def replace_tags(
     session: Session, corporation_id: int, case_id: int, wanted: list[str]
 ) -> dict[str, object]:
-    """Make the case's tags exactly ``wanted`` (case-insensitive, deduplicated).
-    Returns the audit change, empty when nothing changed."""
+    """Make the case's tags exactly ``wanted`` (case-insensitive, deduplicated; the
+    first spelling of a new tag is kept). Returns the audit change, empty when nothing
+    changed."""
     current = names(session, [case_id]).get(case_id, [])
-    target = sorted({w.strip().lower() for w in wanted if w.strip()})
-    if target == sorted(current):
+    spelled: dict[str, str] = {}
+    for w in wanted:
+        if w.strip():
+            spelled.setdefault(key_of(w), w.strip())
+    if sorted(spelled) == sorted(key_of(c) for c in current):
         return {}
     session.execute(delete(CaseTag).where(CaseTag.case_id == case_id))
-    for tag_id in _tag_ids(session, corporation_id, target):
+    target = _tags(session, corporation_id, spelled)
+    for tag_id in target.values():
         session.add(CaseTag(case_id=case_id, tag_id=tag_id))
-    return {"tags": {"from": sorted(current), "to": target}}
+    return {"tags": {"from": sorted(current), "to": sorted(target)}}
 
 
-def _tag_ids(session: Session, corporation_id: int, wanted: list[str]) -> list[int]:
-    if not wanted:
-        return []
-    existing = dict(
-        session.execute(
-            select(Tag.name, Tag.id).where(
-                Tag.corporation_id == corporation_id, Tag.name.in_(wanted)
+def _tags(session: Session, corporation_id: int, spelled: dict[str, str]) -> dict[str, int]:
+    """The tags for ``spelled`` (key -> spelling) as stored name -> id, made if new."""
+    if not spelled:
+        return {}
+    existing = {
+        key: (name, tag_id)
+        for key, name, tag_id in session.execute(
+            select(Tag.name_key, Tag.name, Tag.id).where(
+                Tag.corporation_id == corporation_id, Tag.name_key.in_(list(spelled))
             )
         ).all()
-    )
-    for name in wanted:
-        if name not in existing:
-            existing[name] = _create_tag(session, corporation_id, name)
-    return [existing[n] for n in wanted]
+    }
+    out: dict[str, int] = {}
+    for key, spelling in spelled.items():
+        if key in existing:
+            name, tag_id = existing[key]
+        else:
+            name, tag_id = _create_tag(session, corporation_id, spelling)
+        out[name] = tag_id
+    return out
 
 
-def _create_tag(session: Session, corporation_id: int, name: str) -> int:
-    """A new tag's id, or that of the same tag a concurrent transaction created first
-    (tagging two cases with one new tag at once must not fail)."""
+def _create_tag(session: Session, corporation_id: int, name: str) -> tuple[str, int]:
+    """A new tag's name and id, or those of the same tag a concurrent transaction
+    created first (tagging two cases with one new tag at once must not fail)."""
     try:
         with session.begin_nested():
-            tag = Tag(corporation_id=corporation_id, name=name)
+            tag = Tag(corporation_id=corporation_id, name=name, name_key=key_of(name))
             session.add(tag)
-        return tag.id
+        return tag.name, tag.id
     except IntegrityError:
-        return session.scalars(
-            select(Tag.id).where(Tag.corporation_id == corporation_id, Tag.name == name)
+        row = session.execute(
+            select(Tag.name, Tag.id).where(
+                Tag.corporation_id == corporation_id, Tag.name_key == key_of(name)
+            )
         ).one()
+        return row.name, row.id
 
 
 def add_tag(db: Database, principal: Principal, case_id: int, name: str) -> list[str]:
@@ -100,12 +121,12 @@ def _edit(
     with db.write() as s:
         case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
         ensure_updatable(case)
-        current = set(names(s, [case.id]).get(case.id, []))
-        if add:
-            current.add(add.strip().lower())
+        current = {key_of(n): n for n in names(s, [case.id]).get(case.id, [])}
+        if add and add.strip():
+            current.setdefault(key_of(add), add.strip())
         if remove:
-            current.discard(remove.strip().lower())
-        change = replace_tags(s, case.corporation_id, case.id, sorted(current))
+            current.pop(key_of(remove), None)
+        change = replace_tags(s, case.corporation_id, case.id, list(current.values()))
         if change:
             touch(case, now)
             audit.record(
@@ -118,7 +139,7 @@ def _edit(
                 case_id=case.id,
                 changes=change,  # type: ignore[arg-type]
             )
-        return sorted(current)
+        return names(s, [case.id]).get(case.id, [])
 
 
 def tag_ids(db: Database, principal: Principal, case_id: int) -> dict[str, int]:
@@ -129,6 +150,6 @@ def tag_ids(db: Database, principal: Principal, case_id: int) -> dict[str, int]:
             select(Tag.name, Tag.id)
             .join(CaseTag, CaseTag.tag_id == Tag.id)
             .where(CaseTag.case_id == case_id)
-            .order_by(Tag.name)
+            .order_by(Tag.name_key)
         ).all()
         return {name: tag_id for name, tag_id in rows}

@@ -8,6 +8,7 @@ the stored fields agree; only the recorded breaches are read back as stored.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from pydantic import BaseModel
@@ -81,6 +82,10 @@ class CaseTimesOut(BaseModel):
     alert_timeout: datetime | None
     light: Light
     read_status: Light | None
+    #: The owner's (assigned user's) latest and first read, and the first read by anyone.
+    read_by_owner: datetime | None
+    first_read_by_owner: datetime | None
+    first_read_by_user: datetime | None
     breaches: list[BreachOut]
 
 
@@ -97,6 +102,7 @@ def case_times(
             history = clock_histories(s, [case.id])[case.id]
         else:
             calendar, history = inputs.calendar, inputs.history
+        reads = _reads(s, case)
         times = compute_times(
             case.created_at, history, case.first_response_at, case.closed_at, calendar, now
         )
@@ -126,7 +132,10 @@ def case_times(
             alert_level=found.fields["alert_level"],
             alert_timeout=found.fields["alert_timeout_at"],
             light=case_light(found.status) if found.status is not None else Light.GREEN,
-            read_status=_read_status(s, case),
+            read_status=reads.status,
+            read_by_owner=reads.owner_latest,
+            first_read_by_owner=reads.owner_first,
+            first_read_by_user=reads.first_by_anyone,
             breaches=[
                 BreachOut.model_validate(b, from_attributes=True)
                 for b in s.scalars(
@@ -142,12 +151,15 @@ def mark_read(
     db: Database, principal: Principal, case_id: int, *, now: datetime | None = None
 ) -> None:
     """Note that the caller has read the case now. The case itself does not change (its
-    version stays), only the caller's read marker."""
+    version stays), only the caller's read marker: its latest read moves, its first
+    read stays."""
     now = now or utcnow()
     with db.write() as s:
         load_case(s, principal, case_id)
         insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
-        stmt = insert(CaseRead).values(case_id=case_id, user_id=principal.user_id, read_at=now)
+        stmt = insert(CaseRead).values(
+            case_id=case_id, user_id=principal.user_id, read_at=now, first_read_at=now
+        )
         s.execute(
             stmt.on_conflict_do_update(
                 index_elements=["case_id", "user_id"], set_={"read_at": stmt.excluded.read_at}
@@ -170,8 +182,20 @@ def _target(state: TargetState, level: int) -> TargetOut:
     )
 
 
-def _read_status(s: Session, case: Case) -> Light | None:
-    """Seed 001's ReadStatus for the assigned user; None while nobody is assigned."""
+@dataclass(frozen=True)
+class _Reads:
+    status: Light | None
+    owner_latest: datetime | None
+    owner_first: datetime | None
+    first_by_anyone: datetime | None
+
+
+def _reads(s: Session, case: Case) -> _Reads:
+    """Seed 001's ReadStatus for the assigned user (None while nobody is assigned), the
+    owner's latest and first reads, and the first read by any user."""
+    first_by_anyone = s.scalar(
+        select(func.min(CaseRead.first_read_at)).where(CaseRead.case_id == case.id)
+    )
     owner = s.execute(
         select(CaseMember.user_id, CaseMember.start_at).where(
             CaseMember.case_id == case.id,
@@ -180,16 +204,22 @@ def _read_status(s: Session, case: Case) -> Light | None:
         )
     ).first()
     if owner is None or owner.user_id is None:
-        return None
-    read_at = s.scalar(
-        select(CaseRead.read_at).where(
+        return _Reads(None, None, None, first_by_anyone)
+    read = s.execute(
+        select(CaseRead.read_at, CaseRead.first_read_at).where(
             CaseRead.case_id == case.id, CaseRead.user_id == owner.user_id
         )
-    )
+    ).first()
     last_activity = s.scalar(
         select(func.max(AuditEntry.at)).where(
             AuditEntry.case_id == case.id,
             or_(AuditEntry.actor_user_id.is_(None), AuditEntry.actor_user_id != owner.user_id),
         )
     )
-    return read_status(owner.start_at, read_at, last_activity)
+    read_at = read.read_at if read else None
+    return _Reads(
+        read_status(owner.start_at, read_at, last_activity),
+        read_at,
+        read.first_read_at if read else None,
+        first_by_anyone,
+    )

@@ -181,6 +181,33 @@ class CaseTag(Base):
     )
 
 
+class CaseExtraValue(Base):
+    """A free value of a case under a key that is no defined custom field: what an
+    integration sends along (SuperOffice's ExtraFields) and expects back."""
+
+    __tablename__ = "case_extra_values"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class CaseSecondaryContact(Base):
+    """A further contact of a case besides its contact member, in the order given."""
+
+    __tablename__ = "case_secondary_contacts"
+
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+
 class CaseLink(Base):
     """A symmetric "related" link between two cases (parent/child and merges live on
     the case row itself). Stored once with ``case_id < other_case_id``."""

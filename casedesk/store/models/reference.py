@@ -90,12 +90,16 @@ class Queue(Base):
 
 
 class Tag(Base):
+    """A tag keeps the spelling it was first used with (``name``); ``name_key``, its
+    lower-case form, is what matches, so "VIP" and "vip" are one tag."""
+
     __tablename__ = "tags"
-    __table_args__ = (UniqueConstraint("corporation_id", "name"),)
+    __table_args__ = (UniqueConstraint("corporation_id", "name_key"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(String(100))
 
 
 class CustomFieldDefinition(Base):

@@ -86,7 +86,7 @@ class SlaBreach(Base):
 
 
 class CaseRead(Base):
-    """When a user last opened a case: the basis of the owner's read status."""
+    """When a user first and last opened a case: the basis of the owner's read status."""
 
     __tablename__ = "case_reads"
 
@@ -96,4 +96,6 @@ class CaseRead(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+    #: The latest read, and the first one (kept when the user reads again).
     read_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    first_read_at: Mapped[datetime] = mapped_column(UtcDateTime)

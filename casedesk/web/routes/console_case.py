@@ -18,6 +18,7 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.cases import history, links, messages
 from casedesk.services.cases.core import get_case
+from casedesk.services.cases.reads import read_case
 from casedesk.services.cases.schemas import CaseOut, LinksOut
 from casedesk.services.reference import contacts
 from casedesk.services.sla import case_times
@@ -100,7 +101,7 @@ def _linked(db: Database, principal: Principal, found: LinksOut) -> dict[int, Ca
 def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
     db = db_of(request)
     principal = agent.principal
-    case = get_case(db, principal, case_id)
+    case = read_case(db, principal, case_id)  # opening the page is reading the case
     looked = lookups(db, principal)
     files = (
         attachments.list_attachments(db, principal, case_id)

@@ -145,9 +145,9 @@ def test_the_same_new_tag_added_to_many_cases_at_once(db: Database, admin: Princ
     outcomes = race([partial(tags.add_tag, db, admin, c.id, "Outage") for c in made])
 
     assert unexpected(outcomes) == []
-    assert all(cases.get_case(db, admin, c.id).tags == ["outage"] for c in made)
+    assert all(cases.get_case(db, admin, c.id).tags == ["Outage"] for c in made)
     with db.read() as s:
-        assert list(s.scalars(select(Tag.name))) == ["outage"]
+        assert list(s.scalars(select(Tag.name))) == ["Outage"]
 
 
 def test_concurrent_updates_of_different_fields_all_apply(db: Database, admin: Principal) -> None:

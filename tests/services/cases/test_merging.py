@@ -128,7 +128,7 @@ def test_followers_assignee_contact_and_tags_join_the_target(db: Database, world
     assert followers == {world.agent_a.user_id, helper.user_id}
     assert out.assignee_id is None
     assert out.contact_id == carl
-    assert out.tags == ["remote", "urgent", "vpn"]
+    assert out.tags == ["Remote", "urgent", "vpn"]
 
     # a target with a contact keeps it; the other one is only recorded
     other = make_case(db, world.agent_a, contact_id=dora)
