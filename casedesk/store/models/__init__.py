@@ -12,6 +12,7 @@ from casedesk.store.models.billing import Invoice, TimeEntry
 from casedesk.store.models.cases import (
     Attachment,
     Case,
+    CaseContactEntry,
     CaseLink,
     CaseMember,
     CaseMessage,
@@ -67,6 +68,7 @@ __all__ = [
     "Base",
     "Calendar",
     "Case",
+    "CaseContactEntry",
     "CaseCode",
     "CaseCounter",
     "CaseLink",
