@@ -141,11 +141,11 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
         SecondaryPersons=[],
         AlertLevel=t.alert_level,
         ConnectId=c.merged_into_id or 0,
-        ReadStatus=(t.read_status.value.capitalize() if t.read_status else None),
-        TimeToReply=t.time_to_reply,
-        RealTimeToReply=t.real_time_to_reply,
-        TimeToClose=t.time_to_close,
-        RealTimeToClose=t.real_time_to_close,
+        ReadStatus=(t.read_status.value.capitalize() if t.read_status else ""),
+        TimeToReply=t.time_to_reply or 0,
+        RealTimeToReply=t.real_time_to_reply or 0,
+        TimeToClose=t.time_to_close or 0,
+        RealTimeToClose=t.real_time_to_close or 0,
         TimeSpentInternally=t.time_spent_internally,
         TimeSpentExternally=t.time_spent_externally,
         TimeSpentQueue=t.time_spent_queue,
@@ -158,13 +158,13 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
             1 for m in f.messages if m.visibility == "external" and m.direction == "outbound"
         ),
         NumMessages=len(f.messages),
-        FromAddress=c.from_address,
+        FromAddress=c.from_address or "",
         Messages=[_message(f, m, at, mask) for m in f.messages],
         Tags=[
             wire.TagEntity(Id=f.tag_ids.get(name, 0), Name=name, ToolTip="", TableRight=mask)
             for name in c.tags
         ],
-        Language=None,
+        Language="",
         Sentiment=0,
         SentimentConfidence=0,
         SuggestedCategoryId=0,

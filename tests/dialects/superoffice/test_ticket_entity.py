@@ -115,7 +115,7 @@ def test_create_then_read_agrees_with_the_native_api(client: TestClient, world: 
     assert out["Priority"]["TicketPriorityId"] == native["priority_id"]
     assert out["CreatedBy"]["AssociateId"] == world.agent_a.user_id
     assert out["OwnedBy"] is None and out["NumMessages"] == 0
-    assert out["TimeToReply"] is None and out["TimeSpentInternally"] == 0
+    assert out["TimeToReply"] == 0 and out["TimeSpentInternally"] == 0
     assert out["FieldProperties"]["Title"]["FieldType"] == "System.String"
 
 
