@@ -60,5 +60,5 @@ def pick(level: Level, priorities: list[Ranked], current: int | None = None) -> 
     candidates = [p for p in sorted(priorities, key=lambda p: (p.rank, p.name, p.id))
                   if shown[p.id] == level]  # fmt: skip
     named = [p for p in candidates if level_of_name(p.name) == level]
-    chosen = (named or candidates or [None])[0]
-    return chosen.id if chosen else None
+    chosen = named or candidates
+    return chosen[0].id if chosen else None

@@ -45,21 +45,24 @@ SUPEROFFICE_TYPES: dict[str, str] = {
 
 #: Seed 000, "Attributes": every attribute of a case.
 ITX_ATTRIBUTES = (
-    "eactId corporation activityType seqNo status description creationTs updateTs creator "
-    "entityExtension category priority emsStatus emsStatusChangeTs internalUpdateTs "
-    "externalUpdateTs deadlineTs emsStatusLastOpen queue onHoldToTs onHoldComment members "
-    "links texts logs emsTags coreFileReferences propValues"
-).split()
+    "eactId", "corporation", "activityType", "seqNo", "status", "description", "creationTs",
+    "updateTs", "creator", "entityExtension", "category", "priority", "emsStatus",
+    "emsStatusChangeTs", "internalUpdateTs", "externalUpdateTs", "deadlineTs",
+    "emsStatusLastOpen", "queue", "onHoldToTs", "onHoldComment", "members", "links", "texts",
+    "logs", "emsTags", "coreFileReferences", "propValues",
+)  # fmt: skip
 
 #: Seed 004's get answer: ``name | type [min .. max]`` and enums.
 CASEMGMT_STRINGS = {"id": (8, 100), "accountNumber": (6, 100), "orderId": (14, 100),
                     "accountName": (0, None), "customerReferenceId": (0, None),
                     "createdDateTime": (24, 24)}  # fmt: skip
 CASEMGMT_OTHER_DETAILS = (
-    "contactUCMID recordType subChannel finalScheduledDate category subCategory description "
-    "updatedDateTime updatedByFullName requestedTerminationDate statusHistory purchaseOrders "
-    "products productOfferingCodes details additionalInfo modifiable reOpen cancellable respond"
-).split()
+    "contactUCMID", "recordType", "subChannel", "finalScheduledDate", "category",
+    "subCategory", "description", "updatedDateTime", "updatedByFullName",
+    "requestedTerminationDate", "statusHistory", "purchaseOrders", "products",
+    "productOfferingCodes", "details", "additionalInfo", "modifiable", "reOpen",
+    "cancellable", "respond",
+)  # fmt: skip
 
 
 def _int32(v: Any) -> bool:

@@ -33,7 +33,6 @@ COLUMNS = (
 )
 
 
-
 def _priority(value: str) -> str:
     level = level_of_name(value)
     if level is None:

@@ -314,9 +314,7 @@ def attachment(a: AttachmentOut, cat: Catalog) -> dict[str, dict[str, Any]]:
     return wire.pairs(values, wire.ATTACHMENT_FIELDS)
 
 
-def assignment(
-    task: CaseOut, cat: Catalog, last_user_id: int | None
-) -> dict[str, dict[str, Any]]:
+def assignment(task: CaseOut, cat: Catalog, last_user_id: int | None) -> dict[str, dict[str, Any]]:
     status = cat.statuses.get(task.status_id)
     assignee = cat.user(task.assignee_id)
     last = cat.user(last_user_id)

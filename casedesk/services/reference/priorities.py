@@ -206,7 +206,5 @@ def priority_for_itflow(
         itflow_priority.pick(level, itflow_priorities(db, principal), current) if level else None
     )
     if found is None:
-        raise ValidationFailed(
-            f"no priority shows as {value!r} in ITFlow", field="ticket_priority"
-        )
+        raise ValidationFailed(f"no priority shows as {value!r} in ITFlow", field="ticket_priority")
     return found

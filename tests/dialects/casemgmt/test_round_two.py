@@ -96,9 +96,10 @@ def test_an_unknown_case_answers_from_the_seed_catalogue(
         client.post(
             f"{CM}/{missing}/cancel", json={"reason": "x"}, headers=world.agent_a.headers
         ).status_code,
-        client.patch(f"{CM}/{theirs}", json={"text": "x"}, headers=world.agent_a.headers).status_code,
+        client.patch(
+            f"{CM}/{theirs}", json={"text": "x"}, headers=world.agent_a.headers
+        ).status_code,
     }
     assert seen == {400}
     r = client.get(f"{CM}/{missing}", headers=world.agent_a.headers)
     assert errors_of(r)[0]["code"] == "not-found"
-

@@ -35,9 +35,7 @@ def _create(client: TestClient, world: World, **body: Any) -> tuple[int, dict[st
 
 
 def _read(client: TestClient, world: World, ticket_id: int) -> dict[str, Any]:
-    r = client.get(
-        f"{IT}/read.php", params={"api_key": world.admin.token, "ticket_id": ticket_id}
-    )
+    r = client.get(f"{IT}/read.php", params={"api_key": world.admin.token, "ticket_id": ticket_id})
     assert r.status_code == 200, r.text
     row: dict[str, Any] = r.json()["data"][0]
     return row
@@ -49,14 +47,12 @@ def _native_priority(client: TestClient, world: World, case_id: int) -> int:
 
 
 def test_every_priority_shows_as_low_med_or_high(client: TestClient, world: World) -> None:
-    """"Priority (low/med/high)": a priority above High (Critical) and one between
+    """Seed: "Priority (low/med/high)". A priority above High (Critical) and one between
     Medium and Low show as one of the three, never under their own name."""
     critical = _add(client, world, "Critical", 0)
     minor = _add(client, world, "Minor", 25)
     shown = {}
-    for name, prio in (("Critical", critical), ("Minor", minor)) + tuple(
-        _prios(client, world).items()
-    ):
+    for name, prio in [("Critical", critical), ("Minor", minor), *_prios(client, world).items()]:
         case = client.post(
             f"{API}/cases", json={"title": name, "priority_id": prio}, headers=world.admin.headers
         ).json()
