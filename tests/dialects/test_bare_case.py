@@ -6,10 +6,10 @@ seed marks required, or gives a type or a length, is present and satisfies it, a
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from casedesk.dialects.itflow.wire import COLUMNS
@@ -73,19 +73,37 @@ def _date_time(v: Any) -> bool:
     return isinstance(v, str) and datetime.fromisoformat(v.replace("Z", "+00:00")) is not None
 
 
-@pytest.fixture
-def bare(client: TestClient, world: World) -> int:
+Face = Callable[[TestClient, World, int], None]
+
+
+def test_a_bare_case_opened_natively_reads_valid_in_all_five_faces(
+    client: TestClient, world: World
+) -> None:
+    """Opened through /api/v1/cases with a title only, then read through SuperOffice,
+    ITX, Track-It!, ITFlow and Case Management; every face's failures are collected so
+    one face does not hide another's."""
     r = client.post("/api/v1/cases", json={"title": "Bare"}, headers=world.admin.headers)
     assert r.status_code == 201, r.text
     case = r.json()
     assert case["organization_id"] is case["contact_id"] is case["category_id"] is None
     assert case["primary_reference"] is None and case["description"] == ""
-    return int(case["id"])
+    faces: list[Face] = [
+        superoffice_reads_it_with_the_seed_types,
+        itx_reads_it_with_every_attribute,
+        trackit_reads_it_without_nulls,
+        itflow_reads_its_row,
+        casemgmt_reads_it_within_the_seed_bounds,
+    ]
+    failures = {}
+    for face in faces:
+        try:
+            face(client, world, int(case["id"]))
+        except AssertionError as exc:
+            failures[face.__name__] = str(exc)
+    assert failures == {}
 
 
-def test_superoffice_reads_a_bare_case_with_the_seed_types(
-    client: TestClient, world: World, bare: int
-) -> None:
+def superoffice_reads_it_with_the_seed_types(client: TestClient, world: World, bare: int) -> None:
     """Seed 001: ``TimeToReply | int32``, ``ReadStatus | string``, ``FromAddress |
     string``, …: int32 fields are integers, strings strings ("none" is ``""``, as the
     seed's ``"ContactDepartment": ""``), entities an object or null (``"Person": null``).
@@ -113,9 +131,7 @@ def test_superoffice_reads_a_bare_case_with_the_seed_types(
     assert _date_time(so["CreatedAt"]) and _date_time(so["LastChanged"])
 
 
-def test_itx_reads_a_bare_case_with_every_attribute(
-    client: TestClient, world: World, bare: int
-) -> None:
+def itx_reads_it_with_every_attribute(client: TestClient, world: World, bare: int) -> None:
     """Seed 000's attribute table, each present; ``status`` "Will match
     $.emsStatus.internalStatus"; ``activityType`` "Always 15 for cases"; the lists are
     lists; a missing contact, category or queue is null."""
@@ -130,9 +146,7 @@ def test_itx_reads_a_bare_case_with_every_attribute(
     assert isinstance(itx["priority"]["emprId"], int)
 
 
-def test_trackit_reads_a_bare_case_without_nulls(
-    client: TestClient, world: World, bare: int
-) -> None:
+def trackit_reads_it_without_nulls(client: TestClient, world: World, bare: int) -> None:
     """Seed 003, GET /tickets/{id}: "Null values are not retrieved." Every field shown
     is one of the seed's sequences under its display name, with a value."""
     fields = client.get(
@@ -145,7 +159,7 @@ def test_trackit_reads_a_bare_case_without_nulls(
     assert {"8", "72", "149"}.isdisjoint(fields)
 
 
-def test_itflow_reads_a_bare_case_row(client: TestClient, world: World, bare: int) -> None:
+def itflow_reads_its_row(client: TestClient, world: World, bare: int) -> None:
     """Seed 002: a row has every column under its position and name, values as strings
     and none as null (the sample's ``"ticket_category": null``); priority is one of
     "low/med/high"; status one of "open, working, hold, auto-close, closed"."""
@@ -162,9 +176,7 @@ def test_itflow_reads_a_bare_case_row(client: TestClient, world: World, bare: in
     assert row["ticket_contact_id"] == row["ticket_client_id"] == "0"
 
 
-def test_casemgmt_reads_a_bare_case_within_the_seed_bounds(
-    client: TestClient, world: World, bare: int
-) -> None:
+def casemgmt_reads_it_within_the_seed_bounds(client: TestClient, world: World, bare: int) -> None:
     """Seed 004: ``accountNumber | string (AccountNumber) [ 6 .. 100 ] characters``,
     ``orderId | string (OrderNumber) [ 14 .. 100 ] characters``, ``channel`` and
     ``status`` enums, every ``otherDetails`` field of the sample; "none" is ``""`` or
