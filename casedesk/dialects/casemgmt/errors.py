@@ -1,6 +1,8 @@
 """The Case Management API's one error shape, ``{"errors": [{"code", "message",
-"field"}]}``, for every error of the services or the request: 400 bad input, 401, 403,
-404, 409 state conflicts."""
+"field"}]}``, for every error of the services or the request, with the seed's statuses
+only (200/400/401/403/409/500): 400 bad input, and also a case or order number that
+names no case the caller may see (``not-found``; the seed has no 404), 401, 403, 409
+state conflicts."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from casedesk.domain import errors
 from casedesk.intake import authenticated_first, strict_body
 
 STATUS: dict[type[errors.DomainError], int] = {
-    errors.NotFound: 404,
+    errors.NotFound: 400,
     errors.ValidationFailed: 400,
     errors.Conflict: 409,
     errors.PreconditionFailed: 409,

@@ -18,7 +18,15 @@ from casedesk.intake import known_caller
 from casedesk.services.attachments import uploads
 from casedesk.services.attachments.files import Upload
 from casedesk.services.attachments.uploads import UploadRef
-from casedesk.services.cases import cancelling, codes, messages, public_status, reads, search
+from casedesk.services.cases import (
+    cancelling,
+    codes,
+    contact_entries,
+    messages,
+    public_status,
+    reads,
+    search,
+)
 from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseQuery
 from casedesk.services.kernel.database import Database
@@ -63,10 +71,11 @@ def create_case(data: wire.CaseCreate, request: Request) -> wire.CaseCreated:
     contact_id = _registered_contact(db, p, data)
     note = mapping.intake_note(data)
     with _as_attachments():
-        case = cases.open_case(
+        case = contact_entries.open_case_with_contacts(
             db,
             p,
             mapping.to_create(data, contact_id),
+            mapping.contact_entries(data),
             notes=[note] if note is not None else (),
             uploads=_refs(data.attachments),
         )
@@ -90,6 +99,7 @@ def get_case(case_id: CaseOrOrderNumber, request: Request) -> wire.CaseResponse:
         contact,
         (org.id, org.name) if org else None,
         cat.name if cat else None,
+        contact_entries.list_entries(db, p, case.id),
     )
 
 
@@ -125,16 +135,20 @@ def _result(case_id: int, note_id: int) -> wire.NoteResponse:
 
 
 def _find(db: Database, p: Principal, value: str) -> int:
-    """The case id of a case number, or of the case whose order number it is."""
+    """The case id of a case number, or of the case whose order number it is (its
+    primary reference, else the derived ``1-`` form)."""
     case_id = mapping.parse_case_number(value)
     if case_id is not None:
         return case_id
     page = search.search_cases(
         db, p, CaseQuery(primary_reference=[value], include_deleted=True, limit=1)
     )
-    if not page.items:
+    if page.items:
+        return page.items[0].id
+    derived = mapping.parse_derived_order_number(value)
+    if derived is None:
         raise NotFound(f"case or order {value} not found")
-    return page.items[0].id
+    return derived
 
 
 def _refs(attachments: Sequence[wire.Attachment]) -> list[UploadRef]:

@@ -86,10 +86,20 @@ class NoteResponse(BaseModel):
 
 
 class ContactResponse(BaseModel):
-    firstName: str
-    lastName: str
+    """A contact as it was sent: a name with its channels, or registered users."""
+
+    model_config = ConfigDict(extra="allow")
+
     type: str
-    details: list[ContactDetail]
+
+
+class Location(BaseModel):
+    ibx: list[str]
+
+
+class AdditionalInfo(BaseModel):
+    key: str
+    value: Any
 
 
 class StatusHistoryItem(BaseModel):
@@ -98,24 +108,39 @@ class StatusHistoryItem(BaseModel):
 
 
 class OtherDetails(BaseModel):
-    category: str | None
+    """Every field of the seed's sample; "none" is ``""`` or ``[]``, as the seed writes
+    ``requestedTerminationDate``."""
+
+    contactUCMID: str
+    recordType: str
+    subChannel: str
+    finalScheduledDate: str
+    category: str
+    subCategory: str
     description: str
     updatedDateTime: str
-    updatedByFullName: str | None
+    updatedByFullName: str
+    requestedTerminationDate: str
     statusHistory: list[StatusHistoryItem]
+    purchaseOrders: list[str]
+    products: list[str]
+    productOfferingCodes: list[str]
+    details: list[dict[str, Any]]
+    additionalInfo: list[AdditionalInfo]
     modifiable: bool
-    cancellable: bool
     reOpen: bool
+    cancellable: bool
     respond: bool
 
 
 class CaseResponse(BaseModel):
-    id: str
-    accountNumber: str | None
-    accountName: str | None
-    customerReferenceId: str | None
+    id: Annotated[str, Field(min_length=8, max_length=100)]
+    accountNumber: Annotated[str, Field(min_length=6, max_length=100)]
+    accountName: str
+    customerReferenceId: str
     channel: Literal["OFFLINE", "PORTAL"]
-    orderId: str | None
+    orderId: Annotated[str, Field(min_length=14, max_length=100)]
+    location: Location
     status: str
     contacts: list[ContactResponse]
     createdDateTime: str

@@ -51,9 +51,8 @@ def read(
 @router.post("/create.php")
 def create(data: wire.TicketCreate, request: Request, api_key: ApiKey = None) -> dict[str, Any]:
     p, db = _caller(request, api_key or data.api_key), _db(request)
-    case = cases.open_case(
-        db, p, mapping.to_create(data, _priority_id(db, p, data.ticket_priority))
-    )
+    prio = priorities.priority_for_itflow(db, p, data.ticket_priority)
+    case = cases.open_case(db, p, mapping.to_create(data, prio))
     return wire.answer(_rows(db, p, [case]))
 
 
@@ -61,7 +60,10 @@ def create(data: wire.TicketCreate, request: Request, api_key: ApiKey = None) ->
 def update(data: wire.TicketUpdate, request: Request, api_key: ApiKey = None) -> dict[str, Any]:
     """Subject, details, priority, status, assignment (0 unassigns) and a reply."""
     p, db = _caller(request, api_key or data.api_key), _db(request)
-    prio = _priority_id(db, p, data.ticket_priority) if data.ticket_priority else None
+    prio = None
+    if data.ticket_priority is not None:
+        current = cases.get_case(db, p, data.ticket_id).priority_id
+        prio = priorities.priority_for_itflow(db, p, data.ticket_priority, current)
     case = cases.update_case(db, p, data.ticket_id, mapping.to_patch(data, prio))
     if data.ticket_reply is not None:
         internal = data.ticket_reply_type == "Internal"
@@ -86,16 +88,12 @@ def delete(data: wire.TicketDelete, request: Request, api_key: ApiKey = None) ->
 
 def _rows(db: Database, p: Principal, found: list[CaseOut]) -> list[dict[str, Any]]:
     prefix = corporations.get_corporation(db, p, p.corporation_id).case_prefix
-    prios = {x.id: x.name for x in priorities.list_priorities(db, p)}
+    prios = priorities.itflow_priority_of(db, p)
     cats = {x.id: x.name for x in categories.list_categories(db, p)}
     return [
         mapping.to_row(c, prefix, prios.get(c.priority_id), cats.get(c.category_id or 0))
         for c in found
     ]
-
-
-def _priority_id(db: Database, p: Principal, name: str) -> int | None:
-    return next((x.id for x in priorities.list_priorities(db, p) if x.name == name), None)
 
 
 def _caller(request: Request, api_key: str | None) -> Principal:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from casedesk.domain.itflow_priority import level_of_name
 
 #: Column order of a ticket row (the seed shows the first five).
 COLUMNS = (
@@ -30,7 +32,17 @@ COLUMNS = (
     "ticket_asset_id",
 )
 
-Priority = Literal["Low", "Medium", "High"]
+
+def _priority(value: str) -> str:
+    level = level_of_name(value)
+    if level is None:
+        raise ValueError("must be Low, Medium (or med) or High")
+    return level
+
+
+#: The seed's "Priority (low/med/high)": any case of the three, and ``med``; read
+#: back as Low, Medium, High.
+Priority = Annotated[str, Field(max_length=20), AfterValidator(_priority)]
 
 
 class _In(BaseModel):

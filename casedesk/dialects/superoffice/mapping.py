@@ -163,7 +163,7 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
         SecondaryPersons=[_person_entity(p, org) for p, org in f.secondary],
         AlertLevel=t.alert_level,
         ConnectId=c.merged_into_id or 0,
-        ReadStatus=(t.read_status.value.capitalize() if t.read_status else None),
+        ReadStatus=(t.read_status.value.capitalize() if t.read_status else ""),
         # int32 in the seed, never null: 0 until the ticket is replied to or closed.
         TimeToReply=_minutes(t.time_to_reply),
         RealTimeToReply=_minutes(t.real_time_to_reply),
@@ -181,13 +181,13 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
             1 for m in f.messages if m.visibility == "external" and m.direction == "outbound"
         ),
         NumMessages=len(f.messages),
-        FromAddress=c.from_address,
+        FromAddress=c.from_address or "",
         Messages=[_message(f, m, at, mask) for m in f.messages],
         Tags=[
             wire.TagEntity(Id=f.tag_ids.get(name, 0), Name=name, ToolTip="", TableRight=mask)
             for name in c.tags
         ],
-        Language=None,
+        Language="",
         Sentiment=0,
         SentimentConfidence=0,
         SuggestedCategoryId=0,

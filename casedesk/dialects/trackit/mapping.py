@@ -322,12 +322,14 @@ def attachment(a: AttachmentOut, cat: Catalog) -> dict[str, dict[str, Any]]:
     return wire.pairs(values, wire.ATTACHMENT_FIELDS)
 
 
-def assignment(task: CaseOut, cat: Catalog) -> dict[str, dict[str, Any]]:
+def assignment(task: CaseOut, cat: Catalog, last_user_id: int | None) -> dict[str, dict[str, Any]]:
     status = cat.statuses.get(task.status_id)
     assignee = cat.user(task.assignee_id)
+    last = cat.user(last_user_id)
     values: dict[int, Any] = {
         1: task.id,
         2: timestamp(task.updated_at),
+        3: last[1] if last else None,
         4: task.group_id,
         5: task.parent_id,
         6: task.title,

@@ -21,7 +21,13 @@ from casedesk.http_credentials import password_caller
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import history, links, messages, reads, templates
-from casedesk.services.cases.schemas import CaseOut, CasePatch, MessageCreate, MessageOut
+from casedesk.services.cases.schemas import (
+    CaseOut,
+    CasePatch,
+    HistoryOut,
+    MessageCreate,
+    MessageOut,
+)
 from casedesk.services.identity import auth
 from casedesk.services.kernel.clock import utcnow
 
@@ -101,9 +107,7 @@ def _oauth_error(
 def _ticket(db: Any, caller: Principal, case: CaseOut, cat: Catalog) -> Ticket:
     notes = messages.list_messages(db, caller, case.id)
     trail = history.case_history(db, caller, case.id)
-    last_user = next(
-        (a.actor_user_id for a in reversed(trail.audit) if a.actor_user_id is not None), None
-    )
+    last_user = _last_user(trail)
     closed_by = next(
         (
             h.changed_by_id
@@ -113,6 +117,13 @@ def _ticket(db: Any, caller: Principal, case: CaseOut, cat: Catalog) -> Ticket:
         None,
     )
     return mapping.ticket(case, cat, notes, last_user, closed_by)
+
+
+def _last_user(trail: HistoryOut) -> int | None:
+    """Who last changed the case (field 3, "Last User"): the newest audited actor."""
+    return next(
+        (a.actor_user_id for a in reversed(trail.audit) if a.actor_user_id is not None), None
+    )
 
 
 def _last_note(db: Any, caller: Principal, case: CaseOut, cat: Catalog) -> Ticket:
@@ -221,7 +232,11 @@ def list_assignments(
     cat = catalog.load(db, caller)
     shown = mapping.page(children, pageSize, pageNumber)
     tasks = [cases.get_case(db, caller, child) for child in shown]
-    return {"Count": len(children), "Assignments": [mapping.assignment(t, cat) for t in tasks]}
+    rows = [
+        mapping.assignment(t, cat, _last_user(history.case_history(db, caller, t.id)))
+        for t in tasks
+    ]
+    return {"Count": len(children), "Assignments": rows}
 
 
 @_both("POST", "/tickets/{id}/ChangeStatus")

@@ -4,12 +4,13 @@ previous default in the same transaction."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 from sqlalchemy import select
 
-from casedesk.domain.errors import Conflict
+from casedesk.domain import itflow_priority
+from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.references import require_ref
@@ -34,8 +35,13 @@ from casedesk.services.reference.common import (
 from casedesk.store.db import Database
 from casedesk.store.models import Calendar, Priority
 
-_FIELDS = ("name", "rank", "is_default", "calendar_id")
+_FIELDS = ("name", "rank", "is_default", "calendar_id", "itflow_priority")
 Rank = Annotated[int, Field(ge=-1_000_000, le=1_000_000, description="Lower is more urgent.")]
+ItflowPriority = Literal["Low", "Medium", "High"]
+_ITFLOW_DOC = (
+    "Which of ITFlow's three priorities this one shows as there, and is set by; "
+    "none: derived from the name and rank."
+)
 
 
 class PriorityOut(Out):
@@ -44,6 +50,7 @@ class PriorityOut(Out):
     rank: int
     is_default: bool
     calendar_id: int | None
+    itflow_priority: ItflowPriority | None = Field(default=None, description=_ITFLOW_DOC)
 
 
 class PriorityCreate(In):
@@ -53,6 +60,7 @@ class PriorityCreate(In):
     calendar_id: Id | None = Field(
         default=None, description="Office hours its SLA clocks count in; none: 24x7."
     )
+    itflow_priority: ItflowPriority | None = Field(default=None, description=_ITFLOW_DOC)
 
 
 class PriorityPatch(In):
@@ -60,6 +68,7 @@ class PriorityPatch(In):
     rank: Rank | None = None
     is_default: bool | None = None
     calendar_id: Id | None = None
+    itflow_priority: ItflowPriority | None = Field(default=None, description=_ITFLOW_DOC)
 
 
 def list_priorities(db: Database, principal: Principal) -> list[PriorityOut]:
@@ -92,6 +101,7 @@ def create_priority(db: Database, principal: Principal, data: PriorityCreate) ->
             rank=data.rank,
             is_default=False,
             calendar_id=data.calendar_id,
+            itflow_priority=data.itflow_priority,
         )
         s.add(row)
         flush(s, f"a priority named {data.name!r} exists already")
@@ -132,6 +142,7 @@ def update_priority(
         )
         row.name, row.rank = after["name"], after["rank"]
         row.calendar_id = after["calendar_id"]
+        row.itflow_priority = after["itflow_priority"]
         flush(s, f"a priority named {row.name!r} exists already")
         if after["is_default"] and not before["is_default"]:
             claim_default(s, Priority, row)
@@ -170,3 +181,30 @@ def delete_priority(db: Database, principal: Principal, priority_id: int) -> Non
             priority_id,
             changes=deleted(before),
         )
+
+
+def itflow_priorities(db: Database, principal: Principal) -> list[itflow_priority.Ranked]:
+    """The corporation's priorities as ``domain.itflow_priority`` ranks them."""
+    return [
+        itflow_priority.Ranked(p.id, p.name, p.rank, p.itflow_priority)
+        for p in list_priorities(db, principal)
+    ]
+
+
+def itflow_priority_of(db: Database, principal: Principal) -> dict[int, str]:
+    """The ITFlow priority (Low, Medium, High) each priority shows as."""
+    return dict(itflow_priority.levels(itflow_priorities(db, principal)))
+
+
+def priority_for_itflow(
+    db: Database, principal: Principal, value: str, current: int | None = None
+) -> int:
+    """The priority an ITFlow write of ``value`` sets (``current``: the case's, kept when
+    it already shows as ``value``); a 400 naming ``ticket_priority`` when none does."""
+    level = itflow_priority.level_of_name(value)
+    found = (
+        itflow_priority.pick(level, itflow_priorities(db, principal), current) if level else None
+    )
+    if found is None:
+        raise ValidationFailed(f"no priority shows as {value!r} in ITFlow", field="ticket_priority")
+    return found

@@ -170,6 +170,24 @@ class PendingUpload(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, index=True)
 
 
+class CaseContactEntry(Base):
+    """A person to contact about a case, as a client listed them (Case Management's
+    ``contacts``): the role (``NOTIFICATION``, ``TECHNICAL``, …), the registered users
+    named, or a name with channels (``[{"type": "PHONE", "value": …}]``). Kept in the
+    order sent so a read gives the list back as it was."""
+
+    __tablename__ = "case_contact_entries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    role: Mapped[str] = mapped_column(String(32))
+    first_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    registered_users: Mapped[list[str]] = mapped_column(JSON, default=list)
+    channels: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+
+
 class CaseTag(Base):
     __tablename__ = "case_tags"
 

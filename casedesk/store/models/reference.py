@@ -42,6 +42,9 @@ class Priority(Base):
     calendar_id: Mapped[int | None] = mapped_column(
         ForeignKey("calendars.id", ondelete="SET NULL"), nullable=True
     )
+    #: Which of ITFlow's three priorities (Low, Medium, High) this one shows as there;
+    #: None: derived from the name and rank (``domain.itflow_priority``).
+    itflow_priority: Mapped[str | None] = mapped_column(String(8), nullable=True)
 
 
 class CaseStatus(Base):
