@@ -41,9 +41,8 @@ class _CurrentApp:
 
 @pytest.fixture(scope="session")
 def _server() -> Iterator[tuple[str, _CurrentApp]]:
-    """One uvicorn server for the session: starting and stopping one per test cost more
-    than most browser tests (a stop waits out uvicorn's ticks and the browser's open
-    connections)."""
+    """One uvicorn server for the session instead of one per test: stopping a server
+    waits out uvicorn's ticks, some 0.2 s every time."""
     current = _CurrentApp()
     with serving(current) as url:
         yield url, current
