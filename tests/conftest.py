@@ -16,7 +16,7 @@ from sqlalchemy import Engine, create_engine
 
 from casedesk.config import Settings
 from casedesk.store.db import Database
-from tests.support import databases
+from tests.support import databases, shared_routes
 
 # --------------------------------------------------------------------------- backend
 
@@ -29,6 +29,7 @@ def pytest_configure(config: pytest.Config) -> None:
         raise pytest.UsageError(f"CASEDESK_TEST_DB must be one of {databases.BACKENDS}")
     if BACKEND == "postgresql" and not PG_URL:
         raise pytest.UsageError("CASEDESK_TEST_DB=postgresql needs CASEDESK_TEST_PG_URL")
+    shared_routes.install()
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -27,7 +27,6 @@ from casedesk.services.cases import (
     reads,
     search,
 )
-from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseQuery
 from casedesk.services.kernel.database import Database
 from casedesk.services.reference import categories, contacts, organizations

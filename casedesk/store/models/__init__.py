@@ -12,8 +12,8 @@ from casedesk.store.models.billing import Invoice, TimeEntry
 from casedesk.store.models.cases import (
     Attachment,
     Case,
-    CaseExtraValue,
     CaseContactEntry,
+    CaseExtraValue,
     CaseLink,
     CaseMember,
     CaseMessage,
