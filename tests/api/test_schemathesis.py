@@ -33,6 +33,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.config import PositiveDataAcceptanceConfig
 from schemathesis.python.asgi import shutdown_lifespans
+from starlette.types import Receive, Scope, Send
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
@@ -102,10 +103,28 @@ _SCRATCH = tempfile.TemporaryDirectory(prefix="casedesk-openapi-")
 schema = _load_schema()
 
 
+class _ClientPerRequest:
+    """The app, with every request coming from an address of its own. Schemathesis
+    plays many clients, not one guessing credentials: its invalid-credential checks
+    expect 401, which the per-client brute-force limit would turn into 429 after a few
+    dozen (that limit is tested in ``test_credential_limits.py``)."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self.requests = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.requests += 1
+            n = self.requests
+            scope = {**scope, "client": (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", 50000)}
+        await self.app(scope, receive, send)
+
+
 @pytest.fixture
-def seeded_app(app: FastAPI, db: Database, world: World) -> Iterator[FastAPI]:
+def seeded_app(app: FastAPI, db: Database, world: World) -> Iterator[_ClientPerRequest]:
     seed(db, world)
-    yield app
+    yield _ClientPerRequest(app)
     shutdown_lifespans()  # the ASGI transport keeps each app's lifespan running
 
 
@@ -127,14 +146,16 @@ def _fold_id(value: Any) -> Any:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_schema(
-    case: schemathesis.Case[Any], seeded_app: FastAPI, api_caller: Actor
+    case: schemathesis.Case[Any], seeded_app: _ClientPerRequest, api_caller: Actor
 ) -> None:
     if case.path_parameters:
         case.path_parameters = {k: _fold_id(v) for k, v in case.path_parameters.items()}
     case.call_and_validate(headers=api_caller.headers, app=seeded_app)
 
 
-def test_api_conforms_in_stateful_sequences(seeded_app: FastAPI, api_caller: Actor) -> None:
+def test_api_conforms_in_stateful_sequences(
+    seeded_app: _ClientPerRequest, api_caller: Actor
+) -> None:
     """Sequences of calls, each using what an earlier answer returned (the ids of
     created rows, from their ``Location`` and bodies), checked as above."""
 
