@@ -17,6 +17,7 @@ from casedesk.dialects.superoffice import router as agents
 from casedesk.dialects.superoffice.errors import SuperOfficeRoute, UnsupportedMediaType
 from casedesk.domain.errors import ValidationFailed
 from casedesk.services.cases import core as cases
+from casedesk.services.cases import reads
 
 router = APIRouter(
     prefix="/superoffice/api/v1/Ticket",
@@ -68,8 +69,10 @@ async def query_tickets(request: Request) -> Response:
 
 @router.get("/{ticket_id}")
 async def get_ticket(request: Request, ticket_id: int) -> Response:
-    p = headers.caller(request)
-    return agents._entity(request, p, agents._db(request), _checked(ticket_id))
+    p, db = headers.caller(request), agents._db(request)
+    case_id = _checked(ticket_id)
+    reads.record_read(db, p, case_id)
+    return agents._entity(request, p, db, case_id)
 
 
 @router.post("")
@@ -78,7 +81,13 @@ async def create_ticket(request: Request) -> Response:
     """POST /api/v1/Ticket: always a new ticket (a TicketId in the body is ignored)."""
     p, db = headers.caller(request), agents._db(request)
     entity = wire.TicketEntity.model_validate(await agents._body(request))
-    case = cases.open_case(db, p, mapping.to_create(entity, headers.time_zone(request)))
+    case = cases.open_case(
+        db,
+        p,
+        mapping.to_create(entity, headers.time_zone(request)),
+        custom_values=mapping.custom_values(entity),
+        secondary_contact_ids=mapping.secondary_ids(entity) or (),
+    )
     response = agents._entity(request, p, db, case.id)
     response.status_code = 201
     response.headers["Location"] = f"{request.url.path.rstrip('/')}/{case.id}"
@@ -93,7 +102,14 @@ async def replace_ticket(request: Request, ticket_id: int) -> Response:
     body = await agents._body(request)
     entity = wire.TicketEntity.model_validate(body)
     patch = mapping.to_patch(entity, current, headers.time_zone(request))
-    cases.update_case(db, p, current.id, patch)
+    cases.update_case(
+        db,
+        p,
+        current.id,
+        patch,
+        custom_values=mapping.custom_values(entity),
+        secondary_contact_ids=mapping.secondary_ids(entity),
+    )
     return agents._entity(request, p, db, current.id)
 
 
@@ -118,7 +134,14 @@ async def patch_ticket(request: Request, ticket_id: int) -> Response:
         touched = set(after)
     changed = {k: after.get(k) for k in touched if k != "TicketId"}
     entity = wire.TicketEntity.model_validate(changed)
-    cases.update_case(db, p, current.id, mapping.to_patch(entity, current, tz))
+    cases.update_case(
+        db,
+        p,
+        current.id,
+        mapping.to_patch(entity, current, tz),
+        custom_values=mapping.custom_values(entity),
+        secondary_contact_ids=mapping.secondary_ids(entity),
+    )
     return agents._entity(request, p, db, current.id)
 
 

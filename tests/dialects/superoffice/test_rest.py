@@ -287,3 +287,25 @@ def test_archive_dates_without_offset_are_read_in_so_timezone(
         REST, params=select, headers=world.agent_a.headers | {"SO-TimeZone": "Asia/Tokyo"}
     ).json()["value"][0]
     assert row["CreatedAt"].endswith("+09:00") and row["TicketId"] == ticket["TicketId"]
+
+
+def test_rest_calls_keep_free_values_and_record_reads(client: TestClient, world: World) -> None:
+    """The REST calls save what SaveTicketEntity saves (seed 001's sample request:
+    "ExtraFields": {"ExtraFields1": "aliquam", ...}) and a GET is a read, as
+    GetTicketEntity is ("FirstReadByUser | DateTime | The first time the ticket was read
+    by any user")."""
+    out = create(client, world.agent_a, {"Title": "free values", "ExtraFields": {"x1": "a"}})
+    assert out["ExtraFields"] == {"x1": "a"} and out["FirstReadByUser"] is None
+    ticket = f"{REST}/{out['TicketId']}"
+    r = client.put(ticket, json={"ExtraFields": {"x1": "b"}}, headers=world.agent_a.headers)
+    assert r.status_code == 200, r.text
+    patch = [{"op": "add", "path": "/ExtraFields/x2", "value": "c"}]
+    r = client.patch(
+        ticket,
+        json=patch,
+        headers=world.agent_a.headers | {"Content-Type": "application/json-patch+json"},
+    )
+    assert r.status_code == 200, r.text
+    read = client.get(ticket, headers=world.agent_a.headers).json()
+    assert read["ExtraFields"] == {"x1": "b", "x2": "c"}
+    assert read["FirstReadByUser"] is not None
