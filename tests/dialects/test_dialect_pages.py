@@ -10,7 +10,7 @@ import pytest
 PAGES = Path(__file__).parents[2] / "docs" / "dialects"
 
 
-@pytest.mark.parametrize("name", ["trackit", "itflow", "itx", "casemgmt"])
+@pytest.mark.parametrize("name", ["trackit", "itflow", "itx", "casemgmt", "superoffice"])
 def test_the_page_ends_with_its_deliberate_deviations(name: str) -> None:
     text = (PAGES / f"{name}.md").read_text()
     assert "## A case opened elsewhere" in text
