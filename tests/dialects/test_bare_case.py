@@ -1,7 +1,8 @@
 """A case opened natively with nothing but a title (no organization, contact, order
 number, category, assignee, description) still reads valid in every face: each field a
 seed marks required, or gives a type or a length, is present and satisfies it, and
-"none" is written the way that seed writes it."""
+"none" is written the way that seed writes it. A case opened by mail is read the same
+way."""
 
 from __future__ import annotations
 
