@@ -1,7 +1,8 @@
 """A case opened natively with nothing but a title (no organization, contact, order
 number, category, assignee, description) still reads valid in every face: each field a
 seed marks required, or gives a type or a length, is present and satisfies it, and
-"none" is written the way that seed writes it."""
+"none" is written the way that seed writes it. A case opened by mail is read the same
+way."""
 
 from __future__ import annotations
 
@@ -74,19 +75,51 @@ def _date_time(v: Any) -> bool:
 
 
 Face = Callable[[TestClient, World, int], None]
+MAIL = (
+    b"From: Pat Lee <pat@example.net>\r\nTo: help@acme.test\r\nSubject: Printer smokes\r\n"
+    b"Message-ID: <bare-1@example.net>\r\nDate: Sat, 05 Dec 2026 10:00:00 +0000\r\n\r\n"
+    b"Since this morning.\r\n"
+)
 
 
 def test_a_bare_case_opened_natively_reads_valid_in_all_five_faces(
     client: TestClient, world: World
 ) -> None:
     """Opened through /api/v1/cases with a title only, then read through SuperOffice,
-    ITX, Track-It!, ITFlow and Case Management; every face's failures are collected so
-    one face does not hide another's."""
+    ITX, Track-It!, ITFlow and Case Management."""
     r = client.post("/api/v1/cases", json={"title": "Bare"}, headers=world.admin.headers)
     assert r.status_code == 201, r.text
     case = r.json()
     assert case["organization_id"] is case["contact_id"] is case["category_id"] is None
     assert case["primary_reference"] is None and case["description"] == ""
+    assert read_through_every_face(client, world, int(case["id"])) == {}
+
+
+def test_a_case_opened_by_mail_reads_valid_in_all_five_faces(
+    client: TestClient, world: World
+) -> None:
+    """Opened by a mail from a known contact: no organization, category or order
+    number."""
+    r = client.post(
+        "/api/v1/contacts",
+        json={"first_name": "Pat", "last_name": "Lee", "emails": ["pat@example.net"]},
+        headers=world.admin.headers,
+    )
+    assert r.status_code == 201, r.text
+    got = client.post(
+        "/api/v1/mail/inbound",
+        content=MAIL,
+        headers=world.admin.headers | {"Content-Type": "message/rfc822"},
+    )
+    assert got.status_code == 200 and got.json()["outcome"] == "created", got.text
+    case = client.get(f"/api/v1/cases/{got.json()['case_id']}", headers=world.admin.headers)
+    assert case.json()["organization_id"] is case.json()["category_id"] is None
+    assert case.json()["primary_reference"] is None
+    assert read_through_every_face(client, world, int(case.json()["id"])) == {}
+
+
+def read_through_every_face(client: TestClient, world: World, case_id: int) -> dict[str, str]:
+    """Each face's failures, so one face does not hide another's."""
     faces: list[Face] = [
         superoffice_reads_it_with_the_seed_types,
         itx_reads_it_with_every_attribute,
@@ -97,10 +130,10 @@ def test_a_bare_case_opened_natively_reads_valid_in_all_five_faces(
     failures = {}
     for face in faces:
         try:
-            face(client, world, int(case["id"]))
+            face(client, world, case_id)
         except AssertionError as exc:
             failures[face.__name__] = str(exc)
-    assert failures == {}
+    return failures
 
 
 def superoffice_reads_it_with_the_seed_types(client: TestClient, world: World, bare: int) -> None:
@@ -142,7 +175,7 @@ def itx_reads_it_with_every_attribute(client: TestClient, world: World, bare: in
     for name in ("members", "links", "texts", "logs", "emsTags", "coreFileReferences",
                  "propValues"):  # fmt: skip
         assert isinstance(itx[name], list), name
-    assert itx["entityExtension"] is itx["category"] is itx["queue"] is None
+    assert itx["category"] is itx["queue"] is None
     assert isinstance(itx["priority"]["emprId"], int)
 
 
@@ -155,8 +188,8 @@ def trackit_reads_it_without_nulls(client: TestClient, world: World, bare: int) 
     assert {int(k) for k in fields} <= set(TICKET_FIELDS)
     assert [k for k, f in fields.items() if f["Value"] is None] == []
     assert [k for k, f in fields.items() if f["DisplayName"] != TICKET_FIELDS[int(k)]] == []
-    assert fields["1"]["Value"] == bare and fields["22"]["Value"] == "Bare"
-    assert {"8", "72", "149"}.isdisjoint(fields)
+    assert fields["1"]["Value"] == bare and isinstance(fields["22"]["Value"], str)
+    assert "72" not in fields
 
 
 def itflow_reads_its_row(client: TestClient, world: World, bare: int) -> None:
@@ -173,7 +206,7 @@ def itflow_reads_its_row(client: TestClient, world: World, bare: int) -> None:
     assert row["ticket_category"] is None
     assert row["ticket_priority"] in ("Low", "Medium", "High")
     assert row["ticket_status"] in ("Open", "Working", "Hold", "Auto Close", "Closed")
-    assert row["ticket_contact_id"] == row["ticket_client_id"] == "0"
+    assert row["ticket_client_id"] == "0"
 
 
 def casemgmt_reads_it_within_the_seed_bounds(client: TestClient, world: World, bare: int) -> None:
@@ -190,7 +223,7 @@ def casemgmt_reads_it_within_the_seed_bounds(client: TestClient, world: World, b
     assert got["status"] in (
         "SUBMITTED", "IN_PROGRESS", "RESOLVED", "ACTION_REQUIRED", "CLOSED", "CANCELLED",
     )  # fmt: skip
-    assert got["contacts"] == [] and got["location"] == {"ibx": []}
+    assert got["location"] == {"ibx": []}
     other = got["otherDetails"]
     assert [k for k in CASEMGMT_OTHER_DETAILS if k not in other] == []
     assert [k for k, v in other.items() if v is None] == []

@@ -80,10 +80,10 @@ KINDS = {
         "/console/admin/priorities",
         priorities.list_priorities,
         {"name": "Urgent", "rank": "-5"},
-        {"name": "Very urgent", "rank": "-10"},
+        {"name": "Very urgent", "rank": "-10", "itflow_priority": "Medium"},
         {"name": "Later", "rank": "many"},
         "rank",
-        checks={"rank": -10},
+        checks={"rank": -10, "itflow_priority": "Medium"},
     ),
     "statuses": Kind(
         "/console/admin/statuses",

@@ -196,6 +196,15 @@ def itflow_priority_of(db: Database, principal: Principal) -> dict[int, str]:
     return dict(itflow_priority.levels(itflow_priorities(db, principal)))
 
 
+def derived_itflow_priority(db: Database, principal: Principal, priority_id: int) -> str:
+    """What the priority would show as in ITFlow without a configured value."""
+    ranked = [
+        p if p.id != priority_id else itflow_priority.Ranked(p.id, p.name, p.rank, None)
+        for p in itflow_priorities(db, principal)
+    ]
+    return itflow_priority.levels(ranked).get(priority_id, "Medium")
+
+
 def priority_for_itflow(
     db: Database, principal: Principal, value: str, current: int | None = None
 ) -> int:

@@ -1,5 +1,6 @@
-"""/console/admin/priorities: urgency order (rank), the default, and the business
-calendar a priority's SLA clocks count in (none: around the clock)."""
+"""/console/admin/priorities: urgency order (rank), the default, the business
+calendar a priority's SLA clocks count in (none: around the clock), and which of
+ITFlow's three priorities it shows as (none: derived)."""
 
 from __future__ import annotations
 
@@ -70,13 +71,17 @@ def edit_priority(request: Request, agent: Agent, priority_id: RowId) -> Respons
         {
             "priority": priorities.get_priority(db, agent.principal, priority_id),
             "calendars": options(calendars.list_calendars(db, agent.principal)),
+            "itflow_levels": [(v, v) for v in ("Low", "Medium", "High")],
+            "itflow_derived": priorities.derived_itflow_priority(db, agent.principal, priority_id),
         },
     )
 
 
 @router.post("/{priority_id}")
 def update_priority(request: Request, agent: Agent, priority_id: RowId, form: Posted) -> Response:
-    patch = parse(PriorityPatch, _fields(form))
+    patch = parse(
+        PriorityPatch, _fields(form) | {"itflow_priority": optional(form, "itflow_priority")}
+    )
     priorities.update_priority(database(request), agent.principal, priority_id, patch)
     return done(request, HOME, "saved")
 
