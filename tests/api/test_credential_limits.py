@@ -188,7 +188,10 @@ def refused(r: Response, face: Any) -> None:
 
 
 def served(r: Response) -> None:
-    assert r.status_code not in (400, 401, 429), r.text
+    """Past the credential check: any answer but a refusal of the caller (the Case
+    Management API answers an unknown case with its catalogue's 400 ``not-found``)."""
+    missing = r.status_code == 400 and '"not-found"' in r.text
+    assert missing or r.status_code not in (400, 401, 429), r.text
 
 
 # --------------------------------------------------------------------------- passwords

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,6 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
 from schemathesis.config import PositiveDataAcceptanceConfig
 from schemathesis.python.asgi import shutdown_lifespans
-from starlette.types import Receive, Scope, Send
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
@@ -71,12 +71,30 @@ def api_caller(request: pytest.FixtureRequest, world: World) -> Actor:
     return actor
 
 
+class _SpreadClock:
+    """A clock on which a quarter of an hour passes at every look. Schemathesis's
+    requests stand for many clients over time, not one guessing credentials: its
+    invalid-credential probes (always the same made-up account) expect 401, which the
+    brute-force limit turns into 429 after five within its window, and its requests
+    would use up a token's quota. Both limits are tested in ``test_credential_limits.py``
+    and ``test_rate_limits.py``."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+
+    def __call__(self) -> float:
+        self.now += 16 * 60
+        return self.now
+
+
 def _load_schema() -> Any:
     """The OpenAPI document of an app built as the server builds it. The document does
     not depend on data, so a throwaway database serves; requests go to each test's app."""
     scratch = Path(_SCRATCH.name)
     settings = Settings(data_dir=scratch, database_url=f"sqlite:///{scratch / 'schema.db'}")
-    loaded = schemathesis.openapi.from_asgi("/openapi.json", create_app(settings))
+    # Schemathesis sends its credential probes to this app (see _SpreadClock).
+    scratch_app = create_app(settings, clock=_SpreadClock())
+    loaded = schemathesis.openapi.from_asgi("/openapi.json", scratch_app)
     for phase in ("examples", "coverage", "fuzzing", "stateful"):
         loaded.config.phases.get_by_name(name=phase).enabled = True
     # Every check but the response-time limit: tests never assert timings (the figures
@@ -103,28 +121,15 @@ _SCRATCH = tempfile.TemporaryDirectory(prefix="casedesk-openapi-")
 schema = _load_schema()
 
 
-class _ClientPerRequest:
-    """The app, with every request coming from an address of its own. Schemathesis
-    plays many clients, not one guessing credentials: its invalid-credential checks
-    expect 401, which the per-client brute-force limit would turn into 429 after a few
-    dozen (that limit is tested in ``test_credential_limits.py``)."""
-
-    def __init__(self, app: FastAPI) -> None:
-        self.app = app
-        self.requests = 0
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            self.requests += 1
-            n = self.requests
-            scope = {**scope, "client": (f"10.{n >> 16 & 255}.{n >> 8 & 255}.{n & 255}", 50000)}
-        await self.app(scope, receive, send)
+@pytest.fixture
+def app(settings: Settings, db: Database) -> FastAPI:
+    return create_app(settings, db, clock=_SpreadClock())
 
 
 @pytest.fixture
-def seeded_app(app: FastAPI, db: Database, world: World) -> Iterator[_ClientPerRequest]:
+def seeded_app(app: FastAPI, db: Database, world: World) -> Iterator[FastAPI]:
     seed(db, world)
-    yield _ClientPerRequest(app)
+    yield app
     shutdown_lifespans()  # the ASGI transport keeps each app's lifespan running
 
 
@@ -146,16 +151,14 @@ def _fold_id(value: Any) -> Any:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_conforms_to_its_schema(
-    case: schemathesis.Case[Any], seeded_app: _ClientPerRequest, api_caller: Actor
+    case: schemathesis.Case[Any], seeded_app: FastAPI, api_caller: Actor
 ) -> None:
     if case.path_parameters:
         case.path_parameters = {k: _fold_id(v) for k, v in case.path_parameters.items()}
     case.call_and_validate(headers=api_caller.headers, app=seeded_app)
 
 
-def test_api_conforms_in_stateful_sequences(
-    seeded_app: _ClientPerRequest, api_caller: Actor
-) -> None:
+def test_api_conforms_in_stateful_sequences(seeded_app: FastAPI, api_caller: Actor) -> None:
     """Sequences of calls, each using what an earlier answer returned (the ids of
     created rows, from their ``Location`` and bodies), checked as above."""
 
