@@ -108,6 +108,9 @@ def _load_schema() -> Any:
     loaded.config.checks.positive_data_acceptance = PositiveDataAcceptanceConfig(
         expected_statuses=VALID_INPUT_ANSWERS
     )
+    # A body over the size cap is refused before it is read, with its declared 413.
+    rejection = loaded.config.checks.negative_data_rejection
+    rejection.expected_statuses = [*rejection.expected_statuses, "413"]
     return loaded
 
 
