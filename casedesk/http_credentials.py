@@ -78,6 +78,20 @@ def basic_caller(request: Request, value: str) -> Principal:
     return password_caller(request, user, password)
 
 
+def header_caller(
+    request: Request, missing: str, token_schemes: tuple[str, ...] = ("bearer",)
+) -> Principal:
+    """The caller of the ``Authorization`` header: an API token under one of
+    ``token_schemes``, or HTTP Basic; ``Unauthenticated(missing)`` for anything else."""
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    scheme, value = scheme.lower(), value.strip()
+    if scheme in token_schemes and value:
+        return bearer_caller(request, value)
+    if scheme == "basic" and value:
+        return basic_caller(request, value)
+    raise Unauthenticated(missing)
+
+
 def limit_headers(scope: dict[str, Any] | Scope) -> list[tuple[bytes, bytes]]:
     """The ``RateLimit-Policy`` and ``RateLimit`` headers of a metered request."""
     state = scope.get(RATE)

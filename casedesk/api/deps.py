@@ -9,9 +9,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBasic, HTTPBearer
 from pydantic import Field
 
 from casedesk.config import Settings
-from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.http_credentials import basic_caller, bearer_caller
+from casedesk.http_credentials import header_caller
 from casedesk.intake import known_caller
 from casedesk.store.db import Database
 
@@ -42,15 +41,9 @@ def get_principal(
 
 def principal_of(request: Request) -> Principal:
     """The caller named by the Authorization header (Bearer token or Basic)."""
-    header = request.headers.get("authorization", "")
-    token = bearer_token(header)
-    if token is not None:
-        return bearer_caller(request, token)
-    scheme, _, value = header.partition(" ")
-    value = value.strip()
-    if scheme.lower() == "basic" and value:
-        return basic_caller(request, value)
-    raise Unauthenticated("authentication required: send a Bearer token or Basic credentials")
+    return header_caller(
+        request, "authentication required: send a Bearer token or Basic credentials"
+    )
 
 
 def bearer_token(authorization: str) -> str | None:

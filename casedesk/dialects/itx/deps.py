@@ -12,9 +12,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from casedesk.config import Settings
-from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import Principal
-from casedesk.http_credentials import basic_caller, bearer_caller
+from casedesk.http_credentials import header_caller
 from casedesk.intake import known_caller
 
 
@@ -27,13 +26,7 @@ def get_principal(request: Request, db: Annotated[Any, Depends(get_db)]) -> Prin
 
 
 def principal_of(request: Request) -> Principal:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    value = value.strip()
-    if scheme.lower() == "bearer" and value:
-        return bearer_caller(request, value)
-    if scheme.lower() == "basic" and value:
-        return basic_caller(request, value)
-    raise Unauthenticated("authentication required")
+    return header_caller(request, "authentication required")
 
 
 def get_settings(request: Request) -> Settings:

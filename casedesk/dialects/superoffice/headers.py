@@ -10,21 +10,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fastapi import Request
 
-from casedesk.domain.errors import Unauthenticated, ValidationFailed
+from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.http_credentials import basic_caller, bearer_caller
+from casedesk.http_credentials import header_caller
 
 
 def caller(request: Request) -> Principal:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    value = value.strip()
     # SuperOffice's own ticket scheme carries a session credential; casedesk's API
     # tokens play that part, so "SOTicket <token>" is the same as "Bearer <token>".
-    if scheme.lower() in ("bearer", "soticket") and value:
-        return bearer_caller(request, value)
-    if scheme.lower() == "basic" and value:
-        return basic_caller(request, value)
-    raise Unauthenticated("send Basic, Bearer or SOTicket credentials in the Authorization header")
+    return header_caller(
+        request,
+        "send Basic, Bearer or SOTicket credentials in the Authorization header",
+        token_schemes=("bearer", "soticket"),
+    )
 
 
 def time_zone(request: Request) -> tzinfo:
