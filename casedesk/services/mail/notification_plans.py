@@ -7,17 +7,18 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | case.created | the contact (if contacts are notified), the new-case address, the assignee |
 | case.updated (assignee) | the new assignee |
 | case.updated (status → Closed) | the contact (if contacts are notified) |
-| message.added (agent's external reply) | the contact, as a person's mail |
+| message.added (agent's external reply) | its To and CC (``reply_recipients``), a person's mail |
 | message.added (inbound) | the assignee and followers |
 | case.merged | the contact of the merged case |
 | case.escalated | the users the event names |
+| case.mentioned | the agents mentioned in a note |
 | case.chaser | the contact: the chaser message |
 | contact.sign_in_link | the address the portal link was asked for |
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -27,6 +28,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
+from casedesk.services.mail.reply_recipients import chosen_recipients, default_recipients
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -76,6 +78,8 @@ class PlannedMail:
     references: list[str] = field(default_factory=list)
     #: The case message this mail carries, which gets the mail's Message-ID.
     case_message_id: int | None = None
+    #: Copies: further recipients of the same mail, named in its ``Cc``.
+    cc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,6 +154,15 @@ class _Planner:
             out += self._to_users(
                 [i for i in ids if isinstance(i, int)], "case_escalated", extra={"level": level}
             )
+        elif topic == "case.mentioned":
+            ids = [i for i in p.get("user_ids") or [] if isinstance(i, int)]
+            message = self._message(p.get("message_id"))
+            by = self.s.get(User, p.get("by")) if isinstance(p.get("by"), int) else None
+            extra = {
+                "message_text": message.body_text if message is not None else "",
+                "mentioned_by": (by.name or by.email) if by is not None else "",
+            }
+            out += self._to_users(ids, "case_mentioned", extra)
         elif topic == "case.chaser":
             message = self._message(p.get("message_id")) or self._last_system_message()
             if message is not None:
@@ -181,16 +194,46 @@ class _Planner:
         if message is None or message.visibility != "external":
             return []
         if message.direction == "outbound" and not message.is_system:
-            return self._to_contact(
-                "agent_reply",
-                extra={"message_text": message.body_text},
-                automatic=False,
-                carries=message.id,
-            )
+            return self._agent_reply(message)
         if message.direction == "inbound":
             users = [self._assignee(), *self._followers()]
             return self._to_users(users, "customer_replied", {"message_text": message.body_text})
         return []
+
+    def _agent_reply(self, message: CaseMessage) -> list[PlannedMail]:
+        """An agent's reply: to the To and CC chosen in the composer, else to the
+        contact with copies to the customer's CC and the contacts who follow the case."""
+        assert self.case is not None
+        chosen = chosen_recipients(message.email_headers)
+        found = chosen if chosen is not None else default_recipients(self.s, self.case)
+        addresses = [*found.to, *found.cc]
+        if not addresses:
+            return []
+        to = addresses[0]
+        name = self._contact_name() if to in self._contact_addresses() else ""
+        mail = self._mail(
+            to,
+            name,
+            "agent_reply",
+            {"message_text": message.body_text},
+            automatic=False,
+            carries=message.id,
+        )
+        return [replace(mail, cc=tuple(a for a in addresses[1:] if a != to))]
+
+    def _contact_addresses(self) -> set[str]:
+        contact_id = self._active(MemberRole.CONTACT, "contact_id")
+        if contact_id is None:
+            return set()
+        emails = self.s.scalars(
+            select(ContactEmail.email).where(ContactEmail.contact_id == contact_id)
+        )
+        return {e.lower() for e in emails}
+
+    def _contact_name(self) -> str:
+        contact_id = self._active(MemberRole.CONTACT, "contact_id")
+        contact = self.s.get(Contact, contact_id) if contact_id is not None else None
+        return f"{contact.first_name} {contact.last_name}".strip() if contact else ""
 
     def _message(self, message_id: object) -> CaseMessage | None:
         if not isinstance(message_id, int):

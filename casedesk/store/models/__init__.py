@@ -61,6 +61,7 @@ from casedesk.store.models.tenancy import (
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession
+from casedesk.store.models.workspace import CannedResponse, ComposerDraft
 
 __all__ = [
     "ActivityCode",
@@ -71,6 +72,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Calendar",
+    "CannedResponse",
     "Case",
     "CaseCode",
     "CaseContactEntry",
@@ -87,6 +89,7 @@ __all__ = [
     "CaseTemplate",
     "Category",
     "CategoryAgent",
+    "ComposerDraft",
     "Contact",
     "ContactEmail",
     "ContactPhone",
