@@ -22,6 +22,7 @@ from casedesk.domain.errors import ValidationFailed
 MAX_OUTPUT = 100_000
 _MAX_REPEAT = 10_000
 _MAX_EXPONENT = 64
+_MAX_BITS = 4096
 
 
 class _Bounded(SandboxedEnvironment):
@@ -31,12 +32,21 @@ class _Bounded(SandboxedEnvironment):
         if operator == "**":
             if isinstance(right, int | float) and abs(right) > _MAX_EXPONENT:
                 raise SecurityError("the exponent is too large")
+            if isinstance(left, int) and isinstance(right, int):
+                _bounded_int(abs(left).bit_length() * max(right, 0))
             return left**right
         for count, other in ((right, left), (left, right)):
             repeats = isinstance(count, int) and isinstance(other, str | list | tuple)
             if repeats and count * len(other) > _MAX_REPEAT:
                 raise SecurityError("the repeated text is too long")
+        if isinstance(left, int) and isinstance(right, int):
+            _bounded_int(abs(left).bit_length() + abs(right).bit_length())
         return left * right
+
+
+def _bounded_int(bits: int) -> None:
+    if bits > _MAX_BITS:
+        raise SecurityError("the number is too large")
 
 
 _ENV = _Bounded(autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
