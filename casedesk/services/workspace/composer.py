@@ -2,7 +2,8 @@
 it in the same breath, as one write.
 
 One call, one transaction: the message (a reply keeps the To and CC the agent chose in
-its ``email_headers``, and delivery sends it to exactly those), its files, the time
+its ``email_headers``, and delivery sends it to exactly those; with none it is kept
+on the case and mailed to nobody), its files, the time
 spent (a time entry), the new status ("send and set status": awaiting customer, closed,
 …), the agents mentioned in a note as followers with a ``case.mentioned`` event for
 their mail, and the tab's draft discarded. If any part is refused, nothing is written.
@@ -60,8 +61,6 @@ def send(
     headers = None
     if data.kind == "reply":
         to = parse_addresses(data.to, field="to")
-        if not to:
-            raise ValidationFailed("name at least one recipient in To", field="to")
         cc = [a for a in parse_addresses(data.cc, field="cc") if a not in to]
         headers = {"to": ", ".join(to), "cc": ", ".join(cc)}
     with db.write() as s:

@@ -121,7 +121,7 @@ def test_a_refused_status_leaves_no_message_time_or_lost_draft(db: Database, wor
 
 @pytest.mark.parametrize(
     ("to", "cc", "field"),
-    [("", "", "to"), ("julia@customer.test", "not an address", "cc"), ("a@b", "", "to")],
+    [("julia", "", "to"), ("julia@customer.test", "not an address", "cc"), ("a@b", "", "to")],
 )
 def test_bad_recipients_are_refused_naming_the_field(
     db: Database, world: World, to: str, cc: str, field: str
