@@ -24,6 +24,7 @@ from casedesk.services.attachments.files import Upload
 from casedesk.services.billing.time_entries import list_time_entries
 from casedesk.services.canned import rendering
 from casedesk.services.canned.responses import list_canned
+from casedesk.services.cases.core import get_case
 from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.mail.reply_recipients import reply_recipients
 from casedesk.services.workspace import composer, drafts, mentions
@@ -106,7 +107,7 @@ def compose(
         raise ValidationFailed(
             f"attach at most {uploads.MAX_UPLOADS_PER_WRITE} files to one message", field="files"
         )
-    drafts.drafts_of(db, principal, case_id)  # a hidden case is not found before files are kept
+    get_case(db, principal, case_id)  # a hidden case is not found before files are kept
     refs: list[uploads.UploadRef] = []
     if chosen:
         stored = uploads.upload_files(
@@ -167,7 +168,7 @@ def canned_suggestions(
 ) -> Response:
     """The caller's canned responses whose name starts with ``q``, for ``::``."""
     db = db_of(request)
-    drafts.drafts_of(db, agent.principal, case_id)  # the case must be visible
+    get_case(db, agent.principal, case_id)  # the case must be visible
     found = list_canned(db, agent.principal, starts_with=q, limit=8)
     return render(
         request, "console/canned_suggestions.html", {"snippets": found, "case_id": case_id}
