@@ -57,7 +57,7 @@ def test_an_agent_works_a_case_and_another_group_cannot_see_it(
 
     page.get_by_role("tab", name="Internal note").click()
     page.get_by_role("textbox", name="Note").fill("Customer prefers mornings.")
-    page.get_by_role("button", name="Add note").click()
+    page.get_by_role("button", name="Add note", exact=True).click()
     note = page.locator(".thread > li.message").filter(has_text="Customer prefers mornings.")
     expect(note).to_have_class("message internal")
     expect(note).to_contain_text("Internal note")
