@@ -16,7 +16,7 @@ from casedesk.api.routers.reference_params import ERRORS, RowId
 from casedesk.api.routing import NativeRoute
 from casedesk.services.canned import rendering, responses
 from casedesk.services.canned.responses import CannedCreate, CannedOut, CannedPatch
-from casedesk.services.reference.common import Id, In
+from casedesk.services.reference.common import Id, In, no_nul
 
 router = APIRouter(
     route_class=NativeRoute,
@@ -38,10 +38,12 @@ class RenderOut(BaseModel):
 def list_canned(
     caller: Caller,
     db: Db,
-    name_prefix: Annotated[str | None, Query(max_length=100, pattern=r"^[^\x00]*$")] = None,
+    name_prefix: Annotated[
+        str | None, Query(max_length=100, description="the start of the name")
+    ] = None,
 ) -> list[CannedOut]:
     """The caller's own snippets and those shared with their groups, by name."""
-    return responses.list_canned(db, caller, starts_with=name_prefix)
+    return responses.list_canned(db, caller, starts_with=no_nul(name_prefix))
 
 
 @router.post("", status_code=201, response_model=CannedOut)
