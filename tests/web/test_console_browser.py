@@ -220,3 +220,26 @@ def test_a_draft_is_kept_across_a_reload(page: Page, live_server: LiveServer, wo
     page.reload()
     expect(page.get_by_label("Reply", exact=True)).to_have_value("Half a thought")
     expect(page.locator("#reply-draft")).to_have_text("Draft kept.")
+
+
+def test_the_case_page_and_canned_responses_fit_a_phone(
+    browser: Browser, live_server: LiveServer, world: World
+) -> None:
+    case = _case_for_julia(live_server, world)
+    create_canned(
+        live_server.db,
+        world.agent_a.principal,
+        CannedCreate(name="a-rather-long-snippet-name", body="Hello {{ contact.first_name }}"),
+    )
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    phone = context.new_page()
+    try:
+        sign_in_agent(phone, live_server.url, world.agent_a.email, PASSWORD)
+        expect(phone.get_by_role("heading", level=1)).to_contain_text("Welcome")
+        for path in (f"/console/cases/{case.id}", "/console/canned-responses"):
+            phone.goto(f"{live_server.url}{path}")
+            expect(phone.get_by_role("heading", level=1)).to_be_visible()
+            width = phone.evaluate("document.documentElement.scrollWidth")
+            assert width <= 375, f"{path} is {width} px wide"
+    finally:
+        context.close()
