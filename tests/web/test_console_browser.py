@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from casedesk.channels.email.delivery import deliver_outbox
+from casedesk.services.billing.time_entries import TimeEntryCreate, add_time_entry
 from casedesk.services.canned.responses import CannedCreate, create_canned
 from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.reference.contacts import ContactCreate, create_contact
@@ -222,24 +223,40 @@ def test_a_draft_is_kept_across_a_reload(page: Page, live_server: LiveServer, wo
     expect(page.locator("#reply-draft")).to_have_text("Draft kept.")
 
 
-def test_the_case_page_and_canned_responses_fit_a_phone(
-    browser: Browser, live_server: LiveServer, world: World
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_case_page_and_canned_responses_fit_the_screen(
+    browser: Browser, live_server: LiveServer, world: World, width: int
 ) -> None:
     case = _case_for_julia(live_server, world)
+    long_named = make_actor(
+        live_server.db,
+        "maximilian.oberhuber-schwarzenberg@acme.test",
+        "agent",
+        ["A"],
+        world.corporation_id,
+    )
+    add_time_entry(
+        live_server.db,
+        long_named.principal,
+        case.id,
+        TimeEntryCreate(duration_seconds=5400, activity="Remote session with the customer"),
+    )
     create_canned(
         live_server.db,
         world.agent_a.principal,
         CannedCreate(name="a-rather-long-snippet-name", body="Hello {{ contact.first_name }}"),
     )
-    context = browser.new_context(viewport={"width": 375, "height": 800})
-    phone = context.new_page()
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    screen = context.new_page()
     try:
-        sign_in_agent(phone, live_server.url, world.agent_a.email, PASSWORD)
-        expect(phone.get_by_role("heading", level=1)).to_contain_text("Welcome")
+        sign_in_agent(screen, live_server.url, world.agent_a.email, PASSWORD)
+        expect(screen.get_by_role("heading", level=1)).to_contain_text("Welcome")
         for path in (f"/console/cases/{case.id}", "/console/canned-responses"):
-            phone.goto(f"{live_server.url}{path}")
-            expect(phone.get_by_role("heading", level=1)).to_be_visible()
-            width = phone.evaluate("document.documentElement.scrollWidth")
-            assert width <= 375, f"{path} is {width} px wide"
+            screen.goto(f"{live_server.url}{path}")
+            expect(screen.get_by_role("heading", level=1)).to_be_visible()
+            wide = screen.evaluate("document.documentElement.scrollWidth")
+            assert wide <= width, f"{path} is {wide} px wide"
+        screen.goto(f"{live_server.url}/console/cases/{case.id}")
+        expect(screen.locator("#time-total")).to_have_text("1h 30m")
     finally:
         context.close()
