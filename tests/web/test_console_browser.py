@@ -260,3 +260,24 @@ def test_the_case_page_and_canned_responses_fit_the_screen(
         expect(screen.locator("#time-total")).to_have_text("1h 30m")
     finally:
         context.close()
+
+
+def test_files_dropped_on_the_composer_are_sent_with_the_reply(
+    page: Page, live_server: LiveServer, world: World
+) -> None:
+    case = _case_for_julia(live_server, world)
+    sign_in_agent(page, live_server.url, world.agent_a.email, PASSWORD)
+    page.goto(f"{live_server.url}/console/cases/{case.id}")
+    page.get_by_label("Reply", exact=True).fill("The log you asked for.")
+    dropped = page.evaluate_handle(
+        """() => {
+            const files = new DataTransfer();
+            files.items.add(new File(["line one\\n"], "vpn.log", {type: "text/plain"}));
+            return files;
+        }"""
+    )
+    page.locator("#panel-reply .dropzone").dispatch_event("drop", {"dataTransfer": dropped})
+    expect(page.locator("#reply-files")).to_have_js_property("files.length", 1)
+    page.get_by_role("button", name="Send reply").click()
+    reply = page.locator(".thread > li.message").filter(has_text="The log you asked for.")
+    expect(reply.get_by_role("link", name="vpn.log")).to_be_visible()
