@@ -28,7 +28,11 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.mail.reply_recipients import chosen_recipients, default_recipients
+from casedesk.services.mail.reply_recipients import (
+    chosen_recipients,
+    contact_identity,
+    default_recipients,
+)
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -210,7 +214,8 @@ class _Planner:
         if not addresses:
             return []
         to = addresses[0]
-        name = self._contact_name() if to in self._contact_addresses() else ""
+        name, theirs = contact_identity(self.s, self.case)
+        name = name if to in theirs else ""
         mail = self._mail(
             to,
             name,
@@ -220,20 +225,6 @@ class _Planner:
             carries=message.id,
         )
         return [replace(mail, cc=tuple(a for a in addresses[1:] if a != to))]
-
-    def _contact_addresses(self) -> set[str]:
-        contact_id = self._active(MemberRole.CONTACT, "contact_id")
-        if contact_id is None:
-            return set()
-        emails = self.s.scalars(
-            select(ContactEmail.email).where(ContactEmail.contact_id == contact_id)
-        )
-        return {e.lower() for e in emails}
-
-    def _contact_name(self) -> str:
-        contact_id = self._active(MemberRole.CONTACT, "contact_id")
-        contact = self.s.get(Contact, contact_id) if contact_id is not None else None
-        return f"{contact.first_name} {contact.last_name}".strip() if contact else ""
 
     def _message(self, message_id: object) -> CaseMessage | None:
         if not isinstance(message_id, int):

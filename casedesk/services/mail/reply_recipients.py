@@ -27,6 +27,7 @@ from casedesk.store.models import (
     CaseMember,
     CaseMessage,
     CaseSecondaryContact,
+    Contact,
     ContactEmail,
     MailSettings,
     User,
@@ -49,16 +50,19 @@ def reply_recipients(db: Database, principal: Principal, case_id: int) -> Recipi
         return default_recipients(s, case)
 
 
+def contact_identity(s: Session, case: Case) -> tuple[str, set[str]]:
+    """The name and addresses of the case's contact (empty without one)."""
+    contact_id = _contact_id(s, case)
+    contact = s.get(Contact, contact_id) if contact_id is not None else None
+    if contact is None:
+        return "", set()
+    emails = s.scalars(select(ContactEmail.email).where(ContactEmail.contact_id == contact.id))
+    name = f"{contact.first_name} {contact.last_name}".strip()
+    return name, {e.lower() for e in emails}
+
+
 def default_recipients(s: Session, case: Case) -> Recipients:
-    contact_id = s.scalar(
-        select(CaseMember.contact_id)
-        .where(
-            CaseMember.case_id == case.id,
-            CaseMember.role == int(MemberRole.CONTACT),
-            CaseMember.end_at.is_(None),
-        )
-        .limit(1)
-    )
+    contact_id = _contact_id(s, case)
     to = _first_address(s, contact_id) if contact_id is not None else ""
     to = to or (case.from_address or "").lower()
     ours = _our_addresses(s, case.corporation_id)
@@ -117,6 +121,18 @@ def parse_addresses(text: str, *, field: str) -> list[str]:
     if len(unique) > MAX_RECIPIENTS:
         raise ValidationFailed(f"at most {MAX_RECIPIENTS} addresses", field=field)
     return unique
+
+
+def _contact_id(s: Session, case: Case) -> int | None:
+    return s.scalar(
+        select(CaseMember.contact_id)
+        .where(
+            CaseMember.case_id == case.id,
+            CaseMember.role == int(MemberRole.CONTACT),
+            CaseMember.end_at.is_(None),
+        )
+        .limit(1)
+    )
 
 
 def _lenient(text: str) -> list[str]:
