@@ -74,7 +74,7 @@ def send(
             entry = TimeEntryCreate(duration_seconds=data.minutes * 60, note=f"Message {out.id}")
             add_time_entry_in(s, principal, case, entry, now)
         if data.kind == "note":
-            named = mentions.mentioned_in(s, case, body)
+            named = [u for u in mentions.mentioned_in(s, case, body) if u != principal.user_id]
             if named:
                 add_followers_in(s, principal, case, named, now)
                 audit.emit(

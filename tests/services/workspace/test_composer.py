@@ -172,12 +172,13 @@ def test_defaults_keep_the_customers_cc_and_copy_contacts_who_follow(
 
 
 def test_a_mention_makes_a_follower_and_plans_a_mail(db: Database, world: World) -> None:
+    """Words after @ that name no agent stay text; writers do not notify themselves."""
     case = _case_with_contact(db, world)
     note = composer.send(
         db,
         world.admin.principal,
         case.id,
-        composer.ComposerSend(kind="note", body="@alice can you call her? (not @home)"),
+        composer.ComposerSend(kind="note", body="@alice can you call her? (not @home; @admin)"),
     )
     followers = [
         m.user_id for m in get_case(db, world.admin.principal, case.id).members if m.role == 2
