@@ -165,3 +165,29 @@ def test_the_canned_responses_page_keeps_group_snippets_to_members(
         follow_redirects=False,
     )
     assert gone.status_code == 303 and list_canned(db, world.agent_a.principal) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "detail"),
+    [
+        ({"kind": "reply", "body": "Hi", "status_id": "999999"}, "unknown status id 999999"),
+        ({"kind": "reply", "body": "Hi", "minutes": "many"}, "minutes: a whole number"),
+        ({"kind": "reply", "body": "Hi", "minutes": "1441"}, "minutes"),
+        ({"kind": "reply", "body": "Hi", "cc": "boss@"}, "is not an email address"),
+        ({"kind": "note", "body": "   "}, "write a message before sending it"),
+        ({"kind": "note", "body": "@bob look"}, "@bob cannot see this case"),
+    ],
+)
+def test_a_refused_send_names_the_problem_and_writes_nothing(
+    settings: Settings, db: Database, world: World, data: dict[str, str], detail: str
+) -> None:
+    case = make_case(db, world.agent_a, group_id=world.group_a)
+    alice = agent_client(settings, db, world.agent_a.email)
+    answer = alice.post(
+        f"/console/cases/{case.id}/compose",
+        data=data | {"csrf_token": csrf(alice)},
+        files={"files": ("a.txt", b"hello", "text/plain")},
+    )
+    assert answer.status_code == 422 and detail in answer.text
+    assert messages.list_messages(db, world.agent_a.principal, case.id) == []
+    assert list_time_entries(db, world.agent_a.principal, case.id).items == []

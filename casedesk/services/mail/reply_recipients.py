@@ -11,6 +11,7 @@ that. A reply without chosen recipients (one written through the API) gets the d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.utils import getaddresses
 
@@ -33,6 +34,8 @@ from casedesk.store.models import (
     User,
 )
 
+#: A comma that separates addresses: one outside double quotes ("Berg, Julia" <j@x.test>).
+_OUTSIDE_QUOTES = re.compile(r',(?=(?:[^"]*"[^"]*")*[^"]*$)')
 #: Most addresses one reply may go to (To and CC together).
 MAX_RECIPIENTS = 50
 
@@ -109,13 +112,14 @@ def parse_addresses(text: str, *, field: str) -> list[str]:
     """Addresses in a header-like list (``Ann <ann@x.test>, bo@y.test``), lower case,
     each once; ValidationFailed naming the first that is not an address."""
     out: list[str] = []
-    for name, address in getaddresses([text]):
-        address = address.strip().lower()
-        if not address and not name:
+    for chunk in _OUTSIDE_QUOTES.split(text):
+        if not chunk.strip():
             continue
+        found = getaddresses([chunk])
+        address = found[0][1].strip().lower() if len(found) == 1 else ""
         local, at, domain = address.rpartition("@")
         if not at or not local or "." not in domain or any(c.isspace() for c in address):
-            raise ValidationFailed(f"{(address or name)!r} is not an email address", field=field)
+            raise ValidationFailed(f"{chunk.strip()!r} is not an email address", field=field)
         out.append(address)
     unique = list(dict.fromkeys(out))
     if len(unique) > MAX_RECIPIENTS:
@@ -138,9 +142,9 @@ def _contact_id(s: Session, case: Case) -> int | None:
 def _lenient(text: str) -> list[str]:
     """The well-formed addresses of a header a customer's mail client wrote."""
     out = []
-    for _, address in getaddresses([text]):
+    for chunk in _OUTSIDE_QUOTES.split(text):
         try:
-            out += parse_addresses(address, field="cc")
+            out += parse_addresses(chunk, field="cc")
         except ValidationFailed:
             continue
     return out
