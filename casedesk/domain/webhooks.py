@@ -90,6 +90,8 @@ def matches(filters: Mapping[str, Any], *, group_id: int | None, status: int | N
 
 def check_url(url: str) -> str:
     """An absolute ``http(s)://`` URL without credentials, as given; else refused."""
+    if any(ord(c) <= 0x20 or ord(c) == 0x7F for c in url.strip()):
+        raise ValidationFailed("the URL may not hold spaces or control characters", field="url")
     try:
         parts = urlsplit(url.strip())
         port = parts.port

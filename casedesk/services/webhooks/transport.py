@@ -63,7 +63,10 @@ def resolve(host: str, port: int) -> list[IpAddress]:
 
 def check_literal(url: str, allow: AllowList) -> None:
     """Refuse, as bad input, a URL naming a forbidden address literally."""
-    host = httpx.URL(url).host
+    try:
+        host = httpx.URL(url).host
+    except httpx.InvalidURL:
+        raise ValidationFailed("not a valid URL", field="url") from None
     address = literal_address(host)
     if address is not None and (why := refusal(host, address, allow)) is not None:
         raise ValidationFailed(f"webhooks may not be sent there: {why}", field="url")
@@ -97,7 +100,10 @@ def post(
     def done(status: int | None = None, excerpt: str = "", error: str = "") -> Outcome:
         return Outcome(status, int((time.monotonic() - started) * 1000), excerpt, error[:500])
 
-    current = httpx.URL(url)
+    try:
+        current = httpx.URL(url)
+    except httpx.InvalidURL as exc:
+        return done(error=f"not a valid URL: {exc}")
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             try:
@@ -125,6 +131,8 @@ def post(
                     current = current.join(location)
                     continue
                 return done(response.status_code, _excerpt(response))
+            except httpx.InvalidURL as exc:
+                return done(response.status_code, error=f"redirect to an invalid URL: {exc}")
             except httpx.HTTPError as exc:
                 return done(response.status_code, error=f"{type(exc).__name__}: {exc}")
             finally:
