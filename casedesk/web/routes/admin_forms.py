@@ -32,6 +32,7 @@ DONE = {
     "saved": "Saved.",
     "deleted": "Deleted.",
     "revoked": "Token revoked.",
+    "queued": "Queued for delivery.",
 }
 
 
@@ -109,6 +110,7 @@ SECTIONS = (
     ("/console/admin/custom-fields", "Custom fields", "Typed fields cases may carry."),
     ("/console/admin/templates", "Case templates", "Starting values for new cases."),
     ("/console/admin/mailboxes", "Mailboxes", "IMAP mailboxes the email channel polls."),
+    ("/console/admin/webhooks", "Webhooks", "Case events posted to other systems, signed."),
 )
 
 

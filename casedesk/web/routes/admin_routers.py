@@ -17,6 +17,7 @@ from casedesk.web.routes import (
     admin_templates,
     admin_tokens,
     admin_users,
+    admin_webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_fields.router,
     admin_templates.router,
     admin_mailboxes.router,
+    admin_webhooks.router,
 )
