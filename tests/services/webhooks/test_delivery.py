@@ -6,6 +6,8 @@ hand), and one that fails for over a day is switched off with a mail to the admi
 from __future__ import annotations
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -210,3 +212,26 @@ def test_a_switched_off_webhook_gets_nothing(db: Database, receiver: Receiver) -
     assert receiver.requests == []
     with db.read() as s:
         assert s.get_one(Webhook, hook.id).is_active is False
+
+
+def test_two_processes_sending_at_once_send_each_delivery_once(
+    db: Database, receiver: Receiver
+) -> None:
+    world = make_world(db)
+    subscribe(db, world, receiver.url(), ["case.created"])
+    for _ in range(6):
+        make_case(db, world.admin)
+    now = datetime.now(UTC)
+    assert dispatch.fan_out(db, now) == 6
+    start = threading.Barrier(2)
+
+    def send() -> int:
+        start.wait()
+        return delivery.deliver_due(db, now, LOOPBACK, batch=2)
+
+    with ThreadPoolExecutor(2) as pool:
+        counts = [f.result() for f in [pool.submit(send), pool.submit(send)]]
+
+    assert sum(counts) == 6
+    ids = [r.headers["webhook-id"] for r in receiver.requests]
+    assert len(ids) == len(set(ids)) == 6
