@@ -4,6 +4,7 @@ the retry schedule, filters, URLs and event types."""
 from __future__ import annotations
 
 import ipaddress
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -85,7 +86,7 @@ def test_retries_span_more_than_a_day_and_back_off() -> None:
     assert all(d is not None for d in delays)
     steps = [d for d in delays if d is not None]
     assert steps[0] == timedelta(seconds=30)
-    assert all(b >= a for a, b in zip(steps, steps[1:], strict=False))
+    assert all(b >= a for a, b in itertools.pairwise(steps))
     assert sum(steps, timedelta()) >= timedelta(hours=24)
     assert max(steps) <= timedelta(hours=6)
     assert retry_delay(MAX_ATTEMPTS) is None

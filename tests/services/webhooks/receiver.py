@@ -38,7 +38,7 @@ class Receiver:
 class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
-    def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         receiver = self.server.receiver
         receiver.requests.append(Request(self.path, dict(self.headers.items()), body))
