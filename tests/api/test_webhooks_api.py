@@ -172,3 +172,25 @@ def test_the_delivery_log_and_a_redelivery(
     assert r.status_code == 409 and r.headers["content-type"].startswith(PROBLEM)
     r = client.get(f"{API}/{created['id']}/deliveries/999999", headers=world.admin.headers)
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        {"url": None},
+        {"event_types": None},
+        {"url": "http://10.0.0.1/in"},
+        {"event_types": ["nope"]},
+        {"filters": {"group_ids": [0]}},
+        {"secret": "whsec_mine"},
+    ],
+)
+def test_a_bad_change_is_refused_and_changes_nothing(
+    client: TestClient, world: World, receiver: Receiver, patch: dict[str, Any]
+) -> None:
+    created = _create(client, world.admin, receiver.url())
+    r = client.patch(f"{API}/{created['id']}", json=patch, headers=world.admin.headers)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"].startswith(PROBLEM)
+    after = client.get(f"{API}/{created['id']}", headers=world.admin.headers).json()
+    assert after == {k: v for k, v in created.items() if k != "secret"}

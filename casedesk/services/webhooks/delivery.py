@@ -26,9 +26,11 @@ from casedesk.services.webhooks import transport
 from casedesk.store.db import Database
 from casedesk.store.models import Webhook, WebhookDelivery
 
-BATCH = 20
-#: How long a claimed delivery is left to the process sending it.
-CLAIM_LEASE = timedelta(minutes=5)
+BATCH = 10
+#: How long a claimed delivery is left to the process sending it: longer than a batch
+#: of attempts can take (``transport.DEADLINE`` each, plus connecting), so no other
+#: process takes a delivery that is still being sent.
+CLAIM_LEASE = timedelta(minutes=15)
 USER_AGENT = "casedesk-webhooks"
 
 Post = Callable[[str, bytes, Mapping[str, str], rules.AllowList], transport.Outcome]

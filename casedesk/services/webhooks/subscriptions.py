@@ -143,8 +143,9 @@ def update_webhook(
     """Change what is given. Switching a webhook on again clears why it was off."""
     require_admin(principal)
     given = patch.model_dump(exclude_unset=True)
-    if any(given.get(k) is None for k in given if k not in ("description",)):
-        raise ValidationFailed("a field given may not be null")
+    nulls = [k for k, v in given.items() if v is None]
+    if nulls:
+        raise ValidationFailed(f"{nulls[0]} may not be null", field=nulls[0])
     with db.write() as s:
         row = get_row(s, Webhook, webhook_id, principal.corporation_id, "webhook")
         before = _fields(row)

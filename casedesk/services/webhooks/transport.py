@@ -31,8 +31,11 @@ from casedesk.domain.webhooks import (
 )
 
 Resolver = Callable[[str, int], list[IpAddress]]
-#: Seconds to connect, and between bytes of the answer.
-TIMEOUT = httpx.Timeout(10.0)
+#: Seconds to connect, to send, and between bytes of the answer.
+TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+#: Seconds an attempt may take in all, redirects and reading the answer included: a
+#: receiver answering a byte at a time cannot hold a sender for long.
+DEADLINE = 30.0
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
@@ -96,6 +99,7 @@ def post(
     """POST ``body`` to ``url`` (following allowed redirects); never raises for the
     network's or the receiver's failures, which the outcome describes."""
     started = time.monotonic()
+    deadline = started + DEADLINE
 
     def done(status: int | None = None, excerpt: str = "", error: str = "") -> Outcome:
         return Outcome(status, int((time.monotonic() - started) * 1000), excerpt, error[:500])
@@ -106,6 +110,8 @@ def post(
         return done(error=f"not a valid URL: {exc}")
     with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
         for _hop in range(MAX_REDIRECTS + 1):
+            if time.monotonic() > deadline:
+                return done(error=f"no answer within {DEADLINE:.0f} seconds")
             try:
                 check_url(str(current))
                 port = current.port or (443 if current.scheme == "https" else 80)
@@ -130,7 +136,7 @@ def post(
                 if response.status_code in _REDIRECTS and location:
                     current = current.join(location)
                     continue
-                return done(response.status_code, _excerpt(response))
+                return done(response.status_code, _excerpt(response, deadline))
             except httpx.InvalidURL as exc:
                 return done(response.status_code, error=f"redirect to an invalid URL: {exc}")
             except httpx.HTTPError as exc:
@@ -145,12 +151,12 @@ def _host_header(url: httpx.URL) -> str:
     return f"{host}:{url.port}" if url.port else host
 
 
-def _excerpt(response: httpx.Response) -> str:
-    """The start of the answer's body, as text."""
+def _excerpt(response: httpx.Response, deadline: float) -> str:
+    """The start of the answer's body, as text (what came before the deadline)."""
     limit = EXCERPT_CHARS * 4
     data = b""
     for chunk in response.iter_bytes():
         data += chunk
-        if len(data) >= limit:
+        if len(data) >= limit or time.monotonic() > deadline:
             break
     return data[:limit].decode("utf-8", "replace")[:EXCERPT_CHARS]
