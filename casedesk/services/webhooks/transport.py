@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import ssl
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -95,9 +96,11 @@ def post(
     *,
     resolver: Resolver = resolve,
     timeout: httpx.Timeout = TIMEOUT,
+    verify: ssl.SSLContext | bool = True,
 ) -> Outcome:
     """POST ``body`` to ``url`` (following allowed redirects); never raises for the
-    network's or the receiver's failures, which the outcome describes."""
+    network's or the receiver's failures, which the outcome describes. ``verify`` is
+    what TLS certificates are checked against (by default the bundled CAs)."""
     started = time.monotonic()
     deadline = started + DEADLINE
 
@@ -108,7 +111,9 @@ def post(
         current = httpx.URL(url)
     except httpx.InvalidURL as exc:
         return done(error=f"not a valid URL: {exc}")
-    with httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False) as client:
+    with httpx.Client(
+        timeout=timeout, follow_redirects=False, trust_env=False, verify=verify
+    ) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             if time.monotonic() > deadline:
                 return done(error=f"no answer within {DEADLINE:.0f} seconds")

@@ -3,6 +3,7 @@ answers with the statuses it is told, in turn (the last one repeated)."""
 
 from __future__ import annotations
 
+import ssl
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,9 +27,10 @@ class Receiver:
     #: Paths that answer with a redirect to the given URL.
     redirects: dict[str, str] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    scheme: str = "http"
 
     def url(self, path: str = "/hook", host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def answer(self) -> int:
         with self.lock:
@@ -64,9 +66,13 @@ class _Server(ThreadingHTTPServer):
 
 
 @contextmanager
-def run_receiver() -> Iterator[Receiver]:
+def run_receiver(tls: ssl.SSLContext | None = None) -> Iterator[Receiver]:
+    """A receiver on a free loopback port; over TLS with ``tls`` (a server context)."""
     server = _Server(("127.0.0.1", 0), _Handler)
     server.receiver = Receiver(server.server_address[1])
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
+        server.receiver.scheme = "https"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

@@ -5,7 +5,9 @@ opens exactly what it names."""
 
 from __future__ import annotations
 
+import ssl
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +18,8 @@ from casedesk.services.webhooks.subscriptions import WebhookCreate
 from casedesk.services.webhooks.transport import post
 from casedesk.store.db import Database
 from tests.factories import make_case, make_world
-from tests.services.webhooks.receiver import Receiver
+from tests.services.webhooks.receiver import Receiver, run_receiver
+from tests.support.tls import CertificateAuthority
 
 NOTHING = AllowList.parse([])
 BODY = b'{"type": "case.created"}'
@@ -126,3 +129,24 @@ def test_a_delivery_to_a_forbidden_host_is_logged_as_refused(
     assert logged.state == "pending" and logged.response_status is None
     assert "loopback" in logged.error
     assert receiver.requests == []
+
+
+def test_over_tls_the_pinned_address_keeps_the_host_name_for_sni_and_the_certificate(
+    tmp_path: Path,
+) -> None:
+    """The connection goes to the address checked (127.0.0.1), yet the certificate, made
+    for ``localhost`` only, is checked against the host name, which SNI and ``Host``
+    carry too; a certificate for another name is refused."""
+    ca = CertificateAuthority.create(tmp_path / "ca", "Webhook test CA")
+    trust = ssl.create_default_context(cafile=str(ca.pem))
+    allow = AllowList.parse(["localhost"])
+    good = ca.issue("receiver", hosts=("localhost",)).server_context()
+    with run_receiver(tls=good) as receiver:
+        outcome = post(receiver.url(host="localhost"), BODY, {}, allow, verify=trust)
+        assert outcome.status == 200, outcome.error
+        assert receiver.requests[0].headers["Host"] == f"localhost:{receiver.port}"
+    wrong = ca.issue("other", hosts=("other.test",)).server_context()
+    with run_receiver(tls=wrong) as receiver:
+        outcome = post(receiver.url(host="localhost"), BODY, {}, allow, verify=trust)
+        assert outcome.status is None and "certificate" in outcome.error.lower()
+        assert receiver.requests == []
