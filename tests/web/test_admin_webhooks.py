@@ -1,6 +1,7 @@
 """The webhooks admin pages: an admin creates a webhook (its secret shown once),
 edits it, reads the delivery log and sends a delivery again; every page passes the
-markup checks, an agent is refused, and a forbidden address is a notice, not a row."""
+markup checks, an agent is refused, and a forbidden address is refused on the page
+with no row written."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from casedesk.services.webhooks import delivery, dispatch, log, subscriptions
 from casedesk.store.db import Database
 from tests.factories import World, make_case, make_world
 from tests.services.webhooks.receiver import Receiver, run_receiver
-from tests.web.admin_client import Browser, notice_of, redirected_to
+from tests.web.admin_client import Browser, redirected_to
 from tests.web.markup import markup_problems
 
 ALLOW = ["127.0.0.1/32"]
@@ -48,7 +49,7 @@ def test_an_admin_creates_edits_and_redelivers(
     app_settings: Settings, db: Database, world: World, receiver: Receiver
 ) -> None:
     admin = browser(app_settings, db, world.admin.email)
-    created = admin.post(
+    created = admin.post_form(
         "/console/admin/webhooks",
         {
             "url": receiver.url(),
@@ -106,7 +107,7 @@ def test_an_admin_creates_edits_and_redelivers(
     )
     assert changed.filters.group_ids == []
 
-    rotated = admin.post(f"/console/admin/webhooks/{hook.id}/rotate-secret", {})
+    rotated = admin.post_form(f"/console/admin/webhooks/{hook.id}/rotate-secret", {})
     new_secret = re.search(r'id="webhook-secret-value">(whsec_[^<]+)<', rotated.text)
     assert new_secret is not None and new_secret.group(1) != secret.group(1)
 
@@ -114,15 +115,17 @@ def test_an_admin_creates_edits_and_redelivers(
     assert subscriptions.list_webhooks(db, world.admin.principal) == []
 
 
-def test_a_forbidden_address_is_a_notice_and_nothing_is_saved(
+def test_a_forbidden_address_is_refused_and_nothing_is_saved(
     settings: Settings, db: Database, world: World
 ) -> None:
     admin = browser(settings, db, world.admin.email)
-    answer = admin.post(
+    answer = admin.post_form(
         "/console/admin/webhooks",
         {"url": "http://169.254.169.254/latest/meta-data/", "event_types": ["case.created"]},
     )
-    assert "metadata" in notice_of(answer)
+    assert answer.status_code == 422
+    assert "metadata" in answer.text
+    assert markup_problems(answer.text) == []
     assert subscriptions.list_webhooks(db, world.admin.principal) == []
 
 
