@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from casedesk.domain import webhooks as rules
@@ -69,41 +69,45 @@ def _queue(s: Session, events: Sequence[Any], now: datetime) -> int:
     ).all()
     if not hooks:
         return 0
-    queued = 0
-    for event in events:
-        targets, event_type = _targets(event, hooks)
-        case = _case(s, event.corporation_id, event.payload.get("case_id"))
-        if not targets or case is None:
+    wanted = [(e, *_targets(e, hooks)) for e in events]
+    wanted = [w for w in wanted if w[1]]
+    cases = _cases(s, [e.payload.get("case_id") for e, _, _ in wanted])
+    plans: list[tuple[Any, Case, list[Webhook], str]] = []
+    for event, targets, event_type in wanted:
+        case = cases.get(event.payload.get("case_id"))
+        if case is None or case.corporation_id != event.corporation_id:
             continue
-        targets = [
-            h
-            for h in targets
-            if event.topic == rules.REQUESTED
-            or rules.matches(h.filters or {}, group_id=case.group_id, status=case.status)
-        ]
-        if not targets:
-            continue
-        body = render(s, case, event_type, event.payload, now)
-        for hook in targets:
-            s.add(
-                WebhookDelivery(
-                    corporation_id=event.corporation_id,
-                    webhook_id=hook.id,
-                    outbox_id=event.id,
-                    case_id=case.id,
-                    event_type=event_type,
-                    message_id=new_message_id(),
-                    body=body,
-                    state="pending",
-                    attempts=0,
-                    next_attempt_at=now,
-                    response_excerpt="",
-                    error="",
-                    created_at=now,
-                )
-            )
-            queued += 1
-    return queued
+        if event.topic != rules.REQUESTED:
+            targets = [
+                h
+                for h in targets
+                if rules.matches(h.filters or {}, group_id=case.group_id, status=case.status)
+            ]
+        if targets:
+            plans.append((event, case, targets, event_type))
+    shown = _views(s, [case for _, case, _, _ in plans])
+    rows = [
+        {
+            "corporation_id": event.corporation_id,
+            "webhook_id": hook.id,
+            "outbox_id": event.id,
+            "case_id": case.id,
+            "event_type": event_type,
+            "message_id": new_message_id(),
+            "body": body(shown[case.id], event_type, event.payload, now),
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "response_excerpt": "",
+            "error": "",
+            "created_at": now,
+        }
+        for event, case, targets, event_type in plans
+        for hook in targets
+    ]
+    if rows:
+        s.execute(insert(WebhookDelivery), rows)
+    return len(rows)
 
 
 def _targets(event: Any, hooks: Sequence[Webhook]) -> tuple[list[Webhook], str]:
@@ -116,23 +120,36 @@ def _targets(event: Any, hooks: Sequence[Webhook]) -> tuple[list[Webhook], str]:
     return [h for h in ours if event.topic in (h.event_types or [])], event.topic
 
 
-def _case(s: Session, corporation_id: int, case_id: object) -> Case | None:
-    if not isinstance(case_id, int):
-        return None
-    case = s.get(Case, case_id)
-    return case if case is not None and case.corporation_id == corporation_id else None
+def _cases(s: Session, ids: list[object]) -> dict[object, Case]:
+    wanted = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    if not wanted:
+        return {}
+    return {c.id: c for c in s.scalars(select(Case).where(Case.id.in_(wanted)))}
 
 
-def render(s: Session, case: Case, event_type: str, payload: dict[str, Any], now: datetime) -> str:
-    """The request body: the event and the case as the native API shows it to an admin
-    of its corporation."""
-    viewer = Principal(
-        user_id=0, corporation_id=case.corporation_id, role=Role.ADMIN, permissions=ALL_PERMISSIONS
-    )
-    view = views.build_one(s, case, viewer)
-    data = {"case": view.model_dump(mode="json"), "event": payload}
+def _views(s: Session, cases: list[Case]) -> dict[int, dict[str, Any]]:
+    """Each case as the native API shows it to an admin of its corporation, built in
+    one pass per corporation."""
+    out: dict[int, dict[str, Any]] = {}
+    unique = list({c.id: c for c in cases}.values())
+    for corporation_id in {c.corporation_id for c in unique}:
+        viewer = Principal(
+            user_id=0, corporation_id=corporation_id, role=Role.ADMIN, permissions=ALL_PERMISSIONS
+        )
+        ours = [c for c in unique if c.corporation_id == corporation_id]
+        for view in views.build(s, ours, viewer):
+            out[view.id] = view.model_dump(mode="json")
+    return out
+
+
+def body(case: dict[str, Any], event_type: str, payload: dict[str, Any], now: datetime) -> str:
+    """The request body: the event type, when it was queued, the case and the event."""
     return json.dumps(
-        {"type": event_type, "timestamp": now.isoformat(), "data": data},
+        {
+            "type": event_type,
+            "timestamp": now.isoformat(),
+            "data": {"case": case, "event": payload},
+        },
         separators=(",", ":"),
         ensure_ascii=False,
     )
