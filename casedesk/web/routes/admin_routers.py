@@ -12,7 +12,10 @@ from casedesk.web.routes import (
     admin_home,
     admin_mailboxes,
     admin_priorities,
+    admin_quarantine,
     admin_queues,
+    admin_schedules,
+    admin_sla,
     admin_statuses,
     admin_templates,
     admin_tokens,
@@ -32,4 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_fields.router,
     admin_templates.router,
     admin_mailboxes.router,
+    admin_sla.router,
+    admin_schedules.router,
+    admin_quarantine.router,
 )
