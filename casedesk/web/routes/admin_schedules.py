@@ -139,9 +139,11 @@ def edit_schedule(request: Request, agent: Agent, schedule_id: RowId) -> Respons
 
 @router.post("/{schedule_id}")
 def update_schedule(request: Request, agent: Agent, schedule_id: RowId, form: Posted) -> Response:
+    require_manager(agent.principal)  # before the form is read: an agent learns nothing
     fields = _fields(form)
-    if fields["time_zone"] is None:
-        del fields["time_zone"]  # keep the stored zone
+    for kept in ("time_zone", "run_as_user_id"):
+        if fields[kept] is None:
+            del fields[kept]  # keep the stored value
     patch = parse(SchedulePatch, fields)
     schedules.update_schedule(database(request), agent.principal, schedule_id, patch)
     return done(request, HOME, "saved")
