@@ -190,6 +190,7 @@ def overflows(page: Page, base_url: str, paths: list[str]) -> list[Overflow]:
         )
         if scroll > client:
             found.append(Overflow(path, scroll, client))
+
     return found
 
 
