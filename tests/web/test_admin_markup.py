@@ -60,6 +60,7 @@ def pages(db: Database, world: World) -> list[str]:
         f"/console/admin/statuses/{status.id}",
         f"/console/admin/sla-policies/{policy.id}",
         f"/console/admin/schedules/{schedule.id}",
+        "/console/admin/mail-templates/case_created_contact",
     ]
 
 

@@ -74,6 +74,7 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/console/admin/sla-policies/{policy}"),
     ("admin", "/console/admin/schedules/{schedule}"),
     ("admin", "/console/admin/quarantine/{mail}"),
+    ("admin", "/console/admin/mail-templates/case_created_contact"),
     ("customer", "/portal"),
     ("customer", "/portal/cases/new"),
     ("customer", "/portal/cases/{case}"),

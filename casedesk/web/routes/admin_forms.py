@@ -36,6 +36,7 @@ DONE = {
     "resumed": "Resumed.",
     "released": "Released into intake.",
     "discarded": "Mail deleted.",
+    "reset": "Back to the shipped template.",
 }
 
 
@@ -116,6 +117,8 @@ SECTIONS = (
     ("/console/admin/sla-policies", "SLA policies", "Response and resolution targets."),
     ("/console/admin/schedules", "Schedules", "Cases opened from a template on a recurrence."),
     ("/console/admin/quarantine", "Mail quarantine", "Mail kept back: read, release, delete."),
+    ("/console/admin/mail-settings", "Mail settings", "Sender address, notifications, hourly cap."),
+    ("/console/admin/mail-templates", "Mail templates", "Your wording of the mails sent."),
 )
 
 

@@ -10,6 +10,7 @@ from casedesk.web.routes import (
     admin_fields,
     admin_groups,
     admin_home,
+    admin_mail,
     admin_mailboxes,
     admin_priorities,
     admin_quarantine,
@@ -38,4 +39,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_sla.router,
     admin_schedules.router,
     admin_quarantine.router,
+    admin_mail.router,
 )
