@@ -52,6 +52,8 @@ CONSOLE_PAGES = [
     ("admin-sla-policies", "/console/admin/sla-policies"),
     ("admin-schedules", "/console/admin/schedules"),
     ("admin-quarantine", "/console/admin/quarantine"),
+    ("admin-mail-settings", "/console/admin/mail-settings"),
+    ("admin-mail-template", "/console/admin/mail-templates/case_created_contact"),
 ]
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (
