@@ -135,3 +135,17 @@ def test_agents_are_refused_every_page_and_change(
     assert agent.post(f"{HOME}/{mail_id}/release", {}).status_code == 403
     assert agent.post(f"{HOME}/{mail_id}/delete", {}).status_code == 403
     assert listed(db, world) == before
+
+
+def test_a_long_mail_is_shown_cut_and_one_over_the_size_limit_says_so(
+    admin: Browser, app_client: TestClient, db: Database, settings: Settings, world: World
+) -> None:
+    long_mail = HOSTILE.replace(b"hostile.1", b"long.1") + b"x" * (300 * 1024) + b"THE END\r\n"
+    mail_id = held(app_client, db, settings, world, long_mail)
+    page = admin.get(f"{HOME}/{mail_id}").text
+    assert "Cut here" in page and "please pay" in page and "THE END" not in page
+
+    small = settings.model_copy(update={"max_mail_bytes": 100})
+    too_large = held(app_client, db, small, world, HOSTILE.replace(b"hostile.1", b"big.1"))
+    page = admin.get(f"{HOME}/{too_large}").text
+    assert "over the size limit" in page and "please pay" not in page
