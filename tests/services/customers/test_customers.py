@@ -177,9 +177,7 @@ def test_reset_ends_portal_sessions_and_mails_a_new_link(db: Database, pw: Porta
     assert session.token
 
 
-def test_only_managers_invite_and_a_contact_needs_an_address(
-    db: Database, pw: PortalWorld
-) -> None:
+def test_only_managers_invite_and_a_contact_needs_an_address(db: Database, pw: PortalWorld) -> None:
     with pytest.raises(Forbidden):
         portal_access.send_portal_link(
             db, pw.base.agent_a.principal, pw.carol.contact_id, "invite", "https://h.example"
