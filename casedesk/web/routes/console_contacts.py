@@ -122,7 +122,9 @@ def _patch(
     emails: str,
     phones: str,
     sees_organization_cases: str,
+    kinds: dict[str, str],
 ) -> contacts.ContactPatch:
+    """The form as a patch; ``kinds`` keeps the kind (work, mobile…) of numbers kept."""
     org = organization_id.strip()
     if org and (not org.isdigit() or int(org) > _MAX_ID):
         raise ValidationFailed("organization: choose one of the list", field="organization_id")
@@ -134,7 +136,7 @@ def _patch(
         "location": location.strip(),
         "organization_id": int(org) if org else None,
         "emails": _lines(emails),
-        "phones": [{"number": n} for n in _lines(phones)],
+        "phones": [{"number": n, "kind": kinds.get(n, "work")} for n in _lines(phones)],
         "sees_organization_cases": sees_organization_cases == "yes",
     }
     try:
@@ -165,7 +167,7 @@ def edit_contact(
 ) -> Response:
     db = db_of(request)
     principal = agent.principal
-    contacts.get_contact(db, principal, contact_id)  # an unknown contact is a 404 page
+    current = contacts.get_contact(db, principal, contact_id)  # unknown: a 404 page
     shown = {
         "first_name": first_name,
         "last_name": last_name,
@@ -187,6 +189,7 @@ def edit_contact(
             emails,
             phones,
             sees_organization_cases,
+            {p.number: p.kind for p in current.phones},
         )
         contacts.update_contact(db, principal, contact_id, patch)
     except DomainError as exc:
