@@ -72,6 +72,7 @@ def test_a_phone_call_is_logged_as_a_new_case_for_a_new_contact(
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Printer offline")
+    page_of_second_case = page.url.removeprefix(base)
     panel = page.locator("#customer")
     expect(panel).to_contain_text("Nora Newman")
     others = panel.get_by_role("list", name="Their other open cases")
@@ -89,7 +90,14 @@ def test_a_phone_call_is_logged_as_a_new_case_for_a_new_contact(
 
     # The new pages fit a phone's screen.
     page.set_viewport_size({"width": 375, "height": 800})
-    for url in ("/console/cases/new", f"/console/contacts/{nora.id}", "/console/contacts"):
+    pages = (
+        "/console/cases/new",
+        f"/console/contacts/{nora.id}",
+        "/console/contacts",
+        f"/console/organizations/{pw.organization}",
+        page_of_second_case,
+    )
+    for url in pages:
         page.goto(base + url)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
