@@ -54,6 +54,9 @@ CONSOLE_PAGES = [
     ("admin-quarantine", "/console/admin/quarantine"),
     ("admin-mail-settings", "/console/admin/mail-settings"),
     ("admin-mail-template", "/console/admin/mail-templates/case_created_contact"),
+    ("console-new-case", "/console/cases/new"),
+    ("console-contacts", "/console/contacts"),
+    ("console-organizations", "/console/organizations"),
 ]
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (
@@ -96,7 +99,13 @@ def main() -> None:
             page.get_by_role("row").filter(has_text=SHOWN_CASE).get_by_role("link").first.click()
             page.wait_for_load_state()
             case_url = page.url
-            shoot(page, out, "console-case", case_url)
+            shoot(page, out, "console-case", case_url, ready=".customer-name")
+            contact = page.locator(".customer-name a").get_attribute("href")
+            organization = page.locator("#customer dd a[href^='/console/organizations/']")
+            organization_url = organization.first.get_attribute("href")
+            shoot(page, out, "console-contact", f"{base}{contact}")
+            if organization_url:
+                shoot(page, out, "console-organization", f"{base}{organization_url}")
             page.set_viewport_size(PHONE)
             shoot(page, out, "console-case-phone", case_url, full_page=False)
 
@@ -123,10 +132,15 @@ def sign_in(page: Page, url: str, email: str, password: str) -> None:
         raise SystemExit(f"could not sign in as {email}")
 
 
-def shoot(page: Page, out: Path, name: str, url: str, *, full_page: bool = True) -> None:
+def shoot(
+    page: Page, out: Path, name: str, url: str, *, full_page: bool = True, ready: str = ""
+) -> None:
+    """``ready``: a selector to wait for (a part the page loads after it shows)."""
     answer = page.goto(url)
     if answer is None or not answer.ok:
         raise SystemExit(f"{url} answered {answer.status if answer else 'nothing'}")
+    if ready:
+        page.locator(ready).first.wait_for()
     path = out / f"{name}.png"
     if full_page:
         width, height = page.evaluate(
