@@ -36,6 +36,7 @@ from casedesk.api.routers import (
     time_entries,
     timekeeping,
     vocabulary,
+    webhooks,
 )
 from casedesk.config import Settings
 from casedesk.dialects.casemgmt.router import router as casemgmt_router
@@ -115,6 +116,7 @@ def create_app(
         case_codes.router,
         vocabulary.router,
         mail_admin.router,
+        webhooks.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

@@ -13,6 +13,7 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | case.escalated | the users the event names |
 | case.chaser | the contact: the chaser message |
 | contact.sign_in_link | the address the portal link was asked for |
+| webhook.disabled | the corporation's active admins |
 """
 
 from __future__ import annotations
@@ -121,6 +122,8 @@ class _Planner:
     def mails(self) -> list[PlannedMail]:
         if self.event.topic == "contact.sign_in_link":
             return self._sign_in_link()
+        if self.event.topic == "webhook.disabled":
+            return self._webhook_disabled()
         if self.case is None:
             return []
         topic, p = self.event.topic, self.event.payload
@@ -175,6 +178,33 @@ class _Planner:
             "organization": self.identity.from_name,
         }
         return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
+
+    def _webhook_disabled(self) -> list[PlannedMail]:
+        """A webhook switched off after failing for a day: its corporation's admins."""
+        p = self.event.payload
+        context = {
+            "webhook_id": p.get("webhook_id"),
+            "url": p.get("url"),
+            "reason": p.get("reason"),
+            "organization": self.identity.from_name,
+        }
+        admins = self.s.scalars(
+            select(User).where(
+                User.corporation_id == self.event.corporation_id,
+                User.role == "admin",
+                User.is_active.is_(True),
+            )
+        ).all()
+        return [
+            PlannedMail(
+                u.email.lower(),
+                u.name,
+                "webhook_disabled",
+                context | {"recipient_name": u.name},
+                automatic=True,
+            )
+            for u in admins
+        ]
 
     def _message_mails(self, message_id: object) -> list[PlannedMail]:
         message = self._message(message_id)

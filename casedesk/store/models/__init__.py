@@ -61,6 +61,7 @@ from casedesk.store.models.tenancy import (
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession
+from casedesk.store.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
     "ActivityCode",
@@ -124,5 +125,7 @@ __all__ = [
     "TimeEntry",
     "User",
     "WebSession",
+    "Webhook",
+    "WebhookDelivery",
     "utcnow",
 ]

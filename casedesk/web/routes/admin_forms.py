@@ -37,6 +37,7 @@ DONE = {
     "released": "Released into intake.",
     "discarded": "Mail deleted.",
     "reset": "Back to the shipped template.",
+    "queued": "Queued for delivery.",
 }
 
 
@@ -119,6 +120,7 @@ SECTIONS = (
     ("/console/admin/quarantine", "Mail quarantine", "Mail kept back: read, release, delete."),
     ("/console/admin/mail-settings", "Mail settings", "Sender address, notifications, hourly cap."),
     ("/console/admin/mail-templates", "Mail templates", "Your wording of the mails sent."),
+    ("/console/admin/webhooks", "Webhooks", "Case events posted to other systems, signed."),
 )
 
 

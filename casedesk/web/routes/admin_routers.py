@@ -21,6 +21,7 @@ from casedesk.web.routes import (
     admin_templates,
     admin_tokens,
     admin_users,
+    admin_webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -40,4 +41,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_schedules.router,
     admin_quarantine.router,
     admin_mail.router,
+    admin_webhooks.router,
 )
