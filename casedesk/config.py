@@ -59,6 +59,12 @@ class Settings(BaseSettings):
     #: the database, where the other processes see them.
     rate_limit_flush_seconds: float = Field(default=1.0, gt=0, le=60)
 
+    #: Addresses outbound webhooks may reach although they are not public: CIDRs
+    #: (``10.0.0.0/8``) and host names (``hooks.intranet``), a comma list in the
+    #: environment. Loopback, private, link-local and metadata addresses are refused
+    #: unless named here.
+    webhook_allow: Annotated[list[str], NoDecode] = []
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -80,7 +86,7 @@ class Settings(BaseSettings):
             raise ValueError("CASEDESK_PUBLIC_URL must be an http:// or https:// address")
         return value.strip().rstrip("/")
 
-    @field_validator("allowed_hosts", mode="before")
+    @field_validator("allowed_hosts", "webhook_allow", mode="before")
     @classmethod
     def _hosts_from_comma_list(cls, value: Any) -> Any:
         if isinstance(value, str):

@@ -26,6 +26,7 @@ from casedesk.api.routers import (
     case_times,
     cases,
     catalog,
+    contact_actions,
     customers,
     directory,
     invoices,
@@ -36,6 +37,7 @@ from casedesk.api.routers import (
     time_entries,
     timekeeping,
     vocabulary,
+    webhooks,
 )
 from casedesk.config import Settings
 from casedesk.dialects.casemgmt.router import router as casemgmt_router
@@ -105,6 +107,7 @@ def create_app(
         directory.router,
         catalog.router,
         customers.router,
+        contact_actions.router,
         templates.router,
         schedules.router,
         timekeeping.router,
@@ -115,6 +118,7 @@ def create_app(
         vocabulary.router,
         mail_admin.router,
         canned_responses.router,
+        webhooks.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

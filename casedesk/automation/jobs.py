@@ -8,10 +8,13 @@ from datetime import datetime, timedelta
 
 from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
+from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
+from casedesk.services.webhooks import delivery as webhook_delivery
+from casedesk.services.webhooks import dispatch as webhook_dispatch
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 
@@ -33,6 +36,13 @@ def expire_uploads(db: Database, now: datetime) -> int:
     return uploads.expire_uploads(db, store, now)
 
 
+def deliver_webhooks(db: Database, now: datetime) -> int:
+    """Queue what the outbox's new events ask for, then send what is due."""
+    allow = AllowList.parse(Settings().webhook_allow)
+    webhook_dispatch.fan_out(db, now)
+    return webhook_delivery.deliver_due(db, now, allow)
+
+
 JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
@@ -40,5 +50,6 @@ JOBS: tuple[Job, ...] = (
     Job("sla-sweep", timedelta(minutes=1), sla.sla_sweep),
     Job("mail-poll", timedelta(minutes=1), mail_jobs.poll_mail),
     Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
+    Job("webhooks", timedelta(seconds=5), deliver_webhooks),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
 )

@@ -19,6 +19,10 @@ from casedesk.web.routes import (
     console_case_work,
     console_cases,
     console_composer,
+    console_contacts,
+    console_customer_panel,
+    console_new_case,
+    console_organizations,
     portal_cases,
     portal_sign_in,
     sign_in,
@@ -34,6 +38,10 @@ def install(app: FastAPI) -> None:
     for router in (
         sign_in.router,
         console_cases.router,
+        console_new_case.router,  # before the case page: /console/cases/new is no case id
+        console_contacts.router,
+        console_organizations.router,
+        console_customer_panel.router,
         console_case.router,
         console_case_fields.router,
         console_case_actions.router,

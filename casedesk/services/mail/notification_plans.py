@@ -14,6 +14,7 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | case.mentioned | the agents mentioned in a note |
 | case.chaser | the contact: the chaser message |
 | contact.sign_in_link | the address the portal link was asked for |
+| webhook.disabled | the corporation's active admins |
 """
 
 from __future__ import annotations
@@ -28,11 +29,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.mail.reply_recipients import (
-    chosen_recipients,
-    contact_identity,
-    default_recipients,
-)
+from casedesk.services.mail.reply_recipients import reply_addresses
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -129,6 +126,8 @@ class _Planner:
     def mails(self) -> list[PlannedMail]:
         if self.event.topic == "contact.sign_in_link":
             return self._sign_in_link()
+        if self.event.topic == "webhook.disabled":
+            return self._webhook_disabled()
         if self.case is None:
             return []
         topic, p = self.event.topic, self.event.payload
@@ -162,11 +161,10 @@ class _Planner:
             ids = [i for i in p.get("user_ids") or [] if isinstance(i, int)]
             message = self._message(p.get("message_id"))
             by = self.s.get(User, p.get("by")) if isinstance(p.get("by"), int) else None
-            extra = {
-                "message_text": message.body_text if message is not None else "",
-                "mentioned_by": (by.name or by.email) if by is not None else "",
-            }
-            out += self._to_users(ids, "case_mentioned", extra)
+            text, name = message.body_text if message else "", by.name or by.email if by else ""
+            out += self._to_users(
+                ids, "case_mentioned", {"message_text": text, "mentioned_by": name}
+            )
         elif topic == "case.chaser":
             message = self._message(p.get("message_id")) or self._last_system_message()
             if message is not None:
@@ -193,6 +191,33 @@ class _Planner:
         }
         return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
 
+    def _webhook_disabled(self) -> list[PlannedMail]:
+        """A webhook switched off after failing for a day: its corporation's admins."""
+        p = self.event.payload
+        context = {
+            "webhook_id": p.get("webhook_id"),
+            "url": p.get("url"),
+            "reason": p.get("reason"),
+            "organization": self.identity.from_name,
+        }
+        admins = self.s.scalars(
+            select(User).where(
+                User.corporation_id == self.event.corporation_id,
+                User.role == "admin",
+                User.is_active.is_(True),
+            )
+        ).all()
+        return [
+            PlannedMail(
+                u.email.lower(),
+                u.name,
+                "webhook_disabled",
+                context | {"recipient_name": u.name},
+                automatic=True,
+            )
+            for u in admins
+        ]
+
     def _message_mails(self, message_id: object) -> list[PlannedMail]:
         message = self._message(message_id)
         if message is None or message.visibility != "external":
@@ -205,26 +230,15 @@ class _Planner:
         return []
 
     def _agent_reply(self, message: CaseMessage) -> list[PlannedMail]:
-        """An agent's reply: to the To and CC chosen in the composer, else to the
-        contact with copies to the customer's CC and the contacts who follow the case."""
+        """An agent's reply: to its To, with copies to its CC (``reply_recipients``)."""
         assert self.case is not None
-        chosen = chosen_recipients(message.email_headers)
-        found = chosen if chosen is not None else default_recipients(self.s, self.case)
-        addresses = [*found.to, *found.cc]
-        if not addresses:
+        found = reply_addresses(self.s, self.case, message.email_headers)
+        if found is None:
             return []
-        to = addresses[0]
-        name, theirs = contact_identity(self.s, self.case)
-        name = name if to in theirs else ""
-        mail = self._mail(
-            to,
-            name,
-            "agent_reply",
-            {"message_text": message.body_text},
-            automatic=False,
-            carries=message.id,
-        )
-        return [replace(mail, cc=tuple(a for a in addresses[1:] if a != to))]
+        to, name, cc = found
+        extra = {"message_text": message.body_text}
+        mail = self._mail(to, name, "agent_reply", extra, automatic=False, carries=message.id)
+        return [replace(mail, cc=cc)]
 
     def _message(self, message_id: object) -> CaseMessage | None:
         if not isinstance(message_id, int):

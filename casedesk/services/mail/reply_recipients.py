@@ -97,6 +97,21 @@ def default_recipients(s: Session, case: Case) -> Recipients:
     return Recipients([to] if to else [], unique[:MAX_RECIPIENTS])
 
 
+def reply_addresses(
+    s: Session, case: Case, headers: dict[str, object] | None
+) -> tuple[str, str, tuple[str, ...]] | None:
+    """Where an agent's reply goes: its To, the To's name (the contact's, if it is
+    theirs) and its copies; None when it goes to nobody."""
+    chosen = chosen_recipients(headers)
+    found = chosen if chosen is not None else default_recipients(s, case)
+    addresses = [*found.to, *found.cc]
+    if not addresses:
+        return None
+    to = addresses[0]
+    name, theirs = contact_identity(s, case)
+    return to, (name if to in theirs else ""), tuple(a for a in addresses[1:] if a != to)
+
+
 def chosen_recipients(headers: dict[str, object] | None) -> Recipients | None:
     """The To and CC kept with a reply sent from the composer, or None."""
     if not headers or "to" not in headers:

@@ -61,6 +61,7 @@ from casedesk.store.models.tenancy import (
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession
+from casedesk.store.models.webhooks import Webhook, WebhookDelivery
 from casedesk.store.models.workspace import CannedResponse, ComposerDraft
 
 __all__ = [
@@ -127,5 +128,7 @@ __all__ = [
     "TimeEntry",
     "User",
     "WebSession",
+    "Webhook",
+    "WebhookDelivery",
     "utcnow",
 ]

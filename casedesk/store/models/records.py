@@ -36,7 +36,10 @@ class OutboxEvent(Base):
     transaction as the change, so nothing is lost if the process dies after commit."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_pending", "delivered_at", "available_at"),)
+    __table_args__ = (
+        Index("ix_outbox_pending", "delivered_at", "available_at"),
+        Index("ix_outbox_webhook_pending", "webhooks_seen_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"))
@@ -46,6 +49,9 @@ class OutboxEvent(Base):
     available_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: When the webhooks looked at it (and queued what it asked for). Apart from
+    #: ``delivered_at``, which is the mail delivery's: each reader keeps its own mark.
+    webhooks_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class IdempotencyRecord(Base):

@@ -10,13 +10,18 @@ from casedesk.web.routes import (
     admin_fields,
     admin_groups,
     admin_home,
+    admin_mail,
     admin_mailboxes,
     admin_priorities,
+    admin_quarantine,
     admin_queues,
+    admin_schedules,
+    admin_sla,
     admin_statuses,
     admin_templates,
     admin_tokens,
     admin_users,
+    admin_webhooks,
 )
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -32,4 +37,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_fields.router,
     admin_templates.router,
     admin_mailboxes.router,
+    admin_sla.router,
+    admin_schedules.router,
+    admin_quarantine.router,
+    admin_mail.router,
+    admin_webhooks.router,
 )
