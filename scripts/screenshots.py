@@ -45,6 +45,7 @@ CONSOLE_PAGES = [
     ("console-start", "/console"),
     ("console-cases", "/console/cases"),
     ("console-search", "/console/cases?q=printer"),
+    ("console-canned-responses", "/console/canned-responses"),
     ("admin-index", "/console/admin"),
     ("admin-statuses", "/console/admin/statuses"),
     ("admin-users", "/console/admin/users"),

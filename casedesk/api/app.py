@@ -20,6 +20,7 @@ from casedesk.api.front import Front
 from casedesk.api.hot_routes import HotRoutes
 from casedesk.api.routers import (
     attachments,
+    canned_responses,
     case_codes,
     case_parts,
     case_times,
@@ -116,6 +117,7 @@ def create_app(
         case_codes.router,
         vocabulary.router,
         mail_admin.router,
+        canned_responses.router,
         webhooks.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)

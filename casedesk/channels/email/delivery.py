@@ -87,7 +87,7 @@ def _deliver(
                 message_id = str(msg["Message-ID"])
                 subject = str(msg["Subject"])
                 try:
-                    sender.send(msg, plan.identity.from_address, mail.recipient)
+                    sender.send(msg, plan.identity.from_address, mail.recipient, mail.cc)
                 except smtplib.SMTPRecipientsRefused:
                     state = "refused"
         notifications.record(

@@ -80,6 +80,8 @@ def compose(
     msg = EmailMessage(policy=email.policy.SMTP)
     msg["From"] = _address(identity.from_address, identity.from_name)
     msg["To"] = _address(mail.recipient, mail.recipient_name)
+    if mail.cc:
+        msg["Cc"] = [_address(a, "") for a in mail.cc]
     msg["Subject"] = subject
     msg["Date"] = format_datetime(now)
     msg["Message-ID"] = make_msgid(f"c{mail.case_id or 0}", domain=domain)

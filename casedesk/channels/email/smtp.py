@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
@@ -60,12 +61,13 @@ class SmtpSender:
                 raise
         return conn
 
-    def send(self, msg: EmailMessage, sender: str, recipient: str) -> None:
-        """Hand one mail to the server. A recipient the server refuses for good raises
+    def send(self, msg: EmailMessage, sender: str, recipient: str, cc: Sequence[str] = ()) -> None:
+        """Hand one mail to the server, for ``recipient`` and its copies ``cc``. When the
+        server refuses every recipient for good this raises
         ``smtplib.SMTPRecipientsRefused``; anything else that fails is transient."""
         if self._conn is None:
             self._conn = self._connect()
-        self._conn.send_message(msg, from_addr=sender, to_addrs=[recipient])
+        self._conn.send_message(msg, from_addr=sender, to_addrs=[recipient, *cc])
 
     def close(self) -> None:
         if self._conn is not None:

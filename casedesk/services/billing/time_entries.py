@@ -29,7 +29,7 @@ from casedesk.services.kernel.case_state import ensure_updatable
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference.common import In, LongText, Out, Text100, present, snapshot
 from casedesk.store.db import Database
-from casedesk.store.models import Corporation, TimeEntry
+from casedesk.store.models import Case, Corporation, TimeEntry
 
 _FIELDS = ("work_date", "duration_seconds", "activity", "note", "billable", "hourly_rate")
 
@@ -115,35 +115,44 @@ def add_time_entry(
     now: datetime | None = None,
 ) -> TimeEntryOut:
     now = now or utcnow()
-    _validate(data.duration_seconds, data.hourly_rate)
     with db.write() as s:
         case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
-        ensure_updatable(case)
-        row = TimeEntry(
-            case_id=case.id,
-            user_id=principal.user_id,
-            work_date=data.work_date or local_today(s, case.corporation_id, now),
-            duration_seconds=data.duration_seconds,
-            activity=data.activity,
-            note=data.note,
-            billable=data.billable,
-            hourly_rate=data.hourly_rate,
-            created_at=now,
-        )
-        s.add(row)
-        s.flush()
-        audit.record(
-            s,
-            principal,
-            case.corporation_id,
-            "time_entry.added",
-            "time_entry",
-            row.id,
-            case_id=case.id,
-            changes={k: {"from": None, "to": audit.jsonable(v)} for k, v in _snap(row).items()},
-            at=now,
-        )
-        return _out(row)
+        return add_time_entry_in(s, principal, case, data, now)
+
+
+def add_time_entry_in(
+    s: Session, principal: Principal, case: Case, data: TimeEntryCreate, now: datetime
+) -> TimeEntryOut:
+    """``add_time_entry`` on a case the caller's transaction has loaded and locked, so a
+    reply and the time spent on it are one write."""
+    principal.require(Permission.ADD_NOTE)
+    _validate(data.duration_seconds, data.hourly_rate)
+    ensure_updatable(case)
+    row = TimeEntry(
+        case_id=case.id,
+        user_id=principal.user_id,
+        work_date=data.work_date or local_today(s, case.corporation_id, now),
+        duration_seconds=data.duration_seconds,
+        activity=data.activity,
+        note=data.note,
+        billable=data.billable,
+        hourly_rate=data.hourly_rate,
+        created_at=now,
+    )
+    s.add(row)
+    s.flush()
+    audit.record(
+        s,
+        principal,
+        case.corporation_id,
+        "time_entry.added",
+        "time_entry",
+        row.id,
+        case_id=case.id,
+        changes={k: {"from": None, "to": audit.jsonable(v)} for k, v in _snap(row).items()},
+        at=now,
+    )
+    return _out(row)
 
 
 def update_time_entry(

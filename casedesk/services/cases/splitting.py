@@ -9,16 +9,17 @@ through ``open_case_in``, so every create rule, default, number and permission a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import NotFound
+from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.cases import members
-from casedesk.services.cases.content import move_message
+from casedesk.services.cases.content import Moved, move_message
 from casedesk.services.cases.opening import open_case_in
 from casedesk.services.cases.schemas import CaseCreate, CaseOut
 from casedesk.services.kernel import audit
@@ -44,21 +45,40 @@ def split_message(
     """Move message ``message_id`` of case ``case_id`` to a new case; returns the new
     case. Needs edit rights on the source and the right to create cases. Without a
     ``title`` the new case is named by the message's first line."""
+    return split_messages(db, principal, case_id, [message_id], title, now=now)
+
+
+def split_messages(
+    db: Database,
+    principal: Principal,
+    case_id: int,
+    message_ids: Sequence[int],
+    title: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> CaseOut:
+    """Move several messages of case ``case_id`` to one new case (the console's split
+    form), in one transaction; the first in id order names the new case."""
     now = now or utcnow()
+    wanted = sorted(set(message_ids))
+    if not wanted:
+        raise ValidationFailed("choose at least one message to split off", field="message_ids")
     with db.write() as s:
         source = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
         principal.require(Permission.CREATE_CASE)
         ensure_updatable(source)
-        message = s.scalars(
-            select(CaseMessage).where(
-                CaseMessage.id == message_id, CaseMessage.case_id == source.id
-            )
-        ).one_or_none()
-        if message is None:
-            raise NotFound(f"message {message_id} not found on case {case_id}")
+        found = s.scalars(
+            select(CaseMessage)
+            .where(CaseMessage.id.in_(wanted), CaseMessage.case_id == source.id)
+            .order_by(CaseMessage.id)
+        ).all()
+        missing = sorted(set(wanted) - {m.id for m in found})
+        if missing:
+            raise NotFound(f"message {missing[0]} not found on case {case_id}")
+        first = found[0]
         roster, _ = members.load(s, source.id)
         data = CaseCreate(
-            title=title or title_from(message.body_text, f"Split from case {source.id}"),
+            title=title or title_from(first.body_text, f"Split from case {source.id}"),
             group_id=source.group_id,
             priority_id=source.priority_id,
             category_id=source.category_id,
@@ -67,7 +87,13 @@ def split_message(
             contact_id=members.active_party(roster, MemberRole.CONTACT),
         )
         new = open_case_in(s, principal, data, now, source={"split_from": source.id})
-        moved = move_message(s, message.id, new.id)
+        moved = Moved()
+        for message in found:
+            one = move_message(s, message.id, new.id)
+            moved = Moved(
+                [*moved.message_ids, *one.message_ids],
+                [*moved.attachment_ids, *one.attachment_ids],
+            )
         _relate(s, source.id, new.id, now)
         touch(source, now)
         corp = source.corporation_id
@@ -86,12 +112,13 @@ def split_message(
                 changes=changes,
                 at=now,
             )
-        audit.emit(
-            s,
-            corp,
-            "case.split",
-            {"case_id": source.id, "new_case_id": new.id, "message_id": message.id},
-        )
+        for message in found:
+            audit.emit(
+                s,
+                corp,
+                "case.split",
+                {"case_id": source.id, "new_case_id": new.id, "message_id": message.id},
+            )
         s.flush()
         return new
 

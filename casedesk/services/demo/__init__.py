@@ -24,6 +24,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from casedesk.services.demo import people
+from casedesk.services.demo.canned import canned_responses
 from casedesk.services.demo.data import (
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
@@ -75,6 +76,7 @@ def load_demo(db: Database, *, now: datetime | None = None, seed: int = 7) -> De
     service_levels(db, admin, ids, now)
     created = tell_cases(db, admin, agents, ids, now, seed)
     created += scheduled_work(db, admin, agents, ids, now)
+    canned_responses(db, admin, agents, ids.groups)
     # What the SLA sweep would do at its next run: the cases told in the past have
     # reached alert levels and due dates since, which the lists show from the case rows.
     sla_sweep(db, now)

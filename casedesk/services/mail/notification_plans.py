@@ -7,10 +7,11 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | case.created | the contact (if contacts are notified), the new-case address, the assignee |
 | case.updated (assignee) | the new assignee |
 | case.updated (status → Closed) | the contact (if contacts are notified) |
-| message.added (agent's external reply) | the contact, as a person's mail |
+| message.added (agent's external reply) | its To and CC (``reply_recipients``), a person's mail |
 | message.added (inbound) | the assignee and followers |
 | case.merged | the contact of the merged case |
 | case.escalated | the users the event names |
+| case.mentioned | the agents mentioned in a note |
 | case.chaser | the contact: the chaser message |
 | contact.sign_in_link | the address the portal link was asked for |
 | webhook.disabled | the corporation's active admins |
@@ -18,7 +19,7 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -28,6 +29,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
+from casedesk.services.mail.reply_recipients import reply_addresses
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -77,6 +79,8 @@ class PlannedMail:
     references: list[str] = field(default_factory=list)
     #: The case message this mail carries, which gets the mail's Message-ID.
     case_message_id: int | None = None
+    #: Copies: further recipients of the same mail, named in its ``Cc``.
+    cc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,14 @@ class _Planner:
             out += self._to_users(
                 [i for i in ids if isinstance(i, int)], "case_escalated", extra={"level": level}
             )
+        elif topic == "case.mentioned":
+            ids = [i for i in p.get("user_ids") or [] if isinstance(i, int)]
+            message = self._message(p.get("message_id"))
+            by = self.s.get(User, p.get("by")) if isinstance(p.get("by"), int) else None
+            text, name = message.body_text if message else "", by.name or by.email if by else ""
+            out += self._to_users(
+                ids, "case_mentioned", {"message_text": text, "mentioned_by": name}
+            )
         elif topic == "case.chaser":
             message = self._message(p.get("message_id")) or self._last_system_message()
             if message is not None:
@@ -211,16 +223,22 @@ class _Planner:
         if message is None or message.visibility != "external":
             return []
         if message.direction == "outbound" and not message.is_system:
-            return self._to_contact(
-                "agent_reply",
-                extra={"message_text": message.body_text},
-                automatic=False,
-                carries=message.id,
-            )
+            return self._agent_reply(message)
         if message.direction == "inbound":
             users = [self._assignee(), *self._followers()]
             return self._to_users(users, "customer_replied", {"message_text": message.body_text})
         return []
+
+    def _agent_reply(self, message: CaseMessage) -> list[PlannedMail]:
+        """An agent's reply: to its To, with copies to its CC (``reply_recipients``)."""
+        assert self.case is not None
+        found = reply_addresses(self.s, self.case, message.email_headers)
+        if found is None:
+            return []
+        to, name, cc = found
+        extra = {"message_text": message.body_text}
+        mail = self._mail(to, name, "agent_reply", extra, automatic=False, carries=message.id)
+        return [replace(mail, cc=cc)]
 
     def _message(self, message_id: object) -> CaseMessage | None:
         if not isinstance(message_id, int):

@@ -62,6 +62,7 @@ from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, Sla
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession
 from casedesk.store.models.webhooks import Webhook, WebhookDelivery
+from casedesk.store.models.workspace import CannedResponse, ComposerDraft
 
 __all__ = [
     "ActivityCode",
@@ -72,6 +73,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Calendar",
+    "CannedResponse",
     "Case",
     "CaseCode",
     "CaseContactEntry",
@@ -88,6 +90,7 @@ __all__ = [
     "CaseTemplate",
     "Category",
     "CategoryAgent",
+    "ComposerDraft",
     "Contact",
     "ContactEmail",
     "ContactPhone",

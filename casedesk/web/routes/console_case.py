@@ -23,6 +23,7 @@ from casedesk.services.cases.schemas import CaseOut, LinksOut
 from casedesk.services.reference import contacts
 from casedesk.services.sla import case_times
 from casedesk.store.db import Database
+from casedesk.web.routes.console_composer import composer_context
 from casedesk.web.routes.console_context import (
     INTERNAL_NAMES,
     CaseId,
@@ -135,7 +136,8 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
             ],
             "can_note": principal.can(Permission.ADD_NOTE),
             "can_attach": principal.can(Permission.ADD_ATTACHMENTS),
-        },
+        }
+        | composer_context(db, principal, case, looked),
     )
 
 
