@@ -139,7 +139,7 @@ def _message(entry: Entry) -> str:
         if entry.actor.channel == "email":
             return f"Mail from {sender} added a message"
         if entry.actor.channel:
-            return f"{_capital(sender)} added a message{_by(entry.actor)}"
+            return f"{sender} added a message{_by(entry.actor)}"
         return f"{who} added a message from {sender}" if who else f"{sender} added a message"
     if direction == "note":
         return f"{who} added an internal note" if who else "An internal note was added"
