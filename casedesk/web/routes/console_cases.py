@@ -1,9 +1,9 @@
 """The console's case lists: built-in views (mine, unassigned, by queue, by status),
 the agent's saved filters with their counts, full-text search combined with the
-other filters, and cursor paging. Lists sort by latest activity unless told otherwise,
-and mark the cases with activity the agent has not seen. Every list is a query string parsed into the same
-``CaseQuery`` the API uses, so the list shows exactly what the search service returns
-for the agent (their groups only)."""
+other filters, and cursor paging. Lists sort by latest activity unless told
+otherwise, and mark the cases with activity the agent has not seen. Every list is a
+query string parsed into the same ``CaseQuery`` the API uses, so the list shows exactly
+what the search service returns for the agent (their groups only)."""
 
 from __future__ import annotations
 
