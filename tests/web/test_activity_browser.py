@@ -112,7 +112,7 @@ def test_an_agent_in_new_york_reads_local_times(
     reply = new_york.locator(".thread > li.message").filter(has_text="Checked at noon UTC")
     expect(reply.locator("time")).to_have_text("2026-07-01 08:00 EDT")
 
-    new_york.get_by_role("link", name="alice").click()
+    new_york.get_by_role("link", name="Profile").click()
     expect(new_york.get_by_role("combobox", name="Time zone")).to_have_value("America/New_York")
     new_york.get_by_role("combobox", name="Time zone").select_option("Europe/Berlin")
     new_york.get_by_role("button", name="Save").click()
@@ -158,3 +158,27 @@ def test_the_search_box_finds_a_number_a_contact_and_an_organization(
     box.fill(hidden.reference)
     box.press("Enter")
     expect(page.locator("main")).to_contain_text("Nothing matches")
+
+
+def test_the_new_pages_fit_a_phone(page: Page, live_server: LiveServer, pw: PortalWorld) -> None:
+    case = pw.case_for(pw.carol, "A rather long title for a case about the printer")
+    messages.add_message(
+        live_server.db,
+        pw.base.agent_a.principal,
+        case.id,
+        MessageCreate(visibility="internal", body_text="x" * 300),
+    )
+    base = live_server.url
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in_agent(page, base, pw.base.agent_a.email, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    for url in (
+        f"/console/search?q={case.reference}",
+        "/console/search?q=customer",
+        "/console/profile",
+        f"/console/cases/{case.id}",
+    ):
+        page.goto(base + url)
+        for details in page.locator("details").all():
+            details.locator("summary").click()  # the raw records open too
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
