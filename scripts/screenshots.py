@@ -42,6 +42,8 @@ CONSOLE_PAGES = [
     ("console-start", "/console"),
     ("console-cases", "/console/cases"),
     ("console-search", "/console/cases?q=printer"),
+    ("console-search-box", "/console/search?q=northwind"),
+    ("console-profile", "/console/profile"),
     ("admin-index", "/console/admin"),
     ("admin-statuses", "/console/admin/statuses"),
     ("admin-users", "/console/admin/users"),
@@ -72,6 +74,10 @@ def main() -> None:
             page.wait_for_load_state()
             case_url = page.url
             shoot(page, out, "console-case", case_url)
+            history = page.get_by_role("region", name="History")
+            history.locator("details").first.locator("summary").click()
+            history.screenshot(path=out / "console-history.png")
+            _optimise(out / "console-history.png")
             page.set_viewport_size(PHONE)
             shoot(page, out, "console-case-phone", case_url, full_page=False)
 

@@ -176,6 +176,8 @@ def _deed(entry: Entry) -> str:
         return f"{who} {active}"
     if entry.actor.channel == "email" and entry.sender and entry.action == "case.created":
         return f"Mail from {entry.sender} opened the case"
+    if entry.actor.channel == "system":
+        return passive  # "The case was escalated": nobody but the system does that
     return passive + _by(entry.actor)
 
 

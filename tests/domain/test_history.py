@@ -117,7 +117,7 @@ def change(before: object, after: object) -> dict[str, object]:
             Entry("member.added", PRIYA, {"members.1": change(None, 7)}),
             ["Priya set assignee to 7"],
         ),
-        (Entry("case.escalated", SYSTEM, {}), ["The case was escalated automatically"]),
+        (Entry("case.escalated", SYSTEM, {}), ["The case was escalated"]),
         (Entry("something.new", PRIYA, {}), ["Priya recorded something new"]),
     ],
 )
