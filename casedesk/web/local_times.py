@@ -16,6 +16,8 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_timedelta
 from markupsafe import Markup
 
+from casedesk.services.kernel.clock import utcnow
+
 
 @cache
 def _zone(name: str | None) -> tzinfo:
@@ -67,7 +69,7 @@ def ago(context: jinja2.runtime.Context, value: datetime | None) -> Markup:
     if value is None:
         return Markup("")
     reader = _reader(context)
-    now = datetime.now(UTC)
+    now = utcnow()
     return Markup('<time datetime="{}" title="{}">{}</time>').format(
         value.isoformat(),
         local_text(value, getattr(reader, "time_zone", None)),
