@@ -109,6 +109,7 @@ def test_the_search_box_groups_what_it_finds(
     assert 'id="found-number"' in by_number and "Laptop battery swells" in by_number
     by_text = alice.get("/console/search", params={"q": "laptop"}).text
     assert "Laptop battery swells" in by_text and "board" not in by_text
+    assert 'aria-keyshortcuts="/" value="laptop"' in by_text  # the box keeps what was asked
     other = alice.get("/console/search", params={"q": hidden.reference}).text
     assert "board" not in other and "Nothing matches" in other
     assert alice.get("/console/search", params={"q": "x" * 501}).status_code == 422
