@@ -23,9 +23,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from casedesk.api.app import create_app  # noqa: E402
+from casedesk.channels.email.intake import Limits, ingest_raw  # noqa: E402
 from casedesk.config import Settings  # noqa: E402
 from casedesk.server import serving  # noqa: E402
 from casedesk.services import demo  # noqa: E402
+from casedesk.services.mail import mailboxes  # noqa: E402
+from casedesk.store.blobs import LocalBlobStore  # noqa: E402
 from casedesk.store.db import Database  # noqa: E402
 from casedesk.store.migrate import upgrade  # noqa: E402
 from tests.support.browser import launch  # noqa: E402
@@ -48,7 +51,25 @@ CONSOLE_PAGES = [
     ("admin-statuses", "/console/admin/statuses"),
     ("admin-users", "/console/admin/users"),
     ("admin-categories", "/console/admin/categories"),
+    ("admin-sla-policies", "/console/admin/sla-policies"),
+    ("admin-schedules", "/console/admin/schedules"),
+    ("admin-quarantine", "/console/admin/quarantine"),
+    ("admin-mail-settings", "/console/admin/mail-settings"),
+    ("admin-mail-template", "/console/admin/mail-templates/case_created_contact"),
+    ("console-new-case", "/console/cases/new"),
+    ("console-contacts", "/console/contacts"),
+    ("console-organizations", "/console/organizations"),
 ]
+#: A mail from a stranger, kept in the quarantine for its pages.
+HELD = (
+    b"From: Vendor Sales <sales@vendor.example>\r\n"
+    b"To: support@acme.example\r\n"
+    b"Subject: Special offer on toner\r\n"
+    b"Date: Tue, 10 Mar 2026 20:00:00 +0100\r\n"
+    b"Message-ID: <offer.1@vendor.example>\r\n"
+    b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+    b"Buy 3 cartridges, get 1 free. Reply to this mail to order.\r\n"
+)
 
 
 def main() -> None:
@@ -62,6 +83,9 @@ def main() -> None:
         db = Database(url)
         summary = demo.load_demo(db)
         settings = Settings(data_dir=Path(tmp), database_url=url, secret_key="screenshots")
+        store = LocalBlobStore(settings.attachments_dir)
+        corporation = mailboxes.default_corporation_id(db)
+        ingest_raw(db, store, corporation, HELD, Limits.from_settings(settings))
         with serving(create_app(settings, db)) as base, sync_playwright() as p:
             browser = launch(p)
             page = browser.new_page(viewport=DESKTOP)
@@ -69,15 +93,25 @@ def main() -> None:
             sign_in(page, f"{base}/console/sign-in", summary.admin_email, summary.admin_password)
             for name, path in CONSOLE_PAGES:
                 shoot(page, out, name, base + path)
+            page.goto(f"{base}/console/admin/quarantine")
+            page.get_by_role("link", name="Special offer on toner").click()
+            page.wait_for_load_state()
+            shoot(page, out, "admin-quarantined-mail", page.url)
             page.goto(f"{base}/console/cases?q=" + SHOWN_CASE.replace(" ", "+"))
             page.get_by_role("row").filter(has_text=SHOWN_CASE).get_by_role("link").first.click()
             page.wait_for_load_state()
             case_url = page.url
-            shoot(page, out, "console-case", case_url)
+            shoot(page, out, "console-case", case_url, ready=".customer-name")
             history = page.get_by_role("region", name="History")
             history.locator("details").first.locator("summary").click()
             history.screenshot(path=out / "console-history.png")
             _optimise(out / "console-history.png")
+            contact = page.locator(".customer-name a").get_attribute("href")
+            organization = page.locator("#customer dd a[href^='/console/organizations/']")
+            organization_url = organization.first.get_attribute("href")
+            shoot(page, out, "console-contact", f"{base}{contact}")
+            if organization_url:
+                shoot(page, out, "console-organization", f"{base}{organization_url}")
             page.set_viewport_size(PHONE)
             shoot(page, out, "console-case-phone", case_url, full_page=False)
 
@@ -104,10 +138,15 @@ def sign_in(page: Page, url: str, email: str, password: str) -> None:
         raise SystemExit(f"could not sign in as {email}")
 
 
-def shoot(page: Page, out: Path, name: str, url: str, *, full_page: bool = True) -> None:
+def shoot(
+    page: Page, out: Path, name: str, url: str, *, full_page: bool = True, ready: str = ""
+) -> None:
+    """``ready``: a selector to wait for (a part the page loads after it shows)."""
     answer = page.goto(url)
     if answer is None or not answer.ok:
         raise SystemExit(f"{url} answered {answer.status if answer else 'nothing'}")
+    if ready:
+        page.locator(ready).first.wait_for()
     path = out / f"{name}.png"
     if full_page:
         width, height = page.evaluate(

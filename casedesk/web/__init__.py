@@ -16,6 +16,10 @@ from casedesk.web.routes import (
     console_case_actions,
     console_case_fields,
     console_cases,
+    console_contacts,
+    console_customer_panel,
+    console_new_case,
+    console_organizations,
     console_profile,
     console_search,
     portal_cases,
@@ -33,6 +37,10 @@ def install(app: FastAPI) -> None:
     for router in (
         sign_in.router,
         console_cases.router,
+        console_new_case.router,  # before the case page: /console/cases/new is no case id
+        console_contacts.router,
+        console_organizations.router,
+        console_customer_panel.router,
         console_case.router,
         console_case_fields.router,
         console_case_actions.router,

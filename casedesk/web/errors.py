@@ -63,6 +63,11 @@ def _status(exc: Exception) -> tuple[int, str]:
     return 400, "bad request"
 
 
+def status_of(exc: Exception) -> tuple[int, str]:
+    """The HTTP status and message a page shows for ``exc``."""
+    return _status(exc)
+
+
 def error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, SignInRequired):
         target = f"/{exc.area}/sign-in"

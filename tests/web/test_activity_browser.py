@@ -147,7 +147,8 @@ def test_the_search_box_finds_a_number_a_contact_and_an_organization(
     box.press("Enter")
     organizations = page.get_by_role("region", name="Organizations")
     organizations.get_by_role("link", name="Customer Ltd").click()
-    expect(page.get_by_role("table")).to_contain_text("Badge reader broken")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Customer Ltd")
+    expect(page.locator("main")).to_contain_text("Badge reader broken")
 
     box.fill("badge")
     box.press("Enter")

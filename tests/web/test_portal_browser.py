@@ -63,3 +63,36 @@ def test_a_customer_opens_a_case_and_sees_the_reply_but_not_the_note(
     page.reload()
     expect(page.get_by_role("button", name="Send reply")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_reply_shows_at_once_and_empties_the_box(page: Page, live_server: LiveServer) -> None:
+    pw = make_portal_world(live_server.db)
+    case = pw.case_for(pw.carol)
+    url = live_server.url
+    page.goto(f"{url}/portal/sign-in")
+    page.get_by_label("Email").fill("carol@customer.example")
+    page.get_by_label("Password").fill(PORTAL_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("My cases")
+
+    for text in ("The router still blinks red", "And now it is off"):
+        page.goto(f"{url}/portal/cases/{case.id}")
+        box = page.get_by_label("Your message")
+        box.fill(text)
+        page.get_by_role("button", name="Send reply").click()
+        # Without reloading ourselves: the page shows the message and an empty box.
+        expect(page.locator(".thread").get_by_text(text)).to_be_visible()
+        expect(page.get_by_text("Your reply was sent")).to_be_visible()
+        expect(page.get_by_label("Your message")).to_have_value("")
+
+    # A second reply sent from the page the first one led to also shows at once.
+    page.get_by_label("Your message").fill("Third time lucky")
+    page.get_by_role("button", name="Send reply").click()
+    expect(page.locator(".thread").get_by_text("Third time lucky")).to_be_visible()
+    expect(page.get_by_label("Your message")).to_have_value("")
+    sent = messages.list_messages(live_server.db, pw.base.agent_a.principal, case.id)
+    assert [m.body_text for m in sent] == [
+        "The router still blinks red",
+        "And now it is off",
+        "Third time lucky",
+    ]

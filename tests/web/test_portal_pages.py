@@ -225,12 +225,16 @@ def test_a_reply_is_added_as_the_customers_message(
         headers={"HX-Request": "true"},
     )
     assert answer.status_code == 204
-    assert answer.headers["hx-redirect"].startswith(f"/portal/cases/{case.id}#message-")
     (message,) = messages.list_messages(db, pw.base.agent_a.principal, case.id)
+    # A new address (not only a new anchor), so the browser loads the page anew.
+    assert answer.headers["hx-redirect"] == (
+        f"/portal/cases/{case.id}?sent={message.id}#message-{message.id}"
+    )
     assert (message.direction, message.visibility) == ("inbound", "external")
     assert message.author_contact_id == pw.carol.contact_id
-    page = client.get(f"/portal/cases/{case.id}").text
+    page = client.get(answer.headers["hx-redirect"].split("#")[0]).text
     assert "Here is the log" in page and "log.txt" in page
+    assert "Your reply was sent" in page
 
 
 @pytest.fixture

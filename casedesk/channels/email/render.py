@@ -40,6 +40,12 @@ def shipped(name: str) -> tuple[str, str]:
     return head.removeprefix("Subject:").strip(), body
 
 
+def shipped_names() -> list[str]:
+    """The names of the shipped templates, sorted."""
+    folder = resources.files(__package__).joinpath("templates")
+    return sorted(f.name.removesuffix(".txt") for f in folder.iterdir() if f.name.endswith(".txt"))
+
+
 def render(
     name: str, context: dict[str, object], override: tuple[str, str] | None
 ) -> tuple[str, str]:

@@ -14,8 +14,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Unauthenticated
@@ -186,6 +187,11 @@ def issue_sign_in_link(s: Session, email: str, now: datetime) -> tuple[Contact, 
     contact = _contact_by_email(s, email.strip().lower())
     if contact is None:
         return None
+    return contact, issue_contact_link(s, contact, now)
+
+
+def issue_contact_link(s: Session, contact: Contact, now: datetime) -> str:
+    """A one-time sign-in token for ``contact`` (an invitation sent by an agent)."""
     token = secrets.token_urlsafe(32)
     s.add(
         SignInLink(
@@ -196,7 +202,17 @@ def issue_sign_in_link(s: Session, email: str, now: datetime) -> tuple[Contact, 
             expires_at=now + LINK_LIFETIME,
         )
     )
-    return contact, token
+    return token
+
+
+def end_contact_access(s: Session, contact_id: int) -> int:
+    """End every portal session of the contact and void their unused sign-in links;
+    how many sessions ended."""
+    s.execute(
+        delete(SignInLink).where(SignInLink.contact_id == contact_id, SignInLink.used_at.is_(None))
+    )
+    result = s.execute(delete(WebSession).where(WebSession.contact_id == contact_id))
+    return int(cast(CursorResult[Any], result).rowcount)
 
 
 def redeem_sign_in_link(

@@ -93,6 +93,25 @@ def list_quarantine(
         ]
 
 
+def get_quarantined(db: Database, principal: Principal, inbound_id: int) -> QuarantinedMail:
+    """One quarantined mail's record; NotFound for one of another corporation or taken in."""
+    require_manager(principal)
+    with db.read() as s:
+        row = _quarantined(s, principal.corporation_id, inbound_id)
+        name = s.scalar(select(Mailbox.name).where(Mailbox.id == row.mailbox_id))
+        return QuarantinedMail(
+            id=row.id,
+            sender=row.sender,
+            subject=row.subject,
+            reason=row.reason,
+            received_at=row.received_at,
+            mailbox_id=row.mailbox_id,
+            mailbox_name=name,
+            size=row.size,
+            message_id=row.message_id,
+        )
+
+
 def raw_mail(db: Database, store: BlobStore, principal: Principal, inbound_id: int) -> bytes:
     """The bytes of a quarantined mail that can be released; Conflict if it cannot."""
     require_manager(principal)

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, ValidationFailed
@@ -138,28 +138,37 @@ def list_contacts(
     limit: int = 100,
     offset: int = 0,
 ) -> list[ContactOut]:
-    """Contacts by name; ``q`` matches a part of the name or of an email address."""
+    """Contacts by name; ``q`` matches a part of the name, of an email address, of a
+    phone number or of the organization's name (what a caller on the phone gives)."""
     q = no_nul(q)
     with db.read() as s:
         stmt = select(Contact).where(Contact.corporation_id == principal.corporation_id)
         if organization_id is not None:
             stmt = stmt.where(Contact.organization_id == organization_id)
         if q:
-            needle = q.lower()
-            by_email = select(ContactEmail.contact_id).where(
-                ContactEmail.corporation_id == principal.corporation_id,
-                ContactEmail.email.contains(needle, autoescape=True),
-            )
-            stmt = stmt.where(
-                or_(
-                    func.lower(Contact.first_name + " " + Contact.last_name).contains(
-                        needle, autoescape=True
-                    ),
-                    Contact.id.in_(by_email),
-                )
-            )
+            stmt = stmt.where(_matches(principal.corporation_id, q.strip().lower()))
         stmt = stmt.order_by(Contact.last_name, Contact.first_name, Contact.id)
         return _out(s, s.scalars(stmt.limit(limit).offset(offset)).all())
+
+
+def _matches(corporation_id: int, needle: str) -> ColumnElement[bool]:
+    by_email = select(ContactEmail.contact_id).where(
+        ContactEmail.corporation_id == corporation_id,
+        ContactEmail.email.contains(needle, autoescape=True),
+    )
+    by_phone = select(ContactPhone.contact_id).where(
+        ContactPhone.number.contains(needle, autoescape=True)
+    )
+    by_organization = select(Organization.id).where(
+        Organization.corporation_id == corporation_id,
+        func.lower(Organization.name).contains(needle, autoescape=True),
+    )
+    return or_(
+        func.lower(Contact.first_name + " " + Contact.last_name).contains(needle, autoescape=True),
+        Contact.id.in_(by_email),
+        Contact.id.in_(by_phone),
+        Contact.organization_id.in_(by_organization),
+    )
 
 
 def get_contact(db: Database, principal: Principal, contact_id: int) -> ContactOut:
@@ -187,27 +196,33 @@ def contact_names(db: Database, principal: Principal, ids: set[int]) -> dict[int
 
 def create_contact(db: Database, principal: Principal, data: ContactCreate) -> ContactOut:
     require_manager(principal)
+    with db.write() as s:
+        return create_contact_in(s, principal, data)
+
+
+def create_contact_in(s: Session, principal: Principal, data: ContactCreate) -> ContactOut:
+    """``create_contact`` in the caller's transaction, whose use-case has checked the
+    caller's right to add a contact (a case opened for someone new adds them)."""
     corp = principal.corporation_id
     values = data.model_dump(include=set(_FIELDS))
     _require_identity(values, data.emails)
-    with db.write() as s:
-        if data.organization_id is not None:
-            require_ref(s, Organization, data.organization_id, corp, "organization_id")
-        row = Contact(corporation_id=corp, **values)
-        row.password_hash = hash_password(data.portal_password) if data.portal_password else None
-        s.add(row)
-        flush(s, "the contact could not be stored")
-        parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
-        audit.record(
-            s,
-            principal,
-            corp,
-            "contact.created",
-            "contact",
-            row.id,
-            changes=created(values | parts) | _password_change(None, row.password_hash),
-        )
-        return _out(s, [row])[0]
+    if data.organization_id is not None:
+        require_ref(s, Organization, data.organization_id, corp, "organization_id")
+    row = Contact(corporation_id=corp, **values)
+    row.password_hash = hash_password(data.portal_password) if data.portal_password else None
+    s.add(row)
+    flush(s, "the contact could not be stored")
+    parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
+    audit.record(
+        s,
+        principal,
+        corp,
+        "contact.created",
+        "contact",
+        row.id,
+        changes=created(values | parts) | _password_change(None, row.password_hash),
+    )
+    return _out(s, [row])[0]
 
 
 def update_contact(

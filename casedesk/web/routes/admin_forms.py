@@ -32,6 +32,11 @@ DONE = {
     "saved": "Saved.",
     "deleted": "Deleted.",
     "revoked": "Token revoked.",
+    "paused": "Paused.",
+    "resumed": "Resumed.",
+    "released": "Released into intake.",
+    "discarded": "Mail deleted.",
+    "reset": "Back to the shipped template.",
 }
 
 
@@ -109,6 +114,11 @@ SECTIONS = (
     ("/console/admin/custom-fields", "Custom fields", "Typed fields cases may carry."),
     ("/console/admin/templates", "Case templates", "Starting values for new cases."),
     ("/console/admin/mailboxes", "Mailboxes", "IMAP mailboxes the email channel polls."),
+    ("/console/admin/sla-policies", "SLA policies", "Response and resolution targets."),
+    ("/console/admin/schedules", "Schedules", "Cases opened from a template on a recurrence."),
+    ("/console/admin/quarantine", "Mail quarantine", "Mail kept back: read, release, delete."),
+    ("/console/admin/mail-settings", "Mail settings", "Sender address, notifications, hourly cap."),
+    ("/console/admin/mail-templates", "Mail templates", "Your wording of the mails sent."),
 )
 
 

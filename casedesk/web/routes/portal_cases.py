@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
@@ -70,10 +70,21 @@ async def open_case(request: Request, contact: Contact) -> Response:
 
 
 @router.get("/cases/{case_id}")
-def show_case(request: Request, contact: Contact, case_id: Id) -> Response:
+def show_case(
+    request: Request,
+    contact: Contact,
+    case_id: Id,
+    sent: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+) -> Response:
+    """The case; ``sent`` names the reply just sent, which the page confirms."""
     case = portal.get_case(database(request), contact.caller, case_id)
     html = {m.id: safe_html(m.body_html, case.id) for m in case.messages if m.body_html}
-    return render(request, "portal/case.html", {"case": case, "html": html, "contact": contact})
+    just_sent = sent if any(m.id == sent for m in case.messages) else None
+    return render(
+        request,
+        "portal/case.html",
+        {"case": case, "html": html, "contact": contact, "just_sent": just_sent},
+    )
 
 
 @router.post("/cases/{case_id}/replies")
@@ -90,7 +101,10 @@ async def reply(request: Request, contact: Contact, case_id: Id) -> Response:
         files,
         _max_bytes(request),
     )
-    return _go(request, f"/portal/cases/{case_id}#message-{message_id}")
+    # The address differs from the page the reply was sent from (the new message's id
+    # is in the query), so the browser loads it anew: with only a new anchor it would
+    # just scroll, leaving the message unseen and the text still in the box.
+    return _go(request, f"/portal/cases/{case_id}?sent={message_id}#message-{message_id}")
 
 
 @router.get("/cases/{case_id}/attachments/{attachment_id}")
