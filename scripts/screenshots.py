@@ -46,6 +46,8 @@ CONSOLE_PAGES = [
     ("console-cases", "/console/cases"),
     ("console-search", "/console/cases?q=printer"),
     ("console-canned-responses", "/console/canned-responses"),
+    ("console-search-box", "/console/search?q=northwind"),
+    ("console-profile", "/console/profile"),
     ("admin-index", "/console/admin"),
     ("admin-statuses", "/console/admin/statuses"),
     ("admin-users", "/console/admin/users"),
@@ -101,6 +103,10 @@ def main() -> None:
             page.wait_for_load_state()
             case_url = page.url
             shoot(page, out, "console-case", case_url, ready=".customer-name")
+            history = page.get_by_role("region", name="History")
+            history.locator("details").first.locator("summary").click()
+            history.screenshot(path=out / "console-history.png")
+            _optimise(out / "console-history.png")
             contact = page.locator(".customer-name a").get_attribute("href")
             organization = page.locator("#customer dd a[href^='/console/organizations/']")
             organization_url = organization.first.get_attribute("href")

@@ -9,6 +9,8 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from casedesk.web.local_times import ago, when
+
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
 HTMX = "htmx-2.0.11.min.js"
@@ -21,6 +23,8 @@ env = jinja2.Environment(
     lstrip_blocks=True,
 )
 env.globals["htmx"] = HTMX
+env.filters["when"] = when
+env.filters["ago"] = ago
 
 #: Scripts and styles come only from our own /static: no inline script can run, so an
 #: escaping mistake cannot become script execution. Images may be data: URLs (inline

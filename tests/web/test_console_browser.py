@@ -35,7 +35,7 @@ def test_an_agent_works_a_case_and_another_group_cannot_see_it(
     search = page.get_by_role("searchbox", name="Search cases")
     search.fill("projector")
     search.press("Enter")
-    results = page.get_by_role("table")
+    results = page.get_by_role("region", name="Cases mentioning it")
     expect(results).to_contain_text("Projector flickers in room 4")
     expect(results).not_to_contain_text("Keyboard missing keys")
     results.get_by_role("link", name=case.reference).click()

@@ -64,8 +64,10 @@ def test_full_text_search_combines_with_the_list_filters(
     )
     assert "Invoice missing for March" in narrowed.text
     assert "Invoice wrong address" not in narrowed.text
-    # The search box keeps the list's other filters when searching again.
-    assert f'name="assignee_id" value="{world.agent_a.user_id}"' in narrowed.text
+    # The list's filter form holds the words beside the other filters, so changing
+    # one keeps the others.
+    assert 'id="f-q" name="q" type="search" value="invoice"' in narrowed.text
+    assert f'<option value="{world.agent_a.user_id}" selected>' in narrowed.text
 
 
 def test_pages_follow_the_cursor(settings: Settings, db: Database, world: World) -> None:
@@ -153,4 +155,4 @@ def test_the_filter_form_keeps_the_views_other_conditions(
     form = page.text.split('class="panel row filters"', 1)[1].split("</form>", 1)[0]
     assert '<input type="hidden" name="status" value="1">' in form
     assert '<input type="hidden" name="status" value="3">' in form
-    assert '<input type="hidden" name="q" value="vpn">' in form
+    assert 'name="q" type="search" value="vpn"' in form

@@ -45,7 +45,7 @@ def test_a_case_from_the_portal_worked_in_the_console(
     search = agent.get_by_role("searchbox", name="Search cases")
     search.fill("scanner")
     search.press("Enter")
-    agent.get_by_role("table").get_by_role("link").first.click()
+    agent.get_by_role("region", name="Cases mentioning it").get_by_role("link").first.click()
     expect(agent.get_by_role("heading", level=1)).to_contain_text("Scanner saves blank pages")
     expect(agent.get_by_role("link", name="screen.png")).to_be_visible()
     attachment_url = agent.get_by_role("link", name="screen.png").get_attribute("href")

@@ -2,7 +2,9 @@
 
 An inbound external message updates the external timestamp and can reopen the case
 (Closed / Awaiting external go back to the last open status); agent messages update the
-internal timestamp, and the first outbound one is the first response.
+internal timestamp, and the first outbound one is the first response. Every message
+a person writes (the customer's by any channel, an agent's reply or note) is the case's
+latest activity: lists sort by it and mark it unread for those who have not seen it.
 """
 
 from __future__ import annotations
@@ -99,6 +101,8 @@ def add_message_in(
     s.add(msg)
     s.flush()
     changes: dict[str, dict[str, object]] = {}
+    case.last_activity_at = now
+    case.last_activity_by_id = principal.user_id
     if direction == "inbound" and not reopen:
         case.external_updated_at = now
     elif direction == "inbound":

@@ -252,6 +252,8 @@ def _plan(s: Session, reference: _Reference, order: NewCase, now: datetime) -> _
         "from_address": data.from_address,
         "created_at": now,
         "updated_at": now,
+        "last_activity_at": now,
+        "last_activity_by_id": principal.user_id,
     }
     row |= status_fields(status, now, None)
     return _Plan(order, data, row, roster, defaults.case_prefix, defaults.requires_custom_fields)

@@ -134,6 +134,9 @@ class CaseOut(BaseModel):
     external_updated_at: datetime | None
     first_response_at: datetime | None
     closed_at: datetime | None
+    last_activity_at: datetime = Field(
+        description="The latest message from the customer or an agent (or the opening)."
+    )
     first_response_due_at: datetime | None
     next_response_due_at: datetime | None
     resolution_due_at: datetime | None
@@ -143,7 +146,16 @@ class CaseOut(BaseModel):
     members: list[MemberOut]
 
 
-SortKey = Literal["created_at", "-created_at", "updated_at", "-updated_at", "number", "-number"]
+SortKey = Literal[
+    "created_at",
+    "-created_at",
+    "updated_at",
+    "-updated_at",
+    "number",
+    "-number",
+    "last_activity_at",
+    "-last_activity_at",
+]
 
 
 class CaseQuery(BaseModel):

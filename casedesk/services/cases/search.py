@@ -41,6 +41,7 @@ _SORT_COLUMNS = {
     "created_at": Case.created_at,
     "updated_at": Case.updated_at,
     "number": Case.number,
+    "last_activity_at": Case.last_activity_at,
 }
 
 

@@ -124,6 +124,7 @@ def _out(
         external_updated_at=c.external_updated_at,
         first_response_at=c.first_response_at,
         closed_at=c.closed_at,
+        last_activity_at=c.last_activity_at,
         first_response_due_at=c.first_response_due_at,
         next_response_due_at=c.next_response_due_at,
         resolution_due_at=c.resolution_due_at,

@@ -2,7 +2,8 @@
 
 Owns sign-in and principals (``auth``), agent accounts (``users``), console sessions
 (``web_sessions``), the portal's sign-in links for contacts (``portal_sign_in``) and the
-accounts the channels act as (``channel_accounts``).
+accounts the channels act as (``channel_accounts``), and each person's time zone and
+language (``preferences``).
 
 May use: ``kernel``.
 """

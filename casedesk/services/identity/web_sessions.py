@@ -24,6 +24,7 @@ from casedesk.domain.permissions import ContactCaller, Principal
 from casedesk.domain.sign_in import LINK_LIFETIME, SESSION_LIFETIME
 from casedesk.services.identity import credential_limits
 from casedesk.services.identity.auth import principal_for, verify_password
+from casedesk.services.identity.preferences import browser_zone
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
@@ -50,6 +51,9 @@ class AgentSession:
     csrf_token: str
     email: str
     name: str
+    #: The reader's zone for the times pages show (None: UTC) and language.
+    time_zone: str | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +62,7 @@ class ContactSession:
     csrf_token: str
     email: str
     name: str
+    time_zone: str | None = None
 
 
 def _hash(token: str) -> str:
@@ -95,9 +100,16 @@ def _open(
 
 
 def sign_in_agent(
-    db: Database, email: str, password: str, client: str, *, now: datetime | None = None
+    db: Database,
+    email: str,
+    password: str,
+    client: str,
+    *,
+    now: datetime | None = None,
+    time_zone: str = "",
 ) -> SignedIn:
-    """A session for the user with this email and password (admins and agents)."""
+    """A session for the user with this email and password (admins and agents).
+    ``time_zone`` is the browser's, taken while the user has chosen none."""
     now = now or utcnow()
     email = email.strip().lower()
     credential_limits.check(db, email, client, now)
@@ -105,6 +117,7 @@ def sign_in_agent(
         user = s.scalars(select(User).where(User.email == email)).one_or_none()
         ok = verify_password(user.password_hash if user else None, password)
         if user is not None and ok and user.is_active:
+            browser_zone(user, time_zone)
             signed_in = _open(s, user.corporation_id, now, user_id=user.id)
             audit.record(
                 s,
@@ -129,9 +142,16 @@ def _contact_by_email(s: Session, email: str) -> Contact | None:
 
 
 def sign_in_contact(
-    db: Database, email: str, password: str, client: str, *, now: datetime | None = None
+    db: Database,
+    email: str,
+    password: str,
+    client: str,
+    *,
+    now: datetime | None = None,
+    time_zone: str = "",
 ) -> SignedIn:
-    """A portal session for the contact with this email and portal password."""
+    """A portal session for the contact with this email and portal password
+    (``time_zone`` as for agents)."""
     now = now or utcnow()
     email = email.strip().lower()
     credential_limits.check(db, email, client, now)
@@ -139,6 +159,7 @@ def sign_in_contact(
         contact = _contact_by_email(s, email)
         ok = verify_password(contact.password_hash if contact else None, password)
         if contact is not None and ok:
+            browser_zone(contact, time_zone)
             _record_contact_sign_in(s, contact.corporation_id, contact.id, "password", now)
             return _open(s, contact.corporation_id, now, contact_id=contact.id)
     raise _fail(db, email, client, now)
@@ -194,7 +215,9 @@ def end_contact_access(s: Session, contact_id: int) -> int:
     return int(cast(CursorResult[Any], result).rowcount)
 
 
-def redeem_sign_in_link(db: Database, token: str, *, now: datetime | None = None) -> SignedIn:
+def redeem_sign_in_link(
+    db: Database, token: str, *, now: datetime | None = None, time_zone: str = ""
+) -> SignedIn:
     """A portal session for the link's contact; a link works once and only in time."""
     now = now or utcnow()
     with db.write() as s:
@@ -204,6 +227,9 @@ def redeem_sign_in_link(db: Database, token: str, *, now: datetime | None = None
         if link is None or link.used_at is not None or link.expires_at <= now:
             raise Unauthenticated("this sign-in link is not valid any more; ask for a new one")
         link.used_at = now
+        contact = s.get(Contact, link.contact_id)
+        if contact is not None:
+            browser_zone(contact, time_zone)
         _record_contact_sign_in(s, link.corporation_id, link.contact_id, "link", now)
         return _open(s, link.corporation_id, now, contact_id=link.contact_id)
 
@@ -229,7 +255,9 @@ def agent_session(db: Database, token: str, *, now: datetime | None = None) -> A
         if row is None or user is None or not user.is_active:
             raise Unauthenticated("please sign in")
         principal = principal_for(s, user, credential=f"session:{row.id}")
-        return AgentSession(principal, row.csrf_token, user.email, user.name)
+        return AgentSession(
+            principal, row.csrf_token, user.email, user.name, user.time_zone, user.language
+        )
 
 
 def contact_session(db: Database, token: str, *, now: datetime | None = None) -> ContactSession:
@@ -253,4 +281,4 @@ def contact_session(db: Database, token: str, *, now: datetime | None = None) ->
             contact.sees_organization_cases and contact.organization_id is not None,
         )
         name = f"{contact.first_name} {contact.last_name}".strip()
-        return ContactSession(caller, row.csrf_token, email or "", name)
+        return ContactSession(caller, row.csrf_token, email or "", name, contact.time_zone)

@@ -30,6 +30,8 @@ class Case(Base):
         UniqueConstraint("corporation_id", "number"),
         Index("ix_cases_group_updated", "group_id", "updated_at", "id"),
         Index("ix_cases_corp_updated", "corporation_id", "updated_at", "id"),
+        Index("ix_cases_group_activity", "group_id", "last_activity_at", "id"),
+        Index("ix_cases_corp_activity", "corporation_id", "last_activity_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -75,6 +77,12 @@ class Case(Base):
     external_updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     first_response_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: The latest message from the customer or an agent (or the opening), and the user
+    #: who wrote it: lists sort by it and mark it unread for those who have not seen it.
+    last_activity_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    last_activity_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
     # Time-keeping, maintained by the SLA service: the policy in force, the due dates
     # (Track-It expected response / fix), the oldest unanswered customer message, the
     # escalation level (seed 001 AlertLevel / AlertTimeout) and when the sweep must look

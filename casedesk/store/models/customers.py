@@ -53,6 +53,8 @@ class Contact(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True, default=None)
     #: Whether the portal shows this contact every case of their organization.
     sees_organization_cases: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: IANA zone the portal shows times in (None: not chosen yet, shown in UTC).
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ContactEmail(Base):

@@ -58,6 +58,10 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: IANA zone the pages show times in (None: not chosen yet, shown in UTC).
+    time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Preferred language of the pages (a BCP 47 tag such as ``en`` or ``de``).
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
 
 class GroupMembership(Base):

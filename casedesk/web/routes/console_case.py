@@ -6,7 +6,6 @@ because every read goes through the services' visibility filter."""
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -16,7 +15,7 @@ from casedesk.domain.descriptions import description_to_show
 from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.attachments import attaching as attachments
-from casedesk.services.cases import history, links, messages
+from casedesk.services.cases import history_view, links, messages
 from casedesk.services.cases.core import get_case
 from casedesk.services.cases.reads import read_case
 from casedesk.services.cases.schemas import CaseOut, LinksOut
@@ -36,15 +35,6 @@ from casedesk.web.templating import render
 
 router = APIRouter(prefix="/console/cases/{case_id}")
 
-#: Audit fields whose values are ids of a reference list, shown by name.
-_NAMED = {
-    "status_id": "statuses",
-    "priority_id": "priorities",
-    "category_id": "categories",
-    "queue_id": "queues",
-}
-_USERS = frozenset({"assignee_id", "assigned_user", "owner_id"})
-
 
 def panel_context(principal: Principal, case: CaseOut, looked: Lookups) -> dict[str, Any]:
     """What the fields panel shows: the case, the choices and its followers."""
@@ -56,32 +46,6 @@ def panel_context(principal: Principal, case: CaseOut, looked: Lookups) -> dict[
         "internal_names": INTERNAL_NAMES,
         "can_edit": principal.can(Permission.EDIT_CASE),
     }
-
-
-def _describe(looked: Lookups, key: str, value: object) -> str:
-    if value is None or value == "":
-        return "none"
-    if key in _NAMED and isinstance(value, int):
-        return looked.name(_NAMED[key], value)
-    if key in _USERS and isinstance(value, int):
-        return looked.user_name(value)
-    if key == "status" and isinstance(value, int):
-        return INTERNAL_NAMES.get(value, str(value))
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, default=str, ensure_ascii=False)
-
-
-def _changes(looked: Lookups, changes: dict[str, object]) -> list[str]:
-    lines = []
-    for key, change in changes.items():
-        if isinstance(change, dict) and set(change) <= {"from", "to"}:
-            before = _describe(looked, key, change.get("from"))
-            after = _describe(looked, key, change.get("to"))
-            lines.append(f"{key}: {before} → {after}")
-        else:
-            lines.append(f"{key}: {_describe(looked, key, change)}")
-    return lines
 
 
 def _linked(db: Database, principal: Principal, found: LinksOut) -> dict[int, CaseOut]:
@@ -112,7 +76,6 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
     by_message: dict[int | None, list[attachments.AttachmentOut]] = {}
     for f in files:
         by_message.setdefault(f.message_id, []).append(f)
-    trail = history.case_history(db, principal, case_id)
     found_links = links.get_links(db, principal, case_id)
     thread = messages.list_messages(db, principal, case_id)
     authors = {m.author_contact_id for m in thread if m.author_contact_id is not None}
@@ -130,10 +93,7 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
             "times": case_times.case_times(db, principal, case_id),
             "links": found_links,
             "linked": _linked(db, principal, found_links),
-            "history": [
-                (entry, looked.user_name(entry.actor_user_id), _changes(looked, entry.changes))
-                for entry in reversed(trail.audit)
-            ],
+            "history": history_view.readable_history(db, principal, case_id),
             "can_note": principal.can(Permission.ADD_NOTE),
             "can_attach": principal.can(Permission.ADD_ATTACHMENTS),
         }

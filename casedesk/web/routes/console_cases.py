@@ -1,8 +1,9 @@
 """The console's case lists: built-in views (mine, unassigned, by queue, by status),
 the agent's saved filters with their counts, full-text search combined with the
-other filters, and cursor paging. Every list is a query string parsed into the same
-``CaseQuery`` the API uses, so the list shows exactly what the search service returns
-for the agent (their groups only)."""
+other filters, and cursor paging. Lists sort by latest activity unless told
+otherwise, and mark the cases with activity the agent has not seen. Every list is a
+query string parsed into the same ``CaseQuery`` the API uses, so the list shows exactly
+what the search service returns for the agent (their groups only)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from casedesk.domain.permissions import Principal
 from casedesk.services.cases import saved_filters
 from casedesk.services.cases.lookup import due_light
+from casedesk.services.cases.reads import unread_case_ids
 from casedesk.services.cases.search import count_cases, search_cases
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
@@ -30,7 +32,11 @@ router = APIRouter(prefix="/console", route_class=SessionFirstRoute)
 _PAGING = frozenset({"cursor"})
 #: Parameters the filter form has controls for; the others ride along hidden, so
 #: narrowing "Mine" by priority keeps it to my open cases.
-_FORM_CONTROLS = frozenset({"status_id", "priority_id", "queue_id", "assignee_id", "tag", "sort"})
+#: A list without a sort shows the cases with the latest activity first.
+DEFAULT_SORT = "-last_activity_at"
+_FORM_CONTROLS = frozenset(
+    {"q", "status_id", "priority_id", "queue_id", "assignee_id", "tag", "sort"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +93,8 @@ def case_list(request: Request, agent: Agent) -> Response:
     principal = agent.principal
     pairs = list(request.query_params.multi_items())
     query = saved_filters.parse_query(pairs)
+    if not any(key == "sort" for key, _ in pairs):
+        query = query.model_copy(update={"sort": DEFAULT_SORT})  # lists follow activity
     page = search_cases(db, principal, query)
     looked = lookups(db, principal)
     now = utcnow()
@@ -108,6 +116,7 @@ def case_list(request: Request, agent: Agent) -> Response:
             "agent": agent,
             "page": page,
             "rows": [(case, *due_light(case, now)) for case in page.items],
+            "unread": unread_case_ids(db, principal, [case.id for case in page.items]),
             "looked": looked,
             "views": views,
             "title": title,

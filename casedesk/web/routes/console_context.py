@@ -1,11 +1,12 @@
 """What the console's pages share: the corporation's reference lists by id (for names
 in tables and choices in forms), the request's database, blob store and settings, and
-the Jinja filters that format values (dates, sanitized email HTML)."""
+the Jinja filters that format values (durations, sanitized email HTML;
+dates and times are ``web.local_times``'s)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 import nh3
@@ -109,14 +110,6 @@ def field_text(value: object) -> str:
     return str(value)
 
 
-def _when(value: datetime | None) -> Markup:
-    if value is None:
-        return Markup("")
-    return Markup('<time datetime="{}">{}</time>').format(
-        value.isoformat(), value.strftime("%Y-%m-%d %H:%M UTC")
-    )
-
-
 def duration(seconds: int) -> str:
     """``2d 3h``, ``3h 20m``, ``5m``: a timer as people read it."""
     minutes = max(abs(seconds), 0) // 60
@@ -136,7 +129,6 @@ def email_html(html: str) -> Markup:
     return Markup(nh3.clean(html, link_rel="noopener noreferrer nofollow"))
 
 
-env.filters["when"] = _when
 env.filters["email_html"] = email_html
 env.filters["field_text"] = field_text
 env.filters["duration"] = duration

@@ -7,6 +7,7 @@ link up, so mail scanners that fetch every link in a mail do not spend it.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Request
@@ -45,10 +46,11 @@ def sign_in(
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "",
+    time_zone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     return password_sign_in(
         request,
-        web_sessions.sign_in_contact,
+        partial(web_sessions.sign_in_contact, time_zone=time_zone),
         area="portal",
         cookie=CONTACT_COOKIE,
         template="portal/sign_in.html",
@@ -79,9 +81,11 @@ def link_page(request: Request, token: LinkToken) -> Response:
 
 
 @router.post("/sign-in/link/{token}", dependencies=[Depends(check_sign_in_csrf)])
-def redeem_link(request: Request, token: LinkToken) -> Response:
+def redeem_link(
+    request: Request, token: LinkToken, time_zone: Annotated[str, Form(max_length=64)] = ""
+) -> Response:
     try:
-        signed_in = web_sessions.redeem_sign_in_link(database(request), token)
+        signed_in = web_sessions.redeem_sign_in_link(database(request), token, time_zone=time_zone)
     except Unauthenticated as exc:
         return sign_in_page(request, "portal/link.html", {"token": token, "error": exc.detail}, 401)
     response = RedirectResponse("/portal", status_code=303)

@@ -4,6 +4,7 @@ handling that the portal shares."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -83,10 +84,11 @@ def sign_in(
     email: Annotated[str, Form(max_length=320)],
     password: Annotated[str, Form(max_length=1000)],
     next: Annotated[str, Form(max_length=2000)] = "",
+    time_zone: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
     return password_sign_in(
         request,
-        web_sessions.sign_in_agent,
+        partial(web_sessions.sign_in_agent, time_zone=time_zone),
         area="console",
         cookie=AGENT_COOKIE,
         template="console/sign_in.html",
