@@ -71,10 +71,14 @@ def search_cases_in(s: Session, principal: Principal, query: CaseQuery) -> CaseP
 
 
 def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:
-    principal.require(Permission.VIEW_CASE)
     with db.read() as s:
-        sub = _filtered(s, principal, query).with_only_columns(Case.id).subquery()
-        return int(s.scalar(select(func.count()).select_from(sub)) or 0)
+        return count_cases_in(s, principal, query)
+
+
+def count_cases_in(s: Session, principal: Principal, query: CaseQuery) -> int:
+    principal.require(Permission.VIEW_CASE)
+    sub = _filtered(s, principal, query).with_only_columns(Case.id).subquery()
+    return int(s.scalar(select(func.count()).select_from(sub)) or 0)
 
 
 def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
