@@ -44,10 +44,33 @@ from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 
 ADMIN = "bench-admin@example.test"
-FILLER = (
-    "email login password laptop screen network vpn invoice order account error slow "
-    "broken cannot access update install license backup server phone calendar report"
-).split()
+FILLER = tuple(
+    [
+        "email",
+        "login",
+        "password",
+        "laptop",
+        "screen",
+        "network",
+        "vpn",
+        "invoice",
+        "order",
+        "account",
+        "error",
+        "slow",
+        "broken",
+        "cannot",
+        "access",
+        "update",
+        "install",
+        "license",
+        "backup",
+        "server",
+        "phone",
+        "calendar",
+        "report",
+    ]
+)
 
 
 def _words(rng: random.Random, i: int) -> str:
