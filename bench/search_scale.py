@@ -30,10 +30,9 @@ import random
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import select
 
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import search
@@ -42,6 +41,7 @@ from casedesk.services.identity.auth import authenticate_token, create_token
 from casedesk.services.identity.users import add_user
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
+from casedesk.store.models import Case, CaseMember, SearchDocument, User
 
 ADMIN = "bench-admin@example.test"
 FILLER = tuple(
@@ -84,8 +84,13 @@ def _words(rng: random.Random, i: int) -> str:
     return " ".join(words)
 
 
-def build(path: Path, n: int, messages: int, seed: int) -> None:
-    url = f"sqlite:///{path}"
+def _url(target: str) -> str:
+    """A database URL, or the path of a SQLite file."""
+    return target if "://" in target else f"sqlite:///{target}"
+
+
+def build(target: str, n: int, messages: int, seed: int) -> None:
+    url = _url(target)
     upgrade(url)
     db = Database(url)
     add_user(db, ADMIN, "admin", "bench-password-1")
@@ -94,23 +99,11 @@ def build(path: Path, n: int, messages: int, seed: int) -> None:
     first = cases.open_case(db, principal, CaseCreate(title="seed case"))
     rng = random.Random(seed)
     start = datetime(2024, 1, 1, tzinfo=UTC)
+    cases_t, docs_t, members_t = Case.__table__, SearchDocument.__table__, CaseMember.__table__
     with db.engine.begin() as conn:
-        cols = [r[1] for r in conn.exec_driver_sql("PRAGMA table_info(cases)")]
-        row = dict(
-            conn.exec_driver_sql(f"SELECT * FROM cases WHERE id = {first.id}").mappings().one()
-        )
-        user_id = conn.exec_driver_sql(f"SELECT id FROM users WHERE email = '{ADMIN}'").scalar()
-    insert_case = text(
-        f"INSERT INTO cases ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
-    )
-    insert_doc = text(
-        "INSERT INTO search_documents (case_id, source, source_id, body) "
-        "VALUES (:case_id, :source, :source_id, :body)"
-    )
-    insert_member = text(
-        "INSERT INTO case_members (case_id, role, user_id, start_at) "
-        "VALUES (:case_id, 1, :user_id, :start_at)"
-    )
+        row = dict(conn.execute(select(cases_t).where(cases_t.c.id == first.id)).mappings().one())
+        user_id = conn.execute(select(User.id).where(User.email == ADMIN)).scalar_one()
+    insert_case, insert_doc, insert_member = cases_t.insert(), docs_t.insert(), members_t.insert()
     statuses = [1, 1, 1, 2, 3, 6, 6, 6, 6, 6]
     done, message_id, began = 1, 10**9, time.monotonic()
     while done < n:
@@ -119,7 +112,7 @@ def build(path: Path, n: int, messages: int, seed: int) -> None:
         for k in range(batch):
             i = done + k
             when = start + timedelta(minutes=i)
-            stamp = when.strftime("%Y-%m-%d %H:%M:%S.%f")
+            stamp = when
             case_rows.append(
                 row
                 | {
@@ -153,7 +146,9 @@ def build(path: Path, n: int, messages: int, seed: int) -> None:
                     }
                 )
             if i % 10 == 0:
-                members.append({"case_id": first.id + i, "user_id": user_id, "start_at": stamp})
+                members.append(
+                    {"case_id": first.id + i, "role": 1, "user_id": user_id, "start_at": stamp}
+                )
         with db.engine.begin() as conn:
             conn.execute(insert_case, case_rows)
             conn.execute(insert_doc, docs)
@@ -163,7 +158,7 @@ def build(path: Path, n: int, messages: int, seed: int) -> None:
         print(f"\r{done:,} cases, {done / (time.monotonic() - began):,.0f}/s", end="", flush=True)
     with db.engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
-    print(f"\nbuilt {path} ({path.stat().st_size / 1e6:,.0f} MB)")
+    print(f"\nbuilt {target}")
     db.dispose()
 
 
@@ -175,8 +170,8 @@ def _count(db: Database, principal: Any, q: CaseQuery) -> str:
     return f"{result.count:,}{'+' if result.is_estimate else ''}"
 
 
-def measure(path: Path, repeat: int) -> None:
-    db = Database(f"sqlite:///{path}")
+def measure(target: str, repeat: int) -> None:
+    db = Database(_url(target))
     with db.engine.begin() as conn:
         user_id = conn.exec_driver_sql(f"SELECT id FROM users WHERE email = '{ADMIN}'").scalar()
     principal = authenticate_token(db, create_token(db, ADMIN, name=f"m{time.time()}")[1])
@@ -220,12 +215,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
     b = sub.add_parser("build")
-    b.add_argument("path", type=Path)
+    b.add_argument("path", help="a SQLite file, or a database URL")
     b.add_argument("--n", type=int, default=100_000)
     b.add_argument("--messages", type=int, default=3)
     b.add_argument("--seed", type=int, default=7)
     m = sub.add_parser("measure")
-    m.add_argument("path", type=Path)
+    m.add_argument("path", help="a SQLite file, or a database URL")
     m.add_argument("--repeat", type=int, default=30)
     args = parser.parse_args()
     if args.command == "build":
