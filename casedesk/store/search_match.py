@@ -33,12 +33,14 @@ from sqlalchemy import (
     Text,
     column,
     exists,
+    false,
     func,
     literal,
     literal_column,
     select,
     table,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import Session
 
 from casedesk.domain.search_query import Clause, Term
@@ -53,6 +55,7 @@ _fts = table(FTS_TABLE, column("rowid", Integer))
 _vocab = table(VOCAB_TABLE, column("term", String))
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'")
 _WORD = re.compile(r"[a-z0-9]+")
+_PG_LEXEME_END = re.compile(r"'( |$)")
 
 
 class ClauseMatcher:
@@ -63,6 +66,7 @@ class ClauseMatcher:
         self.dialect = session.get_bind().dialect.name
         if self.dialect not in ("sqlite", "postgresql"):
             raise ValueError(f"full-text search is not supported on {self.dialect}")
+        self._tsqueries: dict[Term, str] = {}
 
     # ------------------------------------------------------------------ statements
 
@@ -76,7 +80,7 @@ class ClauseMatcher:
                 .join(SearchDocument, SearchDocument.id == _fts.c.rowid)
                 .where(match)
             )
-        return select(SearchDocument.case_id).where(_pg_matches(clause))
+        return select(SearchDocument.case_id).where(self._pg_matches(clause))
 
     def document_count(self, clause: Clause, up_to: int) -> int:
         """The number of matching documents, or ``up_to`` if there are at least that many."""
@@ -84,7 +88,7 @@ class ClauseMatcher:
             match = _fts_match(fts5_clause(clause))
             probe = select(_fts.c.rowid).where(match).limit(up_to)
         else:
-            probe = select(SearchDocument.id).where(_pg_matches(clause)).limit(up_to)
+            probe = select(SearchDocument.id).where(self._pg_matches(clause)).limit(up_to)
         counted = select(func.count()).select_from(probe.subquery())
         return int(self.session.connection().execute(counted).scalar_one())
 
@@ -99,7 +103,33 @@ class ClauseMatcher:
             )
             found: ColumnElement[bool] = docs.exists()
             return found
-        return exists().where(SearchDocument.case_id == Case.id, _pg_matches(clause))
+        return exists().where(SearchDocument.case_id == Case.id, self._pg_matches(clause))
+
+    # ------------------------------------------------------------------ PostgreSQL queries
+
+    def _pg_matches(self, clause: Clause) -> ColumnElement[bool]:
+        """``to_tsvector('simple', body) @@ query``, the expression of the GIN index,
+        with the query a constant: the planner then knows how often its words occur
+        (a query computed in the statement it would have to guess)."""
+        missing = [t for t in clause if t not in self._tsqueries]
+        if missing:
+            parsed = [
+                (func.phraseto_tsquery if t.phrase else func.plainto_tsquery)(
+                    _SIMPLE, literal(t.text, String)
+                ).cast(Text)
+                for t in missing
+            ]
+            row = self.session.connection().execute(select(*parsed)).one()
+            for term, text in zip(missing, row, strict=True):
+                # plainto_tsquery quotes every lexeme; ':*' after each closing quote
+                # (before a space or the end: quotes inside lexemes are doubled) makes
+                # the words prefixes.
+                self._tsqueries[term] = text if term.phrase else _PG_LEXEME_END.sub("':*\\1", text)
+        alternatives = [f"({q})" for t in clause if (q := self._tsqueries[t])]
+        if not alternatives:  # nothing the parser keeps: matches no document
+            return false()
+        query = literal(" | ".join(alternatives), Text).cast(TSQUERY)
+        return func.to_tsvector(_SIMPLE, SearchDocument.body).op("@@")(query)
 
     # ------------------------------------------------------------------ SQLite prefixes
 
@@ -141,23 +171,3 @@ def _quoted(text: str) -> str:
 
 def _fts_match(query: str) -> ColumnElement[bool]:
     return literal_column(FTS_TABLE).op("MATCH")(literal(query, String))
-
-
-def _pg_matches(clause: Clause) -> ColumnElement[bool]:
-    """``to_tsvector('simple', body) @@ query``, the expression of the GIN index."""
-    queries = [_pg_term(term) for term in clause]
-    query = queries[0]
-    for other in queries[1:]:
-        query = query.op("||")(other)
-    return func.to_tsvector(_SIMPLE, SearchDocument.body).op("@@")(query)
-
-
-def _pg_term(term: Term) -> ColumnElement[Any]:
-    text = literal(term.text, String)
-    if term.phrase:
-        return func.phraseto_tsquery(_SIMPLE, text)
-    # plainto_tsquery parses the text with the documents' parser and quotes every
-    # lexeme; ':*' after each closing quote makes the words prefixes (see search_index).
-    plain = func.plainto_tsquery(_SIMPLE, text)
-    marked = func.regexp_replace(plain.cast(Text), "'( |$)", "':*\\1", "g")
-    return func.to_tsquery(_SIMPLE, marked)
