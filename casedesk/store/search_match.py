@@ -92,6 +92,13 @@ class ClauseMatcher:
         counted = select(func.count()).select_from(probe.subquery())
         return int(self.session.connection().execute(counted).scalar_one())
 
+    def document_cases(self, clause: Clause, up_to: int) -> list[int] | None:
+        """The case ids of the documents matching ``clause`` (with repeats), or None if
+        there are more than ``up_to`` documents."""
+        probe = self.documents(clause).limit(up_to + 1)
+        ids = list(self.session.connection().scalars(probe))
+        return ids if len(ids) <= up_to else None
+
     def case_has(self, clause: Clause) -> ColumnElement[bool]:
         """Whether ``Case`` (of the enclosing query) has a document matching ``clause``."""
         if self.dialect == "sqlite":

@@ -61,6 +61,9 @@ class TextPlan:
     matcher: ClauseMatcher
     query: SearchQuery
     driver: Clause | None
+    #: The driving clause's case ids when they were read already (PostgreSQL: given
+    #: as values, the planner knows how few they are).
+    driver_ids: list[int] | None = None
 
     def walked(self) -> ColumnElement[bool]:
         """Every clause checked case by case (for a walk in sort order)."""
@@ -69,7 +72,8 @@ class TextPlan:
     def driven(self) -> ColumnElement[bool]:
         """The cases of the driving clause's documents, checked for the others."""
         assert self.driver is not None
-        ids = Case.id.in_(self.matcher.documents(self.driver))
+        found = self.driver_ids
+        ids = Case.id.in_(self.matcher.documents(self.driver) if found is None else set(found))
         return self._number_or(and_(ids, *self._checks(self.driver)))
 
     def count_source(self, base: Select[Case]) -> Select[Any]:
@@ -97,6 +101,14 @@ def plan(s: Session, query: SearchQuery, tuning: Tuning, *, counting: bool = Fal
     if not query.clauses:
         return TextPlan(matcher, query, None)
     bound = tuning.drive_below if tuning.drive_below is not None else _default_bound(s)
+    if matcher.dialect == "postgresql" and not counting:
+        # PostgreSQL cannot tell a rare prefix from a frequent one by its statistics:
+        # read the rare clause's cases and hand them to the statement as values.
+        for clause in query.clauses:
+            ids = matcher.document_cases(clause, bound)
+            if ids is not None:
+                return TextPlan(matcher, query, clause, ids)
+        return TextPlan(matcher, query, None)
     seen = [(matcher.document_count(c, bound + 1), i) for i, c in enumerate(query.clauses)]
     count, rarest = min(seen)
     if counting or count <= bound:
