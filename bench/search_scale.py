@@ -34,6 +34,8 @@ from typing import Any
 
 from sqlalchemy import select
 
+from casedesk import store
+from casedesk.config import Settings
 from casedesk.services.cases import core as cases
 from casedesk.services.cases import search
 from casedesk.services.cases.schemas import CaseCreate, CaseQuery
@@ -44,6 +46,8 @@ from casedesk.store.migrate import upgrade
 from casedesk.store.models import Case, CaseMember, SearchDocument, User
 
 ADMIN = "bench-admin@example.test"
+#: The memory bounds of SQLite connections, where this version of casedesk has them.
+SqliteLimits: Any = getattr(store.db, "SqliteLimits", None)
 FILLER = tuple(
     [
         "email",
@@ -171,7 +175,8 @@ def _count(db: Database, principal: Any, q: CaseQuery) -> str:
 
 
 def measure(target: str, repeat: int) -> None:
-    db = Database(_url(target))
+    limits: dict[str, Any] = getattr(Settings(), "sqlite_limits", {})  # CASEDESK_SQLITE_*
+    db = Database(_url(target), **({"sqlite": SqliteLimits(**limits)} if limits else {}))
     with db.engine.begin() as conn:
         user_id = conn.exec_driver_sql(f"SELECT id FROM users WHERE email = '{ADMIN}'").scalar()
     principal = authenticate_token(db, create_token(db, ADMIN, name=f"m{time.time()}")[1])
