@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import inspect
 import random
+import resource
 import statistics
 import time
 from datetime import UTC, datetime, timedelta
@@ -213,6 +214,8 @@ def measure(target: str, repeat: int) -> None:
         p95 = times[min(len(times) - 1, int(len(times) * 0.95))]
         shown = result if isinstance(result, str) else f"{len(result.items)} items"
         print(f"{label:34} {statistics.median(times):8.1f} {p95:8.1f}  {shown}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{'peak resident memory':34} {peak:8.0f} MB")
     db.dispose()
 
 
