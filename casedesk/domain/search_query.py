@@ -131,7 +131,8 @@ def parse(text: str) -> SearchQuery:
 
 
 def _tokens(text: str) -> list[tuple[str, str, str]]:
-    text = text.replace("\x00", " ")
+    # No database takes NUL or an unpaired surrogate in text.
+    text = text.replace("\x00", " ").encode("utf-8", "ignore").decode("utf-8")
     found: list[tuple[str, str, str]] = []
     pos = 0
     while pos < len(text):
@@ -198,7 +199,7 @@ def _moment(key: str, text: str) -> tuple[datetime, datetime]:
             start = datetime.combine(day, time(), tzinfo=UTC)
             return start, start + timedelta(days=1)
         moment = datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise _invalid(f"{key}: {text!r} is not a date (YYYY-MM-DD) or an instant") from None
     if moment.tzinfo is None:
         raise _invalid(f"{key}: {text!r} needs a time zone (e.g. Z)")

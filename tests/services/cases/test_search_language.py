@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from pydantic import ValidationError as PydanticValidationError
 from sqlalchemy import select
 
 from casedesk.domain.errors import ValidationFailed
@@ -22,6 +23,7 @@ from casedesk.services.identity.users import add_user
 from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Contact, ContactEmail, Group, Organization, Priority, User
+from tests.store.test_search_index import HOSTILE
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 #: Every way of planning: always walk (no clause is rare), the default, always drive.
@@ -209,3 +211,24 @@ def test_a_query_that_cannot_be_used_is_refused(db: Database, desk: Desk, q: str
     with pytest.raises(ValidationFailed) as info:
         search.search_cases(db, desk.agent_a, CaseQuery(q=q))
     assert info.value.field == "q"
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+def test_any_text_is_searched_or_refused_never_a_failure(
+    db: Database, desk: Desk, plan: str
+) -> None:
+    texts = [*HOSTILE, "x:y", "status:", "created:>", '"', 'a OR "', "-", "#", "#0"]
+    for text in texts:
+        try:
+            query = CaseQuery(q=text)
+        except PydanticValidationError:  # the faces refuse it before the search
+            continue
+        with db.read() as s:
+            for search_or_count in ("search", "count"):
+                try:
+                    if search_or_count == "search":
+                        search.search_cases_in(s, desk.agent_a, query, tuning=PLANS[plan])
+                    else:
+                        search.count_cases_in(s, desk.agent_a, query, up_to=2)
+                except ValidationFailed as exc:
+                    assert exc.field == "q", text
