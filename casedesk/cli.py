@@ -77,12 +77,12 @@ def _settings() -> Settings:
 def _database(settings: Settings, *, report: bool = False) -> Iterator[Database]:
     """The configured database, migrated to the current schema. ``report`` says on
     stdout whether it was created, brought up to date or already was."""
-    from casedesk.store.db import Database
+    from casedesk.store.db import Database, SqliteLimits
     from casedesk.store.migrate import current_revision, upgrade
 
     url = settings.effective_database_url
     with _expected_errors():
-        db = Database(url)  # creates a SQLite file's folder
+        db = Database(url, sqlite=SqliteLimits(**settings.sqlite_limits))  # makes the folder
         try:
             before = current_revision(url) if report else None
             upgrade(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, FilePath, field_validator
@@ -55,6 +55,12 @@ class Settings(BaseSettings):
     #: Requests a minute an API token may make unless it has a quota of its own
     #: (``rate_limit_per_minute``); 0 for no limit.
     api_requests_per_minute: int = Field(default=600, ge=0)
+    #: SQLite's memory (docs/store.md): page cache per connection, memory-mapped part
+    #: of the file, where sorts spill (file or memory), soft limit on the process's heap.
+    sqlite_cache_mb: int = Field(default=8, ge=1, le=4096)
+    sqlite_mmap_mb: int = Field(default=0, ge=0, le=1 << 20)
+    sqlite_temp_store: Literal["file", "memory"] = "file"
+    sqlite_heap_mb: int = Field(default=256, ge=0, le=1 << 20)
     #: At most how often, in seconds, a server process adds its token request counts to
     #: the database, where the other processes see them.
     rate_limit_flush_seconds: float = Field(default=1.0, gt=0, le=60)
@@ -97,6 +103,16 @@ class Settings(BaseSettings):
     def link_base_url(self) -> str:
         """Where every link casedesk sends (mail, webhooks) starts."""
         return self.public_url or DEFAULT_PUBLIC_URL
+
+    @property
+    def sqlite_limits(self) -> dict[str, Any]:
+        """The ``store.db.SqliteLimits`` these settings ask for, as its arguments."""
+        return {
+            "cache_mb": self.sqlite_cache_mb,
+            "mmap_mb": self.sqlite_mmap_mb,
+            "temp_store": self.sqlite_temp_store,
+            "heap_mb": self.sqlite_heap_mb,
+        }
 
     @cached_property
     def effective_database_url(self) -> str:

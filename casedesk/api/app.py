@@ -49,7 +49,7 @@ from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
 from casedesk.store.blobs import LocalBlobStore
-from casedesk.store.db import Database
+from casedesk.store.db import Database, SqliteLimits
 from casedesk.web import install as install_web
 
 
@@ -64,7 +64,8 @@ def create_app(
     the tests use to check that ``hot_routes.py`` answers as they do; ``clock`` is
     the time the credential limits count by (Unix seconds)."""
     settings = settings or Settings()
-    database = db or Database(settings.effective_database_url)
+    limits = SqliteLimits(**settings.sqlite_limits)
+    database = db or Database(settings.effective_database_url, sqlite=limits)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

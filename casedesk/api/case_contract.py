@@ -100,7 +100,7 @@ class Choice(Generic[C]):
 CASE_ID = Whole(1, MAX_ID)
 LIMIT = Whole(1, 200)
 CURSOR = Text(500)
-Q = Text(500, "full-text search")
+Q = Text(500, 'search: words, "phrases", OR, -excluded, field:value (docs/search.md)')
 SORT: Choice[SortKey] = Choice(frozenset(get_args(SortKey)))
 
 #: The parameters a list request in its plain form carries (each at most once).
@@ -197,8 +197,9 @@ def get_answer(s: Session, caller: Principal, case_id: int) -> Response:
 
 
 def list_answer(s: Session, caller: Principal, params: dict[str, Any]) -> Response:
-    """``GET /cases``: one page of the search."""
-    page: CasePage = search.search_cases_in(s, caller, case_query(params))
+    """``GET /cases``: one page of the search; the first page says how many cases match
+    (``total``, exact up to a bound, "at least" above it: ``total_is_estimate``)."""
+    page: CasePage = search.search_cases_in(s, caller, case_query(params), with_total=True)
     return Response(page.model_dump_json(), media_type=JSON)
 
 

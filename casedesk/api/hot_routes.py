@@ -15,10 +15,13 @@ parameters, a body that does not validate, an ``Idempotency-Key``...) is passed 
 FastAPI untouched, so validation errors and everything unusual stay FastAPI's.
 ``tests/api/test_hot_routes.py`` checks that both give the same answers.
 
-Reads on SQLite run on the event loop: they take a fraction of a millisecond and never
-wait for a lock (WAL readers do not block), so the hop to a thread would cost more than
-it frees. Reads on PostgreSQL (a network round trip per statement) go to the thread pool
-in one hop for authentication and use-case together. Creates are written in batches with
+Nothing whose cost grows with the data runs on the event loop: a slow request must
+never hold up the others of its worker. Get-one on SQLite runs on the loop: it reads one
+row by primary key in a fraction of a millisecond and never waits for a lock (WAL
+readers do not block), so the hop to a thread would cost more than it frees. A list or
+search may read many rows whatever its limit, so it always goes to the thread pool, as
+every read on PostgreSQL does (a network round trip per statement), in one hop for
+authentication and use-case together. Creates are written in batches with
 the creates that arrive meanwhile (``create_batches.py``).
 """
 
@@ -109,7 +112,7 @@ class HotRoutes:
                     response = domain_problem(exc)
                 return _limited(response, state)
 
-        return await self._answer(scope, receive, send, work, inline=self.reads_inline)
+        return await self._answer(scope, receive, send, work, inline=False)
 
     async def _create(self, scope: Scope, receive: Receive, send: Send, body: bytes) -> int | None:
         token = _bearer(scope)

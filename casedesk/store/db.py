@@ -10,12 +10,18 @@ concurrent writes some requests waited seconds. Queueing keeps them in turn, and
 writers queued in one process share a commit (``group_commit.py``).
 PostgreSQL runs at READ COMMITTED; lost updates are prevented by the case ``version``
 column and row locks.
+
+What a SQLite connection may hold in memory is bounded (``SqliteLimits``): a page cache
+per connection, how much of the file is mapped, where sorts spill, and a soft limit on
+the heap of the whole process. A worker's memory then stays flat however large the file
+and however large a query's result; docs/store.md gives the defaults and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,9 +32,36 @@ from sqlalchemy.orm import Session, sessionmaker
 from casedesk.store.group_commit import GroupCommit
 
 _WRITE = "casedesk_write"
+_MB = 1024 * 1024
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+@dataclass(frozen=True, slots=True)
+class SqliteLimits:
+    """Memory a SQLite connection may use (settings ``CASEDESK_SQLITE_*``).
+
+    ``cache_mb``: page cache of each connection; ``mmap_mb``: how much of the file is
+    read through a memory map (counted in the resident size once touched; 0 reads with
+    ``read()``); ``temp_store``: where sorts and temporary indexes go (``file`` spills
+    to a temporary file; ``memory`` keeps them on the heap); ``heap_mb``: a soft limit
+    on all of SQLite's memory in the process, past which it frees cache pages first
+    (0: none)."""
+
+    cache_mb: int = 8
+    mmap_mb: int = 0
+    temp_store: str = "file"
+    heap_mb: int = 256
+
+    def pragmas(self) -> tuple[str, ...]:
+        store = {"file": "FILE", "memory": "MEMORY"}[self.temp_store]
+        return (
+            f"cache_size={-self.cache_mb * 1024}",
+            f"mmap_size={self.mmap_mb * _MB}",
+            f"temp_store={store}",
+            f"soft_heap_limit={self.heap_mb * _MB}",
+        )
+
+
+def make_engine(url: str, *, echo: bool = False, sqlite: SqliteLimits | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -40,12 +73,12 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             pool_size=32,
             max_overflow=32,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, sqlite or SqliteLimits())
         return engine
     return create_engine(url, echo=echo, pool_size=20, max_overflow=20, pool_pre_ping=True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, limits: SqliteLimits) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -55,9 +88,7 @@ def _configure_sqlite(engine: Engine) -> None:
             "synchronous=NORMAL",
             "foreign_keys=ON",
             "busy_timeout=30000",
-            "temp_store=MEMORY",
-            "cache_size=-65536",
-            "mmap_size=268435456",
+            *limits.pragmas(),
         ):
             cur.execute(f"PRAGMA {pragma}")
         cur.close()
@@ -71,9 +102,9 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """Owns the engine and hands out one transaction per use-case."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, sqlite: SqliteLimits | None = None) -> None:
         self.url = url
-        self.engine = make_engine(url, echo=echo)
+        self.engine = make_engine(url, echo=echo, sqlite=sqlite)
         self._write = sessionmaker(
             bind=self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )

@@ -159,10 +159,13 @@ def count_cases(
     updated_before: datetime | None = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     include_deleted: bool = False,
-) -> dict[str, int]:
-    """How many cases the caller may see match the filters (the filters of the search)."""
+) -> dict[str, int | bool]:
+    """How many cases the caller may see match the filters (the filters of the search):
+    exact up to a bound (10,000 unless configured); above it `count` is the bound and
+    `is_estimate` is true ("10,000 or more")."""
     params = {k: v for k, v in locals().items() if k not in ("request", "caller", "db")}
-    return {"count": search.count_cases(db, caller, case_query(params))}
+    counted = search.count_matches(db, caller, case_query(params))
+    return {"count": counted.count, "is_estimate": counted.is_estimate}
 
 
 @router.get("/{case_id:int}", response_model=CaseOut, responses=_ERRORS)

@@ -190,6 +190,10 @@ class CaseQuery(BaseModel):
 class CasePage(BaseModel):
     items: list[CaseOut]
     next_cursor: str | None
+    #: How many cases match, on a first page when asked for (None otherwise); with
+    #: ``total_is_estimate`` it is a lower bound ("10,000+"), see docs/search.md.
+    total: int | None = None
+    total_is_estimate: bool = False
 
 
 class MessageCreate(_In):

@@ -1,20 +1,26 @@
-"""Case search: filters, free text, sorting and cursor (keyset) pagination.
+"""Case search: filters, free text, sorting, cursor (keyset) pagination and counts.
 
 Pages are fetched by position in the sort order (``(sort value, id)`` after the last
 row seen), so a page costs the same however deep it is and rows inserted meanwhile
-neither repeat nor vanish.
+neither repeat nor vanish. The text of ``q`` is the search language of
+``domain/search_query.py``: its ``field:value`` parts are filters like the others
+(``search_fields.py``), its words are matched as ``text_search.py`` plans. Counts stop
+at a bound and then say so (``Count.is_estimate``), so that no count reads the whole
+desk.
 """
 
 from __future__ import annotations
 
 import base64
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
+from casedesk.domain import search_query
 from casedesk.domain.custom_fields import FieldType, parse_filter
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.members import MemberRole
@@ -22,6 +28,8 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.cases import custom_fields
 from casedesk.services.cases.schemas import CasePage, CaseQuery
+from casedesk.services.cases.search_fields import field_filters
+from casedesk.services.cases.text_search import Tuning, plan
 from casedesk.services.cases.views import CASE_COLUMNS, build
 from casedesk.services.kernel.access import readable_cases
 from casedesk.store.db import Database
@@ -33,7 +41,6 @@ from casedesk.store.models import (
     CustomFieldValue,
     Tag,
 )
-from casedesk.store.search_index import matching_case_ids
 
 _MAX_ID = 2**53
 _MAX_NUMBER = 2**31 - 1
@@ -45,15 +52,34 @@ _SORT_COLUMNS = {
 }
 
 
-def search_cases(db: Database, principal: Principal, query: CaseQuery) -> CasePage:
+@dataclass(frozen=True, slots=True)
+class Count:
+    """How many cases match: exact, or (``is_estimate``) at least ``count``."""
+
+    count: int
+    is_estimate: bool = False
+
+
+def search_cases(
+    db: Database, principal: Principal, query: CaseQuery, *, with_total: bool = False
+) -> CasePage:
     with db.read() as s:
-        return search_cases_in(s, principal, query)
+        return search_cases_in(s, principal, query, with_total=with_total)
 
 
-def search_cases_in(s: Session, principal: Principal, query: CaseQuery) -> CasePage:
-    """``search_cases`` in a transaction the caller owns."""
+def search_cases_in(
+    s: Session,
+    principal: Principal,
+    query: CaseQuery,
+    *,
+    with_total: bool = False,
+    tuning: Tuning | None = None,
+) -> CasePage:
+    """``search_cases`` in a transaction the caller owns. ``with_total`` adds how many
+    cases match to the first page (no cursor), exact up to ``tuning.exact_count_up_to``."""
     principal.require(Permission.VIEW_CASE)
-    stmt = _filtered(s, principal, query)
+    tuning = tuning or Tuning()
+    stmt, text = _filtered(s, principal, query)
     key = query.sort.lstrip("-")
     desc = query.sort.startswith("-")
     col = _SORT_COLUMNS[key]
@@ -62,24 +88,79 @@ def search_cases_in(s: Session, principal: Principal, query: CaseQuery) -> CaseP
         pair = tuple_(col, Case.id)
         bound = tuple_(literal(value, type_=col.type), literal(last_id))
         stmt = stmt.where(pair < bound if desc else pair > bound)
-    order = (col.desc(), Case.id.desc()) if desc else (col.asc(), Case.id.asc())
+    sort: Any = col
+    if text is not None:
+        found = plan(s, text, tuning)
+        if found.driver is not None:
+            stmt = stmt.where(found.driven())
+            # A bounded set, sorted as a whole: not by walking the sort's index.
+            sort = func.coalesce(col, col)
+        else:
+            stmt = stmt.where(found.walked())
+    order = (sort.desc(), Case.id.desc()) if desc else (sort.asc(), Case.id.asc())
     stmt = stmt.with_only_columns(*CASE_COLUMNS).order_by(*order).limit(query.limit + 1)
     rows = list(s.connection().execute(stmt))  # plain rows: no ORM bookkeeping
     more = len(rows) > query.limit
     rows = rows[: query.limit]
     cursor = _encode_cursor(getattr(rows[-1], key), rows[-1].id) if more and rows else None
-    return CasePage(items=build(s, rows, principal), next_cursor=cursor)
+    page = CasePage(items=build(s, rows, principal), next_cursor=cursor)
+    if with_total and not query.cursor:
+        total = count_cases_in(s, principal, query, up_to=tuning.exact_count_up_to)
+        page.total, page.total_is_estimate = total.count, total.is_estimate
+    return page
 
 
 def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:
-    principal.require(Permission.VIEW_CASE)
+    """The exact number of matching cases (for faces whose contract needs it)."""
     with db.read() as s:
-        sub = _filtered(s, principal, query).with_only_columns(Case.id).subquery()
-        return int(s.scalar(select(func.count()).select_from(sub)) or 0)
+        return count_cases_in(s, principal, query, up_to=None).count
 
 
-def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
-    stmt = readable_cases(principal)
+def count_matches(
+    db: Database, principal: Principal, query: CaseQuery, *, tuning: Tuning | None = None
+) -> Count:
+    """How many cases match, exact up to ``tuning.exact_count_up_to`` and "at least"
+    that many above it."""
+    with db.read() as s:
+        bound = (tuning or Tuning()).exact_count_up_to
+        return count_cases_in(s, principal, query, up_to=bound)
+
+
+def count_cases_in(
+    s: Session, principal: Principal, query: CaseQuery, *, up_to: int | None
+) -> Count:
+    """The count in a transaction the caller owns; ``up_to`` None counts them all."""
+    principal.require(Permission.VIEW_CASE)
+    stmt, text = _filtered(s, principal, query)
+    if text is not None:
+        source = plan(s, text, Tuning(), counting=True).count_source(stmt)
+    else:
+        source = stmt.with_only_columns(Case.id)
+    if up_to is not None:
+        source = source.limit(up_to + 1)
+    n = int(s.scalar(select(func.count()).select_from(source.subquery())) or 0)
+    if up_to is not None and n > up_to:
+        return Count(up_to, is_estimate=True)
+    return Count(n)
+
+
+def _filtered(
+    s: Session, principal: Principal, q: CaseQuery
+) -> tuple[Select[Case], search_query.SearchQuery | None]:
+    """The readable cases matching the filters of ``q`` and of the ``field:value``
+    parts of its text, and the parsed text (None without words to match)."""
+    stmt = readable_cases(principal).where(*_conditions(s, principal, q))
+    if q.q is None or not q.q.strip():
+        return stmt, None
+    parsed = search_query.parse(q.q)
+    if parsed.fields or parsed.created or parsed.updated:
+        found = field_filters(s, principal, parsed)
+        extra = CaseQuery.model_construct(include_deleted=True, **found)
+        stmt = stmt.where(*_conditions(s, principal, extra))
+    return stmt, parsed if parsed.has_text else None
+
+
+def _conditions(s: Session, principal: Principal, q: CaseQuery) -> list[ColumnElement[bool]]:
     conds: list[ColumnElement[bool]] = []
     if q.status:
         conds.append(Case.status.in_(q.status))
@@ -129,12 +210,7 @@ def _filtered(s: Session, principal: Principal, q: CaseQuery) -> Select[Case]:
     for bound, col, op in ranges:
         if bound is not None:
             conds.append(col >= bound if op == "ge" else col < bound)
-    if q.q is not None and q.q.strip():
-        try:
-            conds.append(Case.id.in_(matching_case_ids(s.get_bind().dialect.name, q.q)))
-        except ValueError as exc:
-            raise ValidationFailed(str(exc), field="q") from None
-    return stmt.where(*conds)
+    return conds
 
 
 def _active_member(role: MemberRole, cond: ColumnElement[bool]) -> ColumnElement[bool]:

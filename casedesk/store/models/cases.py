@@ -32,6 +32,11 @@ class Case(Base):
         Index("ix_cases_corp_updated", "corporation_id", "updated_at", "id"),
         Index("ix_cases_group_activity", "group_id", "last_activity_at", "id"),
         Index("ix_cases_corp_activity", "corporation_id", "last_activity_at", "id"),
+        # The common filters of lists, each with the default sort (docs/store.md).
+        Index("ix_cases_corp_status_updated", "corporation_id", "status", "updated_at", "id"),
+        Index("ix_cases_status_id_updated", "status_id", "updated_at", "id"),
+        Index("ix_cases_queue_updated", "queue_id", "updated_at", "id"),
+        Index("ix_cases_organization_updated", "organization_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -41,7 +46,7 @@ class Case(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     #: One of the 8 internal statuses; always the internal status of ``status_id``.
     status: Mapped[int] = mapped_column(Integer, index=True)
-    status_id: Mapped[int] = mapped_column(ForeignKey("case_statuses.id"), index=True)
+    status_id: Mapped[int] = mapped_column(ForeignKey("case_statuses.id"))
     last_open_status_id: Mapped[int | None] = mapped_column(
         ForeignKey("case_statuses.id"), nullable=True
     )
@@ -50,10 +55,10 @@ class Case(Base):
     category_id: Mapped[int | None] = mapped_column(
         ForeignKey("categories.id"), nullable=True, index=True
     )
-    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id"), nullable=True, index=True)
+    queue_id: Mapped[int | None] = mapped_column(ForeignKey("queues.id"), nullable=True)
     group_id: Mapped[int] = mapped_column(ForeignKey("groups.id"), index=True)
     organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id"), nullable=True, index=True
+        ForeignKey("organizations.id"), nullable=True
     )
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), nullable=True)
     creator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
@@ -106,7 +111,10 @@ class CaseMember(Base):
     """A membership with history: rows are ended, never deleted."""
 
     __tablename__ = "case_members"
-    __table_args__ = (Index("ix_case_members_active", "role", "user_id", "end_at"),)
+    __table_args__ = (
+        Index("ix_case_members_active", "role", "user_id", "end_at"),
+        Index("ix_case_members_user_case", "user_id", "role", "end_at", "case_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

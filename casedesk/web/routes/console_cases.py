@@ -18,7 +18,7 @@ from casedesk.domain.permissions import Principal
 from casedesk.services.cases import saved_filters
 from casedesk.services.cases.lookup import due_light
 from casedesk.services.cases.reads import unread_case_ids
-from casedesk.services.cases.search import count_cases, search_cases
+from casedesk.services.cases.search import count_matches, search_cases
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
@@ -41,12 +41,18 @@ _FORM_CONTROLS = frozenset(
 
 @dataclass(frozen=True, slots=True)
 class View:
-    """A sidebar entry: a named query string and how many cases it holds."""
+    """A sidebar entry: a named query string and how many cases it holds (at least,
+    when ``estimate``: counts stop at a bound, docs/search.md)."""
 
     name: str
     query: str
     count: int
     saved_id: int | None = None
+    estimate: bool = False
+
+    @property
+    def shown(self) -> str:
+        return f"{self.count:,}+" if self.estimate else f"{self.count:,}"
 
     @property
     def url(self) -> str:
@@ -59,8 +65,8 @@ def _open(**extra: str | int) -> str:
 
 def _views(db: Database, principal: Principal, looked: Lookups) -> dict[str, list[View]]:
     def view(name: str, query: str, saved_id: int | None = None) -> View:
-        count = count_cases(db, principal, saved_filters.parse_query_string(query))
-        return View(name, query, count, saved_id)
+        counted = count_matches(db, principal, saved_filters.parse_query_string(query))
+        return View(name, query, counted.count, saved_id, counted.is_estimate)
 
     return {
         "Views": [
@@ -95,7 +101,7 @@ def case_list(request: Request, agent: Agent) -> Response:
     query = saved_filters.parse_query(pairs)
     if not any(key == "sort" for key, _ in pairs):
         query = query.model_copy(update={"sort": DEFAULT_SORT})  # lists follow activity
-    page = search_cases(db, principal, query)
+    page = search_cases(db, principal, query, with_total=True)
     looked = lookups(db, principal)
     now = utcnow()
     current = saved_filters.canonical(pairs)

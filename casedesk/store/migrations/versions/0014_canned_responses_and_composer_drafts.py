@@ -1,7 +1,7 @@
 """Canned responses (personal or shared with a group) and the composer's drafts.
 
 Revision ID: 0014
-Revises: 0018
+Revises: 0012
 Create Date: 2026-12-05 21:18:51.366304
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | Sequence[str] | None = "0018"
+down_revision: str | Sequence[str] | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
