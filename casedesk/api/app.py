@@ -24,6 +24,7 @@ from casedesk.api.routers import (
     case_parts,
     case_times,
     cases,
+    changes,
     catalog,
     customers,
     directory,
@@ -113,6 +114,7 @@ def create_app(
         case_codes.router,
         vocabulary.router,
         mail_admin.router,
+        changes.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

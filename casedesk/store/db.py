@@ -26,6 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from casedesk.store.group_commit import GroupCommit
 
 _WRITE = "casedesk_write"
+#: Execution option set on the connections of write transactions (for commit listeners).
+WRITE_OPTION = _WRITE
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -40,6 +40,7 @@ from casedesk.store.models.mail import (
     OutboundMail,
 )
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
+from casedesk.store.models.reports import ExportJob
 from casedesk.store.models.reference import (
     CaseCode,
     CaseStatus,
@@ -72,6 +73,7 @@ __all__ = [
     "Base",
     "Calendar",
     "Case",
+    "ExportJob",
     "CaseCode",
     "CaseContactEntry",
     "CaseCounter",
