@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path("var")
+    #: Seconds the business figures on /metrics are kept before they are counted again.
+    metrics_refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
     database_url: str | None = None
     secret_key: str = "change-me"
     smtp_url: str | None = None

@@ -59,5 +59,7 @@ def test_export_changes_prints_json_lines(db: Database, world: World, tmp_path: 
     assert [line["action"] for line in lines] == ["case.created"]
     assert lines[0]["case_id"] == case.id
     add_message(db, world.agent_a.principal, case.id, MessageCreate(body_text="later"))
-    resumed = CliRunner().invoke(cli, ["export", "changes", "--cursor", lines[-1]["cursor"]], env=env)
+    resumed = CliRunner().invoke(
+        cli, ["export", "changes", "--cursor", lines[-1]["cursor"]], env=env
+    )
     assert [json.loads(x)["action"] for x in resumed.stdout.splitlines()] == ["message.added"]

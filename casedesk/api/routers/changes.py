@@ -20,7 +20,9 @@ async def list_changes(
     db: Db,
     cursor: Annotated[
         str | None,
-        Query(max_length=40, description="`next_cursor` of the previous page; none: from the start"),
+        Query(
+            max_length=40, description="`next_cursor` of the previous page; none: from the start"
+        ),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=feed.MAX_LIMIT)] = 100,
     wait: Annotated[

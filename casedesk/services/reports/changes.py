@@ -121,10 +121,7 @@ def read_page(
     rows = list(session.scalars(stmt.limit(limit)))
     changes = [_change(row, postgres) for row in rows]
     more = len(rows) == limit
-    if more:
-        next_cursor = _cursor(rows[-1], postgres)
-    else:
-        next_cursor = max(after, caught_up)
+    next_cursor = _cursor(rows[-1], postgres) if more else max(after, caught_up)
     return ChangePage(changes=changes, next_cursor=str(next_cursor), more=more)
 
 
@@ -206,4 +203,3 @@ async def changes_async(
 def _read(db: Database, principal: Principal | None, after: Cursor, limit: int) -> ChangePage:
     with db.read() as s:
         return read_page(s, principal, after, limit)
-

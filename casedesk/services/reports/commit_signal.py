@@ -9,6 +9,7 @@ which is how they see commits made by other processes.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import weakref
 from collections.abc import Callable
@@ -58,10 +59,8 @@ class CommitSignal:
         self._callbacks.add(wake)
         try:
             if self._count == seen:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(woken.wait(), timeout)
-                except TimeoutError:
-                    pass
         finally:
             self._callbacks.discard(wake)
 

@@ -40,7 +40,6 @@ from casedesk.store.models.mail import (
     OutboundMail,
 )
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
-from casedesk.store.models.reports import ExportJob
 from casedesk.store.models.reference import (
     CaseCode,
     CaseStatus,
@@ -50,6 +49,7 @@ from casedesk.store.models.reference import (
     Queue,
     Tag,
 )
+from casedesk.store.models.reports import ExportJob
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -73,7 +73,6 @@ __all__ = [
     "Base",
     "Calendar",
     "Case",
-    "ExportJob",
     "CaseCode",
     "CaseContactEntry",
     "CaseCounter",
@@ -95,6 +94,7 @@ __all__ = [
     "Corporation",
     "CustomFieldDefinition",
     "CustomFieldValue",
+    "ExportJob",
     "FieldLabel",
     "Group",
     "GroupMembership",

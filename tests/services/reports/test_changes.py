@@ -25,7 +25,9 @@ def world(db: Database) -> World:
     return make_world(db)
 
 
-def read_all(db: Database, principal: Any, cursor: str | None, limit: int = 100) -> tuple[list[feed.Change], str]:
+def read_all(
+    db: Database, principal: Any, cursor: str | None, limit: int = 100
+) -> tuple[list[feed.Change], str]:
     got: list[feed.Change] = []
     while True:
         page = feed.changes(db, principal, cursor, limit=limit)
@@ -99,7 +101,9 @@ def test_every_change_once_when_two_writers_commit_out_of_order(
     with db.read() as s:
         new = list(
             s.scalars(
-                select(AuditEntry.id).where(AuditEntry.case_id.in_([one.id, two.id]), AuditEntry.action == "message.added")
+                select(AuditEntry.id).where(
+                    AuditEntry.case_id.in_([one.id, two.id]), AuditEntry.action == "message.added"
+                )
             )
         )
     assert len(new) == 2
