@@ -28,6 +28,7 @@ from casedesk.api.routers import (
     changes,
     customers,
     directory,
+    exports,
     invoices,
     mail,
     mail_admin,
@@ -117,6 +118,7 @@ def create_app(
         vocabulary.router,
         mail_admin.router,
         changes.router,
+        exports.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

@@ -10,6 +10,7 @@ from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
+from casedesk.services.reports import export_jobs
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
 from casedesk.store.blobs import LocalBlobStore
@@ -33,6 +34,11 @@ def expire_uploads(db: Database, now: datetime) -> int:
     return uploads.expire_uploads(db, store, now)
 
 
+def run_exports(db: Database, now: datetime) -> int:
+    """Write the queued case exports into this process's data folder."""
+    return export_jobs.run_queued(db, Settings().exports_dir, now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
@@ -41,4 +47,5 @@ JOBS: tuple[Job, ...] = (
     Job("mail-poll", timedelta(minutes=1), mail_jobs.poll_mail),
     Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
+    Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
 )
