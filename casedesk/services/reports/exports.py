@@ -8,8 +8,8 @@ XLSX is written with XlsxWriter's ``constant_memory`` mode (a row is flushed to 
 once the next begins) to a file, which is then sent or kept for download.
 
 Every text cell is neutralised against formula injection: one that starts with
-``= + - @``, a tab or a carriage return, or their fullwidth forms (U+FF1D, U+FF0B, U+FF0D, U+FF20), gets
-a leading apostrophe, so a spreadsheet shows it as text instead of running it.
+``= + - @``, a tab or a carriage return, or their fullwidth forms (U+FF1D, U+FF0B,
+U+FF0D, U+FF20), gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
 Numbers and dates are written as such and need no escape.
 """
 
