@@ -3,19 +3,16 @@ with progress and a download link when it is large (docs/reports.md, "Exports").
 
 from __future__ import annotations
 
-import os
-import tempfile
-from pathlib import Path as FilePath
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from starlette.background import BackgroundTask
+from fastapi.responses import JSONResponse
 from starlette.responses import Response
 
 from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.routing import NativeRoute
 from casedesk.config import Settings
+from casedesk.export_downloads import export_response, job_file_response
 from casedesk.services.reports import export_jobs, exports
 from casedesk.services.reports.export_jobs import ExportJobOut
 
@@ -52,37 +49,22 @@ def export_cases(
     `background=true`, the answer is 202 with a job to follow."""
     settings: Settings = request.app.state.settings
     filters = export_jobs.filters_of(list(request.query_params.multi_items()))
-    wanted = export_jobs.check(db, caller, format, filters, columns)
-    total = exports.count(db, caller, wanted)
-    if background or total > settings.export_job_rows:
-        job = export_jobs.queue(db, caller, format, filters, wanted.columns, total)
-        return JSONResponse(
-            job.model_dump(mode="json"),
-            status_code=202,
-            headers={"Location": f"/api/v1/exports/{job.id}"},
-        )
-    name = f"cases.{format}"
-    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
-    rows = exports.iter_rows(db, caller, wanted)
-    if format == "csv":
-        return StreamingResponse(
-            exports.csv_chunks(wanted.columns, rows),
-            media_type=exports.MEDIA_TYPES["csv"],
-            headers=disposition,
-        )
-    fd, path = tempfile.mkstemp(suffix=".xlsx")
-    os.close(fd)
-    try:
-        exports.write_xlsx(FilePath(path), wanted.columns, rows)
-    except BaseException:
-        os.unlink(path)
-        raise
-    return FileResponse(
-        path,
-        media_type=exports.MEDIA_TYPES["xlsx"],
-        filename=name,
-        background=BackgroundTask(os.unlink, path),
+    started = export_jobs.start(
+        db,
+        caller,
+        format,
+        filters,
+        columns,
+        threshold=settings.export_job_rows,
+        background=background,
     )
+    if started.job is not None:
+        return JSONResponse(
+            started.job.model_dump(mode="json"),
+            status_code=202,
+            headers={"Location": f"/api/v1/exports/{started.job.id}"},
+        )
+    return export_response(db, caller, format, started.request)
 
 
 @router.get("/{export_id}", response_model=ExportJobOut)
@@ -99,5 +81,4 @@ def download_export(request: Request, export_id: JobId, caller: Caller, db: Db) 
     """The finished file of one of the caller's background exports."""
     settings: Settings = request.app.state.settings
     path, name = export_jobs.job_file(db, caller, export_id, settings.exports_dir)
-    media = exports.MEDIA_TYPES["xlsx" if name.endswith(".xlsx") else "csv"]
-    return FileResponse(path, media_type=media, filename=name)
+    return job_file_response(path, name)

@@ -10,6 +10,7 @@ owner sees the job and its file; anyone else gets NotFound, as for a missing one
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
@@ -78,6 +79,35 @@ def check(
     query = parse_query(filters)
     with db.read() as s:
         return ExportRequest(query, parse_columns(s, principal.corporation_id, columns))
+
+
+@dataclass(frozen=True, slots=True)
+class Started:
+    """An export begun: ``job`` when it was queued, else ``request`` to send now."""
+
+    request: ExportRequest
+    job: ExportJobOut | None = None
+
+
+def start(
+    db: Database,
+    principal: Principal,
+    fmt: str,
+    filters: list[tuple[str, str]],
+    columns: str | None,
+    *,
+    threshold: int,
+    background: bool = False,
+) -> Started:
+    """Check the export; queue it as a job when it has more than ``threshold`` rows
+    (or ``background`` is asked for), else hand it back to be sent in the request."""
+    wanted = check(db, principal, fmt, filters, columns)
+    total = exports.count(db, principal, wanted)
+    if not background and total <= threshold:
+        return Started(wanted)
+    assert fmt in exports.FORMATS
+    job = queue(db, principal, fmt, filters, wanted.columns, total)
+    return Started(wanted, job)
 
 
 def queue(

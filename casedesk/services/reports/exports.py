@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -176,3 +178,16 @@ def csv_to_file(
         for chunk in csv_chunks(header, counted()):
             out.write(chunk)
     return n
+
+
+def xlsx_file(db: Database, principal: Principal, request: ExportRequest) -> Path:
+    """The export written to a temporary XLSX file, for the caller to send and remove."""
+    fd, name = tempfile.mkstemp(suffix=".xlsx", prefix="casedesk-export-")
+    os.close(fd)
+    path = Path(name)
+    try:
+        write_xlsx(path, request.columns, iter_rows(db, principal, request))
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return path
