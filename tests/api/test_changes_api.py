@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -63,3 +64,25 @@ def test_export_changes_prints_json_lines(db: Database, world: World, tmp_path: 
         cli, ["export", "changes", "--cursor", lines[-1]["cursor"]], env=env
     )
     assert [json.loads(x)["action"] for x in resumed.stdout.splitlines()] == ["message.added"]
+
+
+def test_a_long_poll_answers_with_the_change_made_while_it_waits(
+    client: TestClient, db: Database, world: World
+) -> None:
+    case = make_case(db, world.agent_a, group_id=world.group_a)
+    cursor = client.get("/api/v1/changes", headers=world.admin.headers).json()["next_cursor"]
+    answers: list[dict[str, object]] = []
+
+    def poll() -> None:
+        r = client.get(
+            "/api/v1/changes", params={"cursor": cursor, "wait": 30}, headers=world.admin.headers
+        )
+        answers.append(r.json())
+
+    waiter = threading.Thread(target=poll)
+    waiter.start()
+    add_message(db, world.agent_a.principal, case.id, MessageCreate(body_text="news"))
+    waiter.join(60)
+    changes = answers[0]["changes"]
+    assert isinstance(changes, list)
+    assert [c["action"] for c in changes] == ["message.added"]
