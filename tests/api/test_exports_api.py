@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 import pytest
@@ -19,6 +19,7 @@ from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CasePatch
 from casedesk.services.reference import field_definitions
 from casedesk.services.reference.field_definitions import FieldDefinitionCreate
+from casedesk.services.reports import export_jobs
 from casedesk.store.db import Database
 from tests.factories import World, make_case
 
@@ -200,3 +201,25 @@ def test_background_xlsx_export_on_request(
         done = client.get(r.headers["location"], headers=world.agent_a.headers).json()
         file = client.get(done["download_url"], headers=world.agent_a.headers)
         assert xlsx_rows(file.content) == [["title"], ["'=1+1"]]
+
+
+def test_a_finished_exports_file_is_removed_after_a_week(
+    db: Database, world: World, job_settings: Settings
+) -> None:
+    make_case(db, world.agent_a, group_id=world.group_a)
+    with TestClient(create_app(job_settings, db)) as client:
+        r = client.get(EXPORT, params={"background": "true"}, headers=world.agent_a.headers)
+        folder = job_settings.exports_dir
+        export_jobs.run_queued(db, folder, datetime.now(UTC))
+        job = client.get(r.headers["location"], headers=world.agent_a.headers).json()
+        assert job["state"] == "done" and len(list(folder.iterdir())) == 1
+        export_jobs.run_queued(db, folder, datetime.now(UTC) + timedelta(days=6))
+        assert len(list(folder.iterdir())) == 1
+        export_jobs.run_queued(db, folder, datetime.now(UTC) + timedelta(days=8))
+        assert list(folder.iterdir()) == []
+        job = client.get(r.headers["location"], headers=world.agent_a.headers).json()
+        assert job["state"] == "expired"
+        assert (
+            client.get(f"{r.headers['location']}/file", headers=world.agent_a.headers).status_code
+            == 404
+        )

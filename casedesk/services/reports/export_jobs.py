@@ -3,15 +3,16 @@
 An export above the threshold (``CASEDESK_EXPORT_JOB_ROWS``) is not streamed in the
 request: it is kept as an ``export_jobs`` row, the ``exports`` job writes the file a
 batch at a time (``rows_done`` is its progress), and its owner downloads it when it is
-done. The job runs with its owner's rights as they are when it runs, and only the
-owner sees the job and its file; anyone else gets NotFound, as for a missing one.
+done; the file is removed a week after it was written. The job runs with its owner's
+rights as they are when it runs, and only the owner sees the job and its file; anyone
+else gets NotFound, as for a missing one.
 """
 
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -30,6 +31,8 @@ from casedesk.services.reports.exports import ExportRequest, Format
 from casedesk.store.db import Database
 from casedesk.store.models import ExportJob, User
 
+#: How long a finished export's file is kept for download.
+KEEP = timedelta(days=7)
 #: Query parameters of an export that are not filters of the case list.
 OWN_PARAMETERS = frozenset({"format", "columns", "background"})
 
@@ -180,13 +183,32 @@ def _out(job: ExportJob) -> ExportJobOut:
 
 
 def run_queued(db: Database, folder: Path, now: datetime) -> int:
-    """The ``exports`` job: run every queued export; how many ran (``now`` is the
-    job runner's; an export takes as long as it takes)."""
+    """The ``exports`` job: remove the files of exports older than ``KEEP``, then run
+    every queued export; how many ran."""
+    expire(db, folder, now)
     ran = 0
     while (job_id := _claim(db)) is not None:
         _run(db, folder, job_id)
         ran += 1
     return ran
+
+
+def expire(db: Database, folder: Path, now: datetime) -> int:
+    """Remove the files of exports finished more than ``KEEP`` before ``now`` (their
+    rows stay, as ``expired``); how many."""
+    with db.write() as s:
+        jobs = list(
+            s.scalars(
+                select(ExportJob).where(
+                    ExportJob.state == "done", ExportJob.finished_at < now - KEEP
+                )
+            )
+        )
+        for job in jobs:
+            if job.file_name:
+                (folder / job.file_name).unlink(missing_ok=True)
+            job.state, job.file_name = "expired", None
+        return len(jobs)
 
 
 def _claim(db: Database) -> int | None:

@@ -26,7 +26,7 @@ class ExportJob(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     format: Mapped[str] = mapped_column(String(8))
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)
-    #: queued | running | done | failed
+    #: queued | running | done | failed | expired (done, file removed)
     state: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     rows_done: Mapped[int] = mapped_column(Integer, default=0)
