@@ -37,6 +37,8 @@ app.add_typer(users_app, name="users")
 app.add_typer(tokens_app, name="tokens")
 mail_app = typer.Typer(help="The email channel.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
+export_app = typer.Typer(help="Data for other systems.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -299,6 +301,29 @@ def mail_import(
     reason = f" ({result.reason})" if result.reason else ""
     again = " (already taken in before)" if result.duplicate else ""
     typer.echo(f"{result.outcome.value}{case}{reason}{again}")
+
+
+@export_app.command("changes")
+def export_changes(
+    cursor: Annotated[
+        str | None, typer.Option(help="Continue after this cursor (a change's `cursor`).")
+    ] = None,
+    follow: Annotated[
+        bool, typer.Option("--follow", help="Keep printing changes as they are made.")
+    ] = False,
+) -> None:
+    """Print the change feed of every corporation as JSON lines, one change a line, in
+    the feed's order (docs/changes.md). Each line's `cursor` resumes after it."""
+    from casedesk.services.reports import changes as feed
+
+    with _database(_settings()) as db, _expected_errors():
+        while True:
+            page = feed.changes(db, None, cursor, limit=feed.MAX_LIMIT, wait=30 if follow else 0)
+            for change in page.changes:
+                typer.echo(change.model_dump_json())
+            cursor = page.next_cursor
+            if not page.more and not follow:
+                return
 
 
 @app.command("demo")

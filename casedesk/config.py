@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = Path("var")
+    #: Seconds the business figures on /metrics are kept before they are counted again.
+    metrics_refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
+    #: A case export of more rows than this runs as a background job with a download link.
+    export_job_rows: int = Field(default=10_000, ge=0)
     database_url: str | None = None
     secret_key: str = "change-me"
     smtp_url: str | None = None
@@ -123,3 +127,8 @@ class Settings(BaseSettings):
     @property
     def attachments_dir(self) -> Path:
         return self.data_dir / "attachments"
+
+    @property
+    def exports_dir(self) -> Path:
+        """Where background case exports are written for their owners to download."""
+        return self.data_dir / "exports"

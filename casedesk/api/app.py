@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import text
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -26,9 +26,11 @@ from casedesk.api.routers import (
     case_times,
     cases,
     catalog,
+    changes,
     contact_actions,
     customers,
     directory,
+    exports,
     invoices,
     mail,
     mail_admin,
@@ -39,6 +41,7 @@ from casedesk.api.routers import (
     vocabulary,
     webhooks,
 )
+from casedesk.automation.jobs import JOBS
 from casedesk.config import Settings
 from casedesk.dialects.casemgmt.router import router as casemgmt_router
 from casedesk.dialects.itflow.router import router as itflow_router
@@ -48,6 +51,7 @@ from casedesk.dialects.superoffice.rest import router as superoffice_rest_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
+from casedesk.services.reports.metrics import BusinessMetrics
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database, SqliteLimits
 from casedesk.web import install as install_web
@@ -120,6 +124,8 @@ def create_app(
         mail_admin.router,
         canned_responses.router,
         webhooks.router,
+        changes.router,
+        exports.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)
@@ -133,9 +139,18 @@ def create_app(
     install_web(app)
     docs_pages.install(app)
 
+    business = CollectorRegistry(auto_describe=False)
+    app.state.business_metrics = BusinessMetrics(
+        database,
+        {job.name: job.every.total_seconds() for job in JOBS},
+        max_age=settings.metrics_refresh_seconds,
+    )
+    business.register(app.state.business_metrics)
+
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
     def metrics() -> Response:
-        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+        body = generate_latest() + generate_latest(business)
+        return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> dict[str, str]:

@@ -11,6 +11,7 @@ from casedesk.config import Settings
 from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
+from casedesk.services.reports import export_jobs
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
 from casedesk.services.webhooks import delivery as webhook_delivery
@@ -43,6 +44,11 @@ def deliver_webhooks(db: Database, now: datetime) -> int:
     return webhook_delivery.deliver_due(db, now, allow)
 
 
+def run_exports(db: Database, now: datetime) -> int:
+    """Write the queued case exports into this process's data folder."""
+    return export_jobs.run_queued(db, Settings().exports_dir, now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
@@ -52,4 +58,5 @@ JOBS: tuple[Job, ...] = (
     Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
     Job("webhooks", timedelta(seconds=5), deliver_webhooks),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
+    Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
 )

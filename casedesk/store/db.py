@@ -33,6 +33,8 @@ from casedesk.store.group_commit import GroupCommit
 
 _WRITE = "casedesk_write"
 _MB = 1024 * 1024
+#: Execution option set on the connections of write transactions (for commit listeners).
+WRITE_OPTION = _WRITE
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,7 @@ from casedesk.services.reference.field_definitions import FieldDefinitionCreate
 from casedesk.services.reference.priorities import PriorityCreate
 from casedesk.services.reference.queues import QueueCreate
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
+from casedesk.services.reports import export_jobs
 from casedesk.services.scheduling import schedules
 from casedesk.services.scheduling.schedules import RecurrenceIn, ScheduleCreate
 from casedesk.store.blobs import LocalBlobStore
@@ -64,6 +65,7 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/search?q=printer"),
     ("agent", "/console/search?q=carol"),
     ("agent", "/console/profile"),
+    ("agent", "/console/exports/{export}"),
     ("admin", "/console/cases/{case}"),
     ("admin", "/console/admin"),
     *(("admin", href) for href, _, _ in SECTIONS),
@@ -149,7 +151,9 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
     held = ingest_raw(
         db, store, world.base.corporation_id, HELD, Limits.from_settings(live_server.settings)
     )
+    export = export_jobs.queue(db, world.base.agent_a.principal, "csv", [], ["title"], 1)
     ids = {
+        "export": export.id,
         "case": case.id,
         "user": world.base.agent_a.user_id,
         "group": world.base.group_a,

@@ -49,6 +49,7 @@ from casedesk.store.models.reference import (
     Queue,
     Tag,
 )
+from casedesk.store.models.reports import ExportJob
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -97,6 +98,7 @@ __all__ = [
     "Corporation",
     "CustomFieldDefinition",
     "CustomFieldValue",
+    "ExportJob",
     "FieldLabel",
     "Group",
     "GroupMembership",

@@ -17,7 +17,10 @@ class AuditEntry(Base):
     ``{field: {"from": old, "to": new}}``)."""
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),)
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity_type", "entity_id", "id"),
+        Index("ix_audit_log_feed", "txid", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"))
@@ -29,6 +32,10 @@ class AuditEntry(Base):
     case_id: Mapped[int | None] = mapped_column(BigInteger, nullable=True, index=True)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: The writing transaction's id on PostgreSQL (a server default set by migration
+    #: 0021, ``pg_current_xact_id()``), which orders the change feed; NULL on SQLite,
+    #: where the row id alone is in commit order (docs/changes.md).
+    txid: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class OutboxEvent(Base):
