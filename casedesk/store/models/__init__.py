@@ -23,6 +23,7 @@ from casedesk.store.models.cases import (
     PendingUpload,
     StatusHistory,
 )
+from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
 from casedesk.store.models.customers import (
     Asset,
     Contact,
@@ -64,6 +65,10 @@ from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, We
 from casedesk.store.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
+    "Passkey",
+    "RecoveryCode",
+    "SecondFactorPolicy",
+    "TotpSecret",
     "ActivityCode",
     "ApiToken",
     "ApiTokenUsage",
