@@ -21,10 +21,10 @@ from casedesk.domain.errors import Unauthenticated
 from casedesk.intake import uses
 from casedesk.services.identity import web_sessions
 from casedesk.web.session import (
-    AGENT_COOKIE,
     CONTACT_COOKIE,
     SAFE_METHODS,
     SignInRequired,
+    agent_or_sign_in,
     current_agent,
     current_contact,
     database,
@@ -32,10 +32,7 @@ from casedesk.web.session import (
 
 
 def _agent(request: Request) -> None:
-    try:
-        web_sessions.agent_session(database(request), request.cookies.get(AGENT_COOKIE, ""))
-    except Unauthenticated:
-        raise SignInRequired("console", "") from None
+    agent_or_sign_in(request)
 
 
 def _contact(request: Request) -> None:

@@ -23,7 +23,6 @@ from casedesk.store.models.cases import (
     PendingUpload,
     StatusHistory,
 )
-from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
 from casedesk.store.models.customers import (
     Asset,
     Contact,
@@ -32,6 +31,7 @@ from casedesk.store.models.customers import (
     Organization,
     OrganizationDomain,
 )
+from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
 from casedesk.store.models.mail import (
     InboundMail,
     Mailbox,
@@ -65,10 +65,6 @@ from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, We
 from casedesk.store.models.webhooks import Webhook, WebhookDelivery
 
 __all__ = [
-    "Passkey",
-    "RecoveryCode",
-    "SecondFactorPolicy",
-    "TotpSecret",
     "ActivityCode",
     "ApiToken",
     "ApiTokenUsage",
@@ -115,12 +111,15 @@ __all__ = [
     "OrganizationDomain",
     "OutboundMail",
     "OutboxEvent",
+    "Passkey",
     "PendingUpload",
     "Priority",
     "Queue",
+    "RecoveryCode",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
+    "SecondFactorPolicy",
     "SignInFailure",
     "SignInLink",
     "SlaBreach",
@@ -128,6 +127,7 @@ __all__ = [
     "StatusHistory",
     "Tag",
     "TimeEntry",
+    "TotpSecret",
     "User",
     "WebSession",
     "Webhook",
