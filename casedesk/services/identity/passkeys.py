@@ -31,6 +31,7 @@ from webauthn.helpers.structs import PublicKeyCredentialDescriptor
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.services.identity import second_factors
 from casedesk.services.identity.web_sessions import live_session
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
@@ -149,6 +150,9 @@ def remove(db: Database, principal: Principal, passkey_id: int) -> None:
         if row is None or row.user_id != principal.user_id:
             raise NotFound(f"passkey {passkey_id} not found")
         s.delete(row)
+        s.flush()
+        if not second_factors.has_second_factor(s, principal.user_id):
+            second_factors.keep_one(s, principal)
         audit.record(
             s,
             principal,

@@ -163,10 +163,17 @@ def remove_totp(db: Database, principal: Principal) -> None:
     with db.write() as s:
         s.execute(delete(TotpSecret).where(TotpSecret.user_id == principal.user_id))
         if not has_second_factor(s, principal.user_id):
+            keep_one(s, principal)
             s.execute(delete(RecoveryCode).where(RecoveryCode.user_id == principal.user_id))
         audit.record(
             s, principal, principal.corporation_id, "user.totp_removed", "user", principal.user_id
         )
+
+
+def keep_one(s: Session, principal: Principal) -> None:
+    """Refuse to remove a user's last factor while their corporation requires one."""
+    if required_for(s, principal.corporation_id):
+        raise Conflict("your organization requires a second factor: add another one first")
 
 
 def regenerate_recovery_codes(db: Database, principal: Principal) -> list[str]:

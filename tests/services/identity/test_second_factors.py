@@ -10,7 +10,7 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from casedesk.domain.errors import TooManyAttempts, Unauthenticated, ValidationFailed
+from casedesk.domain.errors import Conflict, TooManyAttempts, Unauthenticated, ValidationFailed
 from casedesk.domain.sign_in import MAX_FAILURES_PER_ACCOUNT
 from casedesk.services.identity import second_factors, second_step, web_sessions
 from casedesk.store.db import Database
@@ -154,3 +154,18 @@ def test_a_required_factor_holds_a_user_without_one_at_enrolment(
     assert second_step.finish_enrolment(db, signed_in.token)
     session = web_sessions.agent_session(db, signed_in.token, now=NOW)
     assert session.principal.user_id == world.agent_a.user_id
+
+
+def test_the_last_factor_stays_while_one_is_required(db: Database, world: World) -> None:
+    enrol(db, world)
+    second_factors.set_required(db, world.admin.principal, True)
+    with pytest.raises(Conflict):
+        second_factors.remove_totp(db, world.agent_a.principal)
+    assert second_factors.status(db, world.agent_a.principal).totp
+
+    second_factors.set_required(db, world.admin.principal, False)
+    second_factors.remove_totp(db, world.agent_a.principal)
+    status = second_factors.status(db, world.agent_a.principal)
+    assert not status.totp and status.recovery_codes_left == 0
+    signed_in = web_sessions.sign_in_agent(db, world.agent_a.email, PASSWORD, CLIENT, now=NOW)
+    assert signed_in.pending is None
