@@ -143,3 +143,22 @@ def test_wrong_codes_lock_the_account_like_wrong_passwords(
         sign_in(TestClient(create_app(settings, db)), world.agent_a.email, PASSWORD).status_code
         == 429
     )  # type: ignore[attr-defined]
+
+
+def test_recovery_codes_are_made_again_on_the_security_page(
+    settings: Settings, db: Database, world: World
+) -> None:
+    client = agent_client(settings, db, world.agent_a.email)
+    _, old = enrol_by_pages(client)
+    page = client.get("/console/security")
+    assert "You have 10 unused recovery codes" in page.text
+    made = client.post(
+        "/console/security/recovery-codes", data={"csrf_token": form_token(page.text)}
+    )
+    new = re.findall(r"<code>([a-z0-9]{5}-[a-z0-9]{5})</code>", made.text)
+    assert len(new) == 10 and not set(new) & set(old)
+
+    browser = TestClient(create_app(settings, db))
+    sign_in(browser, world.agent_a.email, PASSWORD)
+    assert second_step(browser, old[0]).status_code == 401
+    assert second_step(browser, new[0]).status_code == 303
