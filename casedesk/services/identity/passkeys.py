@@ -128,6 +128,9 @@ def register(
             raise ValidationFailed(
                 f"the passkey was not accepted: {exc}", field="credential"
             ) from None
+        taken = select(Passkey.id).where(Passkey.credential_id == verified.credential_id)
+        if s.scalar(taken) is not None:
+            raise ValidationFailed("this passkey is already registered", field="credential")
         s.add(
             Passkey(
                 user_id=principal.user_id,
