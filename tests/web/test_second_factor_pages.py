@@ -162,3 +162,16 @@ def test_recovery_codes_are_made_again_on_the_security_page(
     sign_in(browser, world.agent_a.email, PASSWORD)
     assert second_step(browser, old[0]).status_code == 401
     assert second_step(browser, new[0]).status_code == 303
+
+
+def test_a_post_of_a_held_session_is_sent_to_its_step_before_its_form_is_read(
+    settings: Settings, db: Database, world: World
+) -> None:
+    enrol_by_pages(agent_client(settings, db, world.agent_a.email))
+    browser = TestClient(create_app(settings, db), follow_redirects=False)
+    sign_in(browser, world.agent_a.email, PASSWORD)
+    broken = {"Content-Type": "multipart/form-data; boundary=xyz"}
+    for path in ("/console/filters", "/console/security/totp"):
+        r = browser.post(path, content=b"--xyz\r\nbroken", headers=broken)
+        assert r.status_code == 303, (path, r.text)
+        assert r.headers["location"].startswith("/console/sign-in/second-step")

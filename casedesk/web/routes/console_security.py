@@ -17,10 +17,11 @@ from casedesk.domain.errors import ValidationFailed
 from casedesk.services.identity import passkeys, second_factors, second_step
 from casedesk.services.identity.second_factors import TotpSetup
 from casedesk.web.routes.admin_forms import RowId
+from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import AGENT_COOKIE, EnrollingAgent, database
 from casedesk.web.templating import render
 
-router = APIRouter(prefix="/console/security")
+router = APIRouter(prefix="/console/security", route_class=SessionFirstRoute)
 HOME = "/console/security"
 NOTICES = {
     "passkey": "Passkey added.",

@@ -13,10 +13,11 @@ from casedesk.domain.errors import TooManyAttempts, Unauthenticated
 from casedesk.services.identity import passkeys, second_factors, second_step
 from casedesk.web.routes.console_security import settings
 from casedesk.web.routes.sign_in import safe_next
+from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import AGENT_COOKIE, VerifyingAgent, client_address, database
 from casedesk.web.templating import render
 
-router = APIRouter(prefix="/console/sign-in/second-step")
+router = APIRouter(prefix="/console/sign-in/second-step", route_class=SessionFirstRoute)
 
 
 def _page(
