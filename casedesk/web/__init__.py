@@ -26,9 +26,11 @@ from casedesk.web.routes import (
     console_organizations,
     console_profile,
     console_search,
+    console_security,
     portal_cases,
     portal_sign_in,
     sign_in,
+    sign_in_second_step,
 )
 from casedesk.web.templating import STATIC_DIR
 
@@ -40,6 +42,8 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for router in (
         sign_in.router,
+        sign_in_second_step.router,
+        console_security.router,
         console_cases.router,
         console_new_case.router,  # before the case page: /console/cases/new is no case id
         console_contacts.router,

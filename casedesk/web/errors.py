@@ -70,8 +70,8 @@ def status_of(exc: Exception) -> tuple[int, str]:
 
 def error_page(request: Request, exc: Exception) -> Response:
     if isinstance(exc, SignInRequired):
-        target = f"/{exc.area}/sign-in"
-        if exc.next_url:
+        target = exc.target or f"/{exc.area}/sign-in"
+        if exc.next_url and (not exc.target or exc.target.endswith("/second-step")):
             target += "?" + urlencode({"next": exc.next_url})
         if request.headers.get("hx-request") == "true":
             return Response(status_code=204, headers={"HX-Redirect": target})

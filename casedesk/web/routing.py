@@ -21,21 +21,28 @@ from casedesk.domain.errors import Unauthenticated
 from casedesk.intake import uses
 from casedesk.services.identity import web_sessions
 from casedesk.web.session import (
-    AGENT_COOKIE,
     CONTACT_COOKIE,
     SAFE_METHODS,
+    SECOND_STEP_PAGES,
     SignInRequired,
+    agent_or_sign_in,
+    any_stage_agent,
     current_agent,
     current_contact,
     database,
+    enrolling_agent,
+    verifying_agent,
 )
 
 
 def _agent(request: Request) -> None:
-    try:
-        web_sessions.agent_session(database(request), request.cookies.get(AGENT_COOKIE, ""))
-    except Unauthenticated:
-        raise SignInRequired("console", "") from None
+    agent_or_sign_in(request)
+
+
+def _agent_at_any_step(request: Request) -> None:
+    """Any console session, complete or not (the route's own dependency then decides
+    which step it serves)."""
+    agent_or_sign_in(request, frozenset(SECOND_STEP_PAGES))
 
 
 def _contact(request: Request) -> None:
@@ -51,6 +58,10 @@ class SessionFirstRoute(APIRoute):
         check: Callable[[Request], None] | None = None
         if uses(self.dependant, current_agent):
             check = _agent
+        elif any(
+            uses(self.dependant, d) for d in (enrolling_agent, verifying_agent, any_stage_agent)
+        ):
+            check = _agent_at_any_step
         elif uses(self.dependant, current_contact):
             check = _contact
         if check is None:

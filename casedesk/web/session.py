@@ -17,7 +17,11 @@ from fastapi.responses import Response
 
 from casedesk.domain.errors import DomainError, Forbidden, Unauthenticated
 from casedesk.services.identity import web_sessions
-from casedesk.services.identity.web_sessions import AgentSession, ContactSession
+from casedesk.services.identity.web_sessions import (
+    AgentSession,
+    ContactSession,
+    SecondStepPending,
+)
 from casedesk.store.db import Database
 
 AGENT_COOKIE = "casedesk_session"
@@ -31,10 +35,16 @@ class SignInRequired(DomainError):
 
     code = "sign-in-required"
 
-    def __init__(self, area: str, next_url: str) -> None:
+    def __init__(self, area: str, next_url: str, target: str = "") -> None:
         super().__init__("please sign in")
         self.area = area
         self.next_url = next_url
+        #: Where to go instead of the sign-in page (a second step still to take).
+        self.target = target
+
+
+#: Where a console session that still lacks a second factor is sent, by what it lacks.
+SECOND_STEP_PAGES = {"verify": "/console/sign-in/second-step", "enrol": "/console/security"}
 
 
 class CsrfRejected(Forbidden):
@@ -72,16 +82,46 @@ def _next_url(request: Request) -> str:
     return request.url.path + ("?" + query if query else "")
 
 
-async def current_agent(request: Request) -> AgentSession:
+def agent_or_sign_in(request: Request, allow: frozenset[str] = frozenset()) -> AgentSession:
+    """The console session of the request, or ``SignInRequired`` (to the sign-in page,
+    or to the second step the session still lacks)."""
     token = request.cookies.get(AGENT_COOKIE, "")
     try:
-        session = web_sessions.agent_session(database(request), token)
+        return web_sessions.agent_session(database(request), token, allow=allow)
+    except SecondStepPending as exc:
+        target = SECOND_STEP_PAGES[exc.pending]
+        raise SignInRequired("console", _next_url(request), target) from None
     except Unauthenticated:
         raise SignInRequired("console", _next_url(request)) from None
+
+
+async def _checked(request: Request, session: AgentSession) -> AgentSession:
     await check_csrf(request, session.csrf_token)
     request.state.csrf_token = session.csrf_token
     request.state.signed_in = session
     return session
+
+
+async def current_agent(request: Request) -> AgentSession:
+    return await _checked(request, agent_or_sign_in(request))
+
+
+async def enrolling_agent(request: Request) -> AgentSession:
+    """A complete session, or one that must set up a second factor first."""
+    return await _checked(request, agent_or_sign_in(request, frozenset({"enrol"})))
+
+
+async def any_stage_agent(request: Request) -> AgentSession:
+    """A session at any step of signing in (to sign out of it)."""
+    return await _checked(request, agent_or_sign_in(request, frozenset(SECOND_STEP_PAGES)))
+
+
+async def verifying_agent(request: Request) -> AgentSession:
+    """A session waiting for its second factor (others are sent on to the console)."""
+    session = agent_or_sign_in(request, frozenset({"verify"}))
+    if session.pending != "verify":
+        raise SignInRequired("console", "", "/console")
+    return await _checked(request, session)
 
 
 async def current_contact(request: Request) -> ContactSession:
@@ -97,6 +137,9 @@ async def current_contact(request: Request) -> ContactSession:
 
 
 Agent = Annotated[AgentSession, Depends(current_agent)]
+EnrollingAgent = Annotated[AgentSession, Depends(enrolling_agent)]
+VerifyingAgent = Annotated[AgentSession, Depends(verifying_agent)]
+AnyStageAgent = Annotated[AgentSession, Depends(any_stage_agent)]
 Contact = Annotated[ContactSession, Depends(current_contact)]
 
 

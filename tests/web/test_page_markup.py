@@ -46,6 +46,7 @@ def test_console_and_portal_pages_are_labelled_ordered_and_have_nothing_inline(
         (console, "/console/search?q=carol"),
         (console, "/console/search?q=nothing-like-it"),
         (console, "/console/profile"),
+        (console, "/console/security"),
         (portal, "/portal"),
         (portal, "/portal/cases/new"),
         (portal, f"/portal/cases/{case.id}"),

@@ -29,6 +29,7 @@ from casedesk.services.cases.schemas import (
     MessageOut,
 )
 from casedesk.services.identity import auth
+from casedesk.services.identity.credentials import TokensOnly
 from casedesk.services.kernel.clock import utcnow
 
 router = APIRouter(prefix="/trackit", route_class=TrackItRoute, include_in_schema=False)
@@ -71,6 +72,8 @@ def token(
         principal = password_caller(request, username, password)
     except TooManyAttempts as exc:
         return _oauth_error("temporarily_unavailable", exc.detail, 429, exc.retry_after)
+    except TokensOnly as exc:
+        return _oauth_error("invalid_grant", exc.detail)
     except Unauthenticated:
         return _oauth_error("invalid_grant", "wrong username or password")
     _, access_token = auth.create_token(

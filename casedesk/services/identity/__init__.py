@@ -1,8 +1,10 @@
 """Identity: who is calling and how they proved it.
 
 Owns sign-in and principals (``auth``), agent accounts (``users``), console sessions
-(``web_sessions``), the portal's sign-in links for contacts (``portal_sign_in``) and the
-accounts the channels act as (``channel_accounts``), and each person's time zone and
+(``web_sessions``), second factors (``second_factors``, ``passkeys``, the sign-in's
+``second_step``, and secrets sealed at rest in ``sealing``), the portal's sign-in links
+for contacts (``portal_sign_in``) and the accounts the channels act as
+(``channel_accounts``), and each person's time zone and
 language (``preferences``).
 
 May use: ``kernel``.

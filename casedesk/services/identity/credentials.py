@@ -6,7 +6,9 @@ A password is checked against the brute-force limit first (``credential_limits``
 an account or client locked out on one face is locked out on every face, and a wrong
 one counts against both. An unknown token counts against its client; once the client
 is past the limit it is told so (429) instead of 401. A valid token is then held to its
-rate quota (``rate_limits``), which refuses with ``RateLimited``.
+rate quota (``rate_limits``), which refuses with ``RateLimited``. A user with a second
+factor is refused by password here even when it is right (``TokensOnly``): a password
+alone would otherwise get round the second factor.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import DomainError, RateLimited, TooManyAttempts, Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.domain.rate_limits import RateState
-from casedesk.services.identity import auth, credential_limits
+from casedesk.services.identity import auth, credential_limits, second_factors
 from casedesk.services.identity.auth import TokenCaller
 from casedesk.services.identity.rate_limits import TokenRateLimiter
 from casedesk.store.db import Database
@@ -58,10 +60,17 @@ class Credentials:
         account = email.strip().lower()
         credential_limits.check(self.db, account, client, now)
         try:
-            return auth.authenticate_password(self.db, account, password)
+            principal = auth.authenticate_password(self.db, account, password)
         except Unauthenticated:
             credential_limits.record_failure(self.db, account, client, now)
             raise
+        with self.db.read() as s:
+            if second_factors.has_second_factor(s, principal.user_id):
+                raise TokensOnly(
+                    "this account has a second factor: sign in to the API with an API token, "
+                    "not a password"
+                )
+        return principal
 
     # -------------------------------------------------------------------- tokens
 
@@ -101,6 +110,11 @@ class Credentials:
             return refused
         credential_limits.record_failure(self.db, None, client, now)
         return exc
+
+
+class TokensOnly(Unauthenticated):
+    """A right password of a user with a second factor: a password alone does not
+    sign them in anywhere but the console's two steps, so the API wants a token."""
 
 
 class RateLimitExceeded(RateLimited):

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import ContactCaller, Principal
 from casedesk.domain.sign_in import LINK_LIFETIME, SESSION_LIFETIME
-from casedesk.services.identity import credential_limits
+from casedesk.services.identity import credential_limits, second_factors
 from casedesk.services.identity.auth import principal_for, verify_password
 from casedesk.services.identity.preferences import browser_zone
 from casedesk.services.kernel import audit
@@ -43,6 +43,17 @@ class SignedIn:
 
     token: str
     csrf_token: str
+    #: What the session still lacks (``"verify"``, ``"enrol"``), or None.
+    pending: str | None = None
+
+
+class SecondStepPending(Unauthenticated):
+    """The session has its password but still lacks a second factor (``"verify"``) or
+    must set one up first (``"enrol"``): it may do nothing else yet."""
+
+    def __init__(self, pending: str) -> None:
+        super().__init__("a second factor is needed to go on")
+        self.pending = pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,8 @@ class AgentSession:
     #: The reader's zone for the times pages show (None: UTC) and language.
     time_zone: str | None = None
     language: str | None = None
+    #: What the session still lacks, when the caller allowed a pending session.
+    pending: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,7 @@ def _open(
     *,
     user_id: int | None = None,
     contact_id: int | None = None,
+    pending: str | None = None,
 ) -> SignedIn:
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
@@ -94,9 +108,10 @@ def _open(
             csrf_token=csrf,
             created_at=now,
             expires_at=now + SESSION_LIFETIME,
+            pending=pending,
         )
     )
-    return SignedIn(token, csrf)
+    return SignedIn(token, csrf, pending)
 
 
 def sign_in_agent(
@@ -108,8 +123,11 @@ def sign_in_agent(
     now: datetime | None = None,
     time_zone: str = "",
 ) -> SignedIn:
-    """A session for the user with this email and password (admins and agents).
-    ``time_zone`` is the browser's, taken while the user has chosen none."""
+    """A session for the user with this email and password (admins and agents). A
+    user with a second factor gets a session that waits for it (``pending="verify"``);
+    one whose corporation requires a factor they lack, a session that may only set one
+    up (``"enrol"``). ``time_zone`` is the browser's, taken while the user has chosen
+    none."""
     now = now or utcnow()
     email = email.strip().lower()
     credential_limits.check(db, email, client, now)
@@ -118,7 +136,14 @@ def sign_in_agent(
         ok = verify_password(user.password_hash if user else None, password)
         if user is not None and ok and user.is_active:
             browser_zone(user, time_zone)
-            signed_in = _open(s, user.corporation_id, now, user_id=user.id)
+            pending = (
+                "verify"
+                if second_factors.has_second_factor(s, user.id)
+                else "enrol"
+                if second_factors.required_for(s, user.corporation_id)
+                else None
+            )
+            signed_in = _open(s, user.corporation_id, now, user_id=user.id, pending=pending)
             audit.record(
                 s,
                 principal_for(s, user),
@@ -239,6 +264,11 @@ def sign_out(db: Database, token: str) -> None:
         s.execute(delete(WebSession).where(WebSession.token_hash == _hash(token)))
 
 
+def live_session(s: Session, token: str, now: datetime) -> WebSession | None:
+    """The unexpired session row of a cookie's token, pending or not."""
+    return _live(s, token, now)
+
+
 def _live(s: Session, token: str, now: datetime) -> WebSession | None:
     row = s.scalars(select(WebSession).where(WebSession.token_hash == _hash(token))).one_or_none()
     if row is None or row.expires_at <= now:
@@ -246,17 +276,28 @@ def _live(s: Session, token: str, now: datetime) -> WebSession | None:
     return row
 
 
-def agent_session(db: Database, token: str, *, now: datetime | None = None) -> AgentSession:
-    """The signed-in agent or admin behind a session cookie."""
+def agent_session(
+    db: Database, token: str, *, now: datetime | None = None, allow: frozenset[str] = frozenset()
+) -> AgentSession:
+    """The signed-in agent or admin behind a session cookie; ``SecondStepPending`` while
+    the session lacks a second factor, unless what it lacks is in ``allow``."""
     now = now or utcnow()
     with db.read() as s:
         row = _live(s, token, now)
         user = s.get(User, row.user_id) if row is not None and row.user_id else None
         if row is None or user is None or not user.is_active:
             raise Unauthenticated("please sign in")
+        if row.pending is not None and row.pending not in allow:
+            raise SecondStepPending(row.pending)
         principal = principal_for(s, user, credential=f"session:{row.id}")
         return AgentSession(
-            principal, row.csrf_token, user.email, user.name, user.time_zone, user.language
+            principal,
+            row.csrf_token,
+            user.email,
+            user.name,
+            time_zone=user.time_zone,
+            language=user.language,
+            pending=row.pending,
         )
 
 

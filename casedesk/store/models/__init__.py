@@ -31,6 +31,7 @@ from casedesk.store.models.customers import (
     Organization,
     OrganizationDomain,
 )
+from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
 from casedesk.store.models.mail import (
     InboundMail,
     Mailbox,
@@ -115,12 +116,15 @@ __all__ = [
     "OrganizationDomain",
     "OutboundMail",
     "OutboxEvent",
+    "Passkey",
     "PendingUpload",
     "Priority",
     "Queue",
+    "RecoveryCode",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
+    "SecondFactorPolicy",
     "SignInFailure",
     "SignInLink",
     "SlaBreach",
@@ -128,6 +132,7 @@ __all__ = [
     "StatusHistory",
     "Tag",
     "TimeEntry",
+    "TotpSecret",
     "User",
     "WebSession",
     "Webhook",

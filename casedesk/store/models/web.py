@@ -30,6 +30,12 @@ class WebSession(Base):
     csrf_token: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    #: What the session still lacks before it may do anything: ``"verify"`` (a second
+    #: factor), ``"enrol"`` (setting one up, when the corporation requires it); None
+    #: once complete.
+    pending: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    #: The WebAuthn challenge last handed to this browser (base64url), used once.
+    challenge: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 class SignInLink(Base):

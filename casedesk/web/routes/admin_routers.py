@@ -16,6 +16,7 @@ from casedesk.web.routes import (
     admin_quarantine,
     admin_queues,
     admin_schedules,
+    admin_sign_in,
     admin_sla,
     admin_statuses,
     admin_templates,
@@ -27,6 +28,7 @@ from casedesk.web.routes import (
 ROUTERS: tuple[APIRouter, ...] = (
     admin_home.router,
     admin_users.router,
+    admin_sign_in.router,
     admin_groups.router,
     admin_tokens.router,
     admin_categories.router,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -16,7 +17,8 @@ from casedesk.services.identity.web_sessions import SignedIn
 from casedesk.store.db import Database
 from casedesk.web.session import (
     AGENT_COOKIE,
-    Agent,
+    SECOND_STEP_PAGES,
+    AnyStageAgent,
     check_sign_in_csrf,
     client_address,
     database,
@@ -67,7 +69,12 @@ def password_sign_in(
         status = 429 if isinstance(exc, TooManyAttempts) else 401
         context = {"next": next_url, "email": email, "error": exc.detail}
         return sign_in_page(request, template, context, status)
-    response = RedirectResponse(safe_next(next_url, area), status_code=303)
+    target = safe_next(next_url, area)
+    if signed_in.pending is not None:
+        target = SECOND_STEP_PAGES[signed_in.pending]
+        if signed_in.pending == "verify" and next_url:
+            target += "?" + urlencode({"next": next_url})
+    response = RedirectResponse(target, status_code=303)
     set_session_cookie(request, response, cookie, signed_in.token)
     return response
 
@@ -99,7 +106,7 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, _: Agent) -> Response:
+def sign_out(request: Request, _: AnyStageAgent) -> Response:
     web_sessions.sign_out(database(request), request.cookies.get(AGENT_COOKIE, ""))
     response = RedirectResponse("/console/sign-in", status_code=303)
     response.delete_cookie(AGENT_COOKIE, path="/")
