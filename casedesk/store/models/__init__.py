@@ -31,6 +31,7 @@ from casedesk.store.models.customers import (
     Organization,
     OrganizationDomain,
 )
+from casedesk.store.models.imports import ImportRecord
 from casedesk.store.models.mail import (
     InboundMail,
     Mailbox,
@@ -97,6 +98,7 @@ __all__ = [
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
+    "ImportRecord",
     "InboundMail",
     "Invoice",
     "JobLease",
