@@ -321,8 +321,7 @@ def import_cases(
     """Load cases with their messages, members, tags, attachments and history. Run it
     again after a stop: what is in already is skipped. Refused records are listed on
     stderr with their line and reason (exit status 2 when any is)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.progress import TimeElapsedColumn
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from casedesk.services.imports import runs
     from casedesk.store.blobs import LocalBlobStore
