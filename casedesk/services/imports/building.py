@@ -22,7 +22,7 @@ from casedesk.services.attachments.attaching import StoredFile
 from casedesk.services.cases.bulk import NewMessage
 from casedesk.services.cases.schemas import CaseCreate
 from casedesk.services.imports.files import FileReader
-from casedesk.services.imports.records import CaseIn, ContactIn
+from casedesk.services.imports.records import CaseIn
 from casedesk.services.imports.resolving import Resolver
 
 
@@ -100,7 +100,7 @@ def _members(s: Session, resolver: Resolver, r: CaseIn, built: Built, created: d
         )
 
     if r.contact is not None:
-        member(MemberRole.CONTACT, contact=resolver.contact(s, r.contact))
+        member(MemberRole.CONTACT, contact=resolver.contact(r.contact.email))
     if r.assignee is not None:
         member(MemberRole.ASSIGNED_USER, user=resolver.agent(r.assignee, "assignee"))
     for i, email in enumerate(dict.fromkeys(f.lower() for f in r.followers)):
@@ -116,7 +116,7 @@ def _messages(
         user = contact = None
         if m.direction == "inbound":
             if m.author is not None:
-                contact = resolver.contact(s, ContactIn(email=m.author))
+                contact = resolver.contact(m.author)
             kept["external_updated_at"] = max(at, kept.get("external_updated_at", at))
         else:
             if m.author is not None:

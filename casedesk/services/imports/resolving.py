@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import ValidationFailed
@@ -27,6 +27,8 @@ from casedesk.store.models import (
     Queue,
     User,
 )
+
+_INSERT_CONTACTS = insert(Contact).returning(Contact.id, sort_by_parameter_order=True)
 
 
 class Resolver:
@@ -64,18 +66,46 @@ class Resolver:
                 ).all()
             )
             self._agents |= {a: found.get(a) for a in agents}
-        addresses = {r.contact.email.lower() for r in records if r.contact} | {
-            m.author.lower() for r in records for m in r.messages if m.author
-        }
-        if addresses:
+        people: dict[str, ContactIn] = {}
+        for r in records:
+            for m in r.messages:
+                if m.direction == "inbound" and m.author:
+                    people.setdefault(m.author.lower(), ContactIn(email=m.author))
+            if r.contact is not None:
+                people[r.contact.email.lower()] = r.contact
+        if people:
             self._contacts = dict(
                 s.execute(
                     select(ContactEmail.email, ContactEmail.contact_id).where(
                         ContactEmail.corporation_id == self.corporation_id,
-                        ContactEmail.email.in_(addresses),
+                        ContactEmail.email.in_(people),
                     )
                 ).all()
             )
+            self._add_contacts(s, [c for a, c in people.items() if a not in self._contacts])
+
+    def _add_contacts(self, s: Session, new: list[ContactIn]) -> None:
+        """Make the contacts of the batch that are new, two statements in all."""
+        if not new:
+            return
+        rows = [
+            {
+                "corporation_id": self.corporation_id,
+                "first_name": c.first_name or c.email.split("@")[0][:100],
+                "last_name": c.last_name,
+            }
+            for c in new
+        ]
+        ids = s.scalars(_INSERT_CONTACTS, rows).all()
+        s.execute(
+            insert(ContactEmail),
+            [
+                {"corporation_id": self.corporation_id, "contact_id": i}
+                | {"email": c.email.lower(), "is_primary": True}
+                for c, i in zip(new, ids, strict=True)
+            ],
+        )
+        self._contacts |= {c.email.lower(): i for c, i in zip(new, ids, strict=True)}
 
     def status(self, s: Session, name: str) -> tuple[int, int]:
         """``(status id, internal status)`` of a status name or internal name."""
@@ -124,25 +154,6 @@ class Resolver:
             raise ValidationFailed(f"{field} {email!r} is not an active user", field=field)
         return found
 
-    def contact(self, s: Session, contact: ContactIn) -> int:
-        """The contact with this address, made if there is none."""
-        address = contact.email.lower()
-        found = self._contacts.get(address)
-        if found is None:
-            row = Contact(
-                corporation_id=self.corporation_id,
-                first_name=contact.first_name or address.split("@")[0][:100],
-                last_name=contact.last_name,
-            )
-            s.add(row)
-            s.flush()
-            s.add(
-                ContactEmail(
-                    corporation_id=self.corporation_id,
-                    contact_id=row.id,
-                    email=address,
-                    is_primary=True,
-                )
-            )
-            found = self._contacts[address] = row.id
-        return found
+    def contact(self, email: str) -> int:
+        """The contact with this address (made by ``start_batch`` when new)."""
+        return self._contacts[email.lower()]
