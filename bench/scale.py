@@ -194,6 +194,7 @@ async def measure(
         (f"search rare ({RARE_WORD})", get("/api/v1/cases", {"q": RARE_WORD, "limit": 25})),
         (f"search 1% ({PERCENT_WORD})", get("/api/v1/cases", {"q": PERCENT_WORD, "limit": 25})),
         (f"search common ({COMMON_WORD})", get("/api/v1/cases", {"q": COMMON_WORD, "limit": 25})),
+        ("count common-word search", get("/api/v1/cases/count", {"q": COMMON_WORD})),
     ]
     try:
         results = []

@@ -49,10 +49,25 @@ def add_message(
     in the same transaction."""
     now = now or utcnow()
     with db.write() as s:
-        case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
-        msg = add_message_in(s, principal, case, data, now)
+        return add_message_on(s, principal, case_id, data, now, uploads=uploads)
+
+
+def add_message_on(
+    s: Session,
+    principal: Principal,
+    case_id: int,
+    data: MessageCreate,
+    now: datetime,
+    *,
+    uploads: Sequence[UploadRef] = (),
+) -> MessageOut:
+    """``add_message`` in the caller's write transaction (the API's hot route
+    authenticates its caller in the same transaction)."""
+    case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+    msg = add_message_in(s, principal, case, data, now)
+    if uploads:
         attach_uploads_in(s, principal, case, uploads, now, message_id=msg.id)
-        return msg
+    return msg
 
 
 def add_message_in(
