@@ -22,6 +22,7 @@ import asyncio
 import json
 import os
 import random
+import resource
 import shutil
 import subprocess
 import sys
@@ -129,7 +130,7 @@ def add_agents(url: str) -> int:
 def import_file(url: str, data_dir: Path, path: Path, cases: int) -> float:
     """Run ``casedesk import``; its rate in cases a second."""
     env = os.environ | {"CASEDESK_DATABASE_URL": url, "CASEDESK_DATA_DIR": str(data_dir)}
-    start = time.perf_counter()
+    start, cpu0 = time.perf_counter(), _children_cpu()
     done = subprocess.run(
         [sys.executable, "-m", "casedesk.cli", "import", str(path), "--batch", "1000"],
         env=env,
@@ -137,11 +138,17 @@ def import_file(url: str, data_dir: Path, path: Path, cases: int) -> float:
         text=True,
         check=False,
     )
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, _children_cpu() - cpu0
     if done.returncode != 0:
         raise SystemExit(f"import failed:\n{done.stderr[-3000:]}")
-    print(f"  {done.stdout.strip()} in {wall:.1f} s", flush=True)
+    print(f"  {done.stdout.strip()} in {wall:.1f} s ({cpu:.1f} s of CPU)", flush=True)
+    print(f"  import CPU rate: {cases / cpu:,.0f} cases/s of CPU", flush=True)
     return cases / wall
+
+
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def worker_rss_mb(root: int) -> float:
@@ -210,12 +217,13 @@ async def measure(
 
 def table(rows: list[tuple[str, str, Result]]) -> str:
     head = f"{'store':<11}{'cases':>9}  {'operation':<26}{'requests':>9}{'errors':>7}"
-    head += f"{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+    head += f"{'req/s':>8}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'srv cpu ms':>11}"
     lines = [head, "-" * len(head)]
     for store, size, r in rows:
         lines.append(
             f"{store:<11}{size:>9}  {r.name:<26}{r.count:>9}{r.errors:>7}{r.rate:>8.0f}"
             f"{r.pct(50):>9.1f}{r.pct(95):>9.1f}{r.pct(99):>9.1f}"
+            f"{r.cpu_ms(r.server_cpu):>11.2f}"
         )
     return "\n".join(lines)
 
