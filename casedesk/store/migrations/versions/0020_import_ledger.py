@@ -42,7 +42,9 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_ledger")),
         sa.UniqueConstraint(
-            "corporation_id", "external_id", name=op.f("uq_import_ledger_corporation_id")
+            "corporation_id",
+            "external_id",
+            name=op.f("uq_import_ledger_corporation_id_external_id"),
         ),
     )
     with op.batch_alter_table("import_ledger", schema=None) as batch_op:
