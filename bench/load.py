@@ -354,7 +354,7 @@ def server(
     log = (data_dir / "server.log").open("wb")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # a loaded machine starts workers slowly
         while True:
             if proc.poll() is not None:
                 raise SystemExit(f"server exited:\n{(data_dir / 'server.log').read_text()}")
@@ -364,7 +364,7 @@ def server(
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise SystemExit("server did not become healthy within 60 s")
+                raise SystemExit("server did not become healthy within 180 s")
             time.sleep(0.2)
         global SERVER_PID
         SERVER_PID = proc.pid
