@@ -64,4 +64,7 @@ def import_file(
     )
     with path.open(encoding="utf-8", newline="") as f:
         lines = read_csv(f) if chosen == "csv" else read_jsonl(f)
-        return import_lines(db, store, lines, options, progress)
+        summary = import_lines(db, store, lines, options, progress)
+    if summary.imported and not dry_run:
+        db.analyze()  # the planner's statistics were taken on a smaller desk, if at all
+    return summary
