@@ -116,8 +116,7 @@ class NewCase:
     data: CaseCreate
     source: dict[str, int] | None = None
     notes: Sequence[MessageCreate] = ()
-    #: Row fields an import keeps from the system it comes from (``created_at``,
-    #: ``updated_at``, …) over the planned ones; ``opened_as_*``: the first status.
+    #: Row fields an import keeps (``created_at``, …); ``opened_as_*``: first status.
     kept: Mapping[str, Any] = field(default_factory=dict)
 
 
