@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -324,6 +324,80 @@ def export_changes(
             cursor = page.next_cursor
             if not page.more and not follow:
                 return
+
+
+@app.command("import")
+def import_cases(
+    file: Annotated[
+        Path,
+        typer.Argument(help="JSON lines or CSV (docs/import.md).", exists=True, dir_okay=False),
+    ],
+    format: Annotated[
+        str | None, typer.Option("--format", help="jsonl or csv (default: by the extension).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check every record; write nothing.")
+    ] = False,
+    corporation: Annotated[
+        int | None, typer.Option("--corporation", min=1, help="Its id (default: the default).")
+    ] = None,
+    batch: Annotated[int, typer.Option(min=1, max=5000, help="Records a transaction.")] = 500,
+) -> None:
+    """Load cases with their messages, members, tags, attachments and history. Run it
+    again after a stop: what is in already is skipped. Refused records are listed on
+    stderr with their line and reason (exit status 2 when any is)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from casedesk.services.imports import runs
+    from casedesk.store.blobs import LocalBlobStore
+
+    settings = _settings()
+    with _database(settings) as db, _expected_errors():
+        total = runs.count_records(file)
+        columns = (
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=_stderr_console(), transient=False) as bar:
+            task = bar.add_task("checking" if dry_run else "importing", total=total, rate="")
+
+            def advance(n: int) -> None:
+                bar.advance(task, n)
+                speed = bar.tasks[task].speed
+                bar.update(task, rate=f"{speed:,.0f} records/s" if speed else "")
+
+            try:
+                summary = runs.import_file(
+                    db,
+                    LocalBlobStore(settings.attachments_dir),
+                    file,
+                    fmt=format,
+                    corporation_id=corporation,
+                    dry_run=dry_run,
+                    batch=batch,
+                    max_attachment_bytes=settings.max_attachment_bytes,
+                    progress=advance,
+                )
+            except UnicodeDecodeError as exc:
+                raise _fail(f"{file} is not UTF-8 text: {exc.reason}") from None
+    for refusal in summary.refused:
+        typer.echo(f"line {refusal.line}: {refusal.reason}", err=True)
+    verb = "would import" if dry_run else "imported"
+    typer.echo(
+        f"{verb} {summary.imported} cases with {summary.messages} messages; "
+        f"{summary.already} already imported; {len(summary.refused)} refused"
+    )
+    if summary.refused:
+        raise typer.Exit(code=2)
+
+
+def _stderr_console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 @app.command("demo")

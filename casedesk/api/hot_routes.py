@@ -1,15 +1,17 @@
 """The busiest routes of the native API, answered without FastAPI's per-request work.
 
-``GET /api/v1/cases/{id}``, ``GET /api/v1/cases`` and ``POST /api/v1/cases`` are most of
-an integration's traffic. Through FastAPI each costs about twice its use-case: routing,
-solving dependencies, two hops to the thread pool and a dozen layers of ASGI calls. Here
-a request in the plain form clients send (a Bearer token, a canonical id, the common
-query parameters, a JSON body declared as ``application/json``) is answered directly.
+``GET /api/v1/cases/{id}``, ``GET /api/v1/cases``, ``POST /api/v1/cases`` and
+``POST /api/v1/cases/{id}/messages`` are most of an integration's traffic. Through
+FastAPI each costs about twice its use-case: routing, solving dependencies, two hops to
+the thread pool and a dozen layers of ASGI calls. Here a request in the plain form
+clients send (a Bearer token, a canonical id, the common query parameters, a JSON body
+declared as ``application/json``) is answered directly.
 
 What a plain form is, how its parameters are read and what each route answers are not
 stated here but in ``case_contract.py``, which the routes of ``routers/cases.py`` are
-built from too: this module only recognises the three routes, reads the request with
-the contract and runs the contract's answer in the cheapest way. Anything not in its
+built from too (``message_contract.py`` for messages): this module only recognises the
+routes, reads the request with the contract and runs the contract's answer in the
+cheapest way. Anything not in its
 plain form (Basic credentials or none, an id FastAPI would have to coerce, other query
 parameters, a body that does not validate, an ``Idempotency-Key``...) is passed on to
 FastAPI untouched, so validation errors and everything unusual stay FastAPI's.
@@ -22,7 +24,8 @@ readers do not block), so the hop to a thread would cost more than it frees. A l
 search may read many rows whatever its limit, so it always goes to the thread pool, as
 every read on PostgreSQL does (a network round trip per statement), in one hop for
 authentication and use-case together. Creates are written in batches with
-the creates that arrive meanwhile (``create_batches.py``).
+the creates that arrive meanwhile (``create_batches.py``); a message is added in one
+hop to a thread and one write transaction that authenticates its caller too.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from casedesk.api import case_contract as contract
+from casedesk.api import message_contract as messages_contract
 from casedesk.api.create_batches import CreateBatches
 from casedesk.api.deps import bearer_token
 from casedesk.api.errors import domain_problem
@@ -42,6 +46,7 @@ from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError, Unauthenticated
 from casedesk.domain.rate_limits import RateState
 from casedesk.http_credentials import client_address, state_headers
+from casedesk.services.cases import messages
 from casedesk.services.identity.credentials import Credentials, RateLimitExceeded
 
 _CASES = contract.CASES_PATH
@@ -77,6 +82,10 @@ class HotRoutes:
                     return await self._get(scope, receive, send, case_id)
             elif method == "POST" and path == _CASES and body:
                 return await self._create(scope, receive, send, body)
+            elif method == "POST" and body:
+                case_id = messages_contract.plain_messages_path(path)
+                if case_id is not None:
+                    return await self._message(scope, receive, send, case_id, body)
         return None
 
     async def _get(self, scope: Scope, receive: Receive, send: Send, case_id: int) -> int | None:
@@ -135,6 +144,35 @@ class HotRoutes:
             response = domain_problem(exc)
         await response(scope, receive, send)
         return response.status_code
+
+    async def _message(
+        self, scope: Scope, receive: Receive, send: Send, case_id: int, body: bytes
+    ) -> int | None:
+        """Add a message: one hop to a thread, one write transaction that authenticates
+        the caller too (the write shares its commit with others: ``store/db.py``)."""
+        token = _bearer(scope)
+        plain = messages_contract.plain_headers(
+            _header(scope, b"content-type"), _header(scope, _IDEMPOTENCY_KEY)
+        )
+        data = messages_contract.plain_message_body(body) if plain else None
+        if token is None or data is None:
+            return None
+        db, credentials = self.db, self.credentials
+
+        def work() -> Response:
+            metered: list[RateState | None] = []
+            try:
+                with db.write() as s:
+                    caller, state = credentials.token_in(s, token)
+                    metered.append(state)
+                    out = messages.add_message_on(s, caller, case_id, data, credentials.now())
+            except DomainError as exc:
+                if not metered:  # the token's refusal: _answer words it
+                    raise
+                return _limited(domain_problem(exc), metered[0])
+            return _limited(messages_contract.added_answer(out), metered[0])
+
+        return await self._answer(scope, receive, send, work, inline=False)
 
     async def _refused(self, scope: Scope, exc: Unauthenticated) -> DomainError:
         """Count a token that is not valid against its client (a write: off the loop)."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -137,6 +137,15 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
             yield session
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics of every table, as after a bulk load:
+        which index a list or a search uses depends on them. On SQLite each index is
+        sampled (``analysis_limit``), so this stays quick on a large file."""
+        with self.write() as s:
+            if self.backend == "sqlite":
+                s.execute(text("PRAGMA analysis_limit=1000"))
+            s.execute(text("ANALYZE"))
 
     def dispose(self) -> None:
         self.engine.dispose()

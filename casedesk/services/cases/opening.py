@@ -10,11 +10,10 @@ a batch costs about what one case does and a single case costs no more than befo
    read once per batch.
 2. the numbers of the whole batch are taken with one UPDATE of the counter, after every
    check (on PostgreSQL it locks the counter row until commit);
-3. the rows are written with one statement per table: the cases, their first status,
-   their full-text documents, their audit records and outbox events; the SLA fields of
-   all of them are set in one refresh;
-4. what only some cases ask for (members, automatic assignment, tags, custom fields,
-   notes) is done case by case, between the case rows and the rest.
+3. the rows are written with one statement per table (cases, first status, full-text
+   documents, audit records, outbox events); the SLA fields are set in one refresh;
+4. what only some cases ask for (members, assignment, tags, fields, notes) is done case
+   by case. (The bulk import writes those in bulk: ``bulk.py``.)
 
 :func:`open_cases` runs a batch in a write transaction. If anything fails after the
 planning, the batch is rolled back and each case is opened alone, so each gets exactly
@@ -23,7 +22,7 @@ the answer it would have had on its own.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import SimpleNamespace
@@ -83,6 +82,9 @@ PLAIN_FIELDS = (
     "parent_id",
 )
 
+#: Reference fields whose check a batch makes once per caller and value.
+_CHECKED_ONCE = frozenset({"status_id", "priority_id", "category_id", "queue_id", "group_id"})
+
 _cases = sla.case_table()
 #: A new row: every column but the id, at its default (a plain value) or null. The
 #: rows of one INSERT must name the same columns, so every row starts from this.
@@ -114,6 +116,8 @@ class NewCase:
     data: CaseCreate
     source: dict[str, int] | None = None
     notes: Sequence[MessageCreate] = ()
+    #: Row fields an import keeps (``created_at``, …); ``opened_as_*``: first status.
+    kept: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -149,6 +153,22 @@ class _Reference:
         self.session = session
         self.catalogs: dict[int, StatusCatalog] = {}
         self.defaults: dict[int, NewCaseDefaults] = {}
+        #: References an earlier case of the batch, for the same caller, showed valid.
+        self.checked: set[tuple[Principal, str, Any]] = set()
+
+    def unchecked(self, principal: Principal, data: CaseCreate) -> set[str]:
+        """The fields of ``data`` to check: those given, less the references an earlier
+        case of the batch from the same caller passed with the same value."""
+        seen = {
+            n
+            for n in data.model_fields_set & _CHECKED_ONCE
+            if (principal, n, getattr(data, n)) in self.checked
+        }
+        return (data.model_fields_set | {"title"}) - seen
+
+    def remember(self, principal: Principal, data: CaseCreate) -> None:
+        given = data.model_fields_set & _CHECKED_ONCE
+        self.checked.update((principal, n, getattr(data, n)) for n in given)
 
     def catalog(self, corporation_id: int) -> StatusCatalog:
         found = self.catalogs.get(corporation_id)
@@ -206,8 +226,12 @@ def _open_alone(db: Database, order: NewCase, now: datetime) -> Opened | Excepti
         return exc
 
 
-def open_cases_in(s: Session, orders: Sequence[NewCase], now: datetime) -> list[Opened]:
-    """Open the cases of ``orders`` in the caller's transaction (module docstring)."""
+def open_cases_in(
+    s: Session, orders: Sequence[NewCase], now: datetime, *, announce: bool = True
+) -> list[Opened]:
+    """Open the cases of ``orders`` in the caller's transaction (module docstring).
+    ``announce=False`` writes no outbox events (an import of past cases notifies no
+    one); the audit records are written all the same."""
     answers: dict[int, Opened] = {}
     reference = _Reference(s)
     plans: list[tuple[int, _Plan]] = []
@@ -217,7 +241,7 @@ def open_cases_in(s: Session, orders: Sequence[NewCase], now: datetime) -> list[
         except DomainError as exc:
             answers[index] = exc
     if plans:
-        _write(s, [plan for _, plan in plans], now)
+        _write(s, [plan for _, plan in plans], now, announce=announce)
         for index, plan in plans:
             answers[index] = _answer(s, plan)
     return [answers[index] for index in range(len(orders))]
@@ -229,9 +253,10 @@ def _plan(s: Session, reference: _Reference, order: NewCase, now: datetime) -> _
     corp = principal.corporation_id
     if principal.organization_id is not None and data.organization_id is None:
         data = data.model_copy(update={"organization_id": principal.organization_id})
-    check_case_refs(s, principal, data, data.model_fields_set | {"title"})
+    check_case_refs(s, principal, data, reference.unchecked(principal, data))
     status = resolve_status(reference.catalog(corp), data.status, data.status_id, None)
     check_status_permission(principal, status)
+    reference.remember(principal, data)
     defaults = reference.defaults_of(corp)
     roster: list[Member] = []  # a new case has no members yet
     if data.assignee_id:
@@ -255,11 +280,13 @@ def _plan(s: Session, reference: _Reference, order: NewCase, now: datetime) -> _
         "last_activity_at": now,
         "last_activity_by_id": principal.user_id,
     }
-    row |= status_fields(status, now, None)
+    row |= status_fields(status, order.kept.get("status_changed_at", now), None)
+    if order.kept:
+        row |= {k: v for k, v in order.kept.items() if k in _BLANK_ROW}
     return _Plan(order, data, row, roster, defaults.case_prefix, defaults.requires_custom_fields)
 
 
-def _write(s: Session, plans: list[_Plan], now: datetime) -> None:
+def _write(s: Session, plans: list[_Plan], now: datetime, *, announce: bool = True) -> None:
     _number(s, plans)
     connection = s.connection()
     ids = {(r[1], r[2]): r[0] for r in connection.execute(_INSERT_CASES, [p.row for p in plans])}
@@ -271,10 +298,10 @@ def _write(s: Session, plans: list[_Plan], now: datetime) -> None:
         [
             {
                 "case_id": p.case.id,
-                "status_id": p.row["status_id"],
-                "internal_status": p.row["status"],
+                "status_id": p.order.kept.get("opened_as_status_id", p.row["status_id"]),
+                "internal_status": p.order.kept.get("opened_as_internal", p.row["status"]),
                 "from_status_id": None,
-                "changed_at": now,
+                "changed_at": p.row["created_at"],
                 "changed_by_id": p.order.principal.user_id,
                 "reason": "created",
             }
@@ -308,17 +335,18 @@ def _write(s: Session, plans: list[_Plan], now: datetime) -> None:
             for p in plans
         ],
     )
-    audit.emit_many(
-        s,
-        [
-            (
-                p.row["corporation_id"],
-                "case.created",
-                {"case_id": p.case.id, "number": p.row["number"]} | (p.order.source or {}),
-            )
-            for p in plans
-        ],
-    )
+    if announce:
+        audit.emit_many(
+            s,
+            [
+                (
+                    p.row["corporation_id"],
+                    "case.created",
+                    {"case_id": p.case.id, "number": p.row["number"]} | (p.order.source or {}),
+                )
+                for p in plans
+            ],
+        )
     for plan in plans:
         for note in plan.order.notes:
             messages.add_message_in(s, plan.order.principal, plan.case, note, now)

@@ -57,6 +57,13 @@ def replace_tags(
     return {"tags": {"from": sorted(current), "to": sorted(target)}}
 
 
+def find_or_create(
+    session: Session, corporation_id: int, spelled: dict[str, str]
+) -> dict[str, int]:
+    """The tags for ``spelled`` (key -> spelling) as stored name -> id, made if new."""
+    return _tags(session, corporation_id, spelled)
+
+
 def _tags(session: Session, corporation_id: int, spelled: dict[str, str]) -> dict[str, int]:
     """The tags for ``spelled`` (key -> spelling) as stored name -> id, made if new."""
     if not spelled:

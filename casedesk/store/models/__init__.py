@@ -32,6 +32,7 @@ from casedesk.store.models.customers import (
     OrganizationDomain,
 )
 from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
+from casedesk.store.models.imports import ImportRecord
 from casedesk.store.models.mail import (
     InboundMail,
     Mailbox,
@@ -104,6 +105,7 @@ __all__ = [
     "Group",
     "GroupMembership",
     "IdempotencyRecord",
+    "ImportRecord",
     "InboundMail",
     "Invoice",
     "JobLease",
