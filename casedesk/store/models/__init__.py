@@ -49,6 +49,7 @@ from casedesk.store.models.reference import (
     Queue,
     Tag,
 )
+from casedesk.store.models.reports import CaseFact, ReportCursor
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -76,6 +77,7 @@ __all__ = [
     "CaseContactEntry",
     "CaseCounter",
     "CaseExtraValue",
+    "CaseFact",
     "CaseLink",
     "CaseMember",
     "CaseMessage",
@@ -112,6 +114,7 @@ __all__ = [
     "PendingUpload",
     "Priority",
     "Queue",
+    "ReportCursor",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
