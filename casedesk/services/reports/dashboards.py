@@ -371,7 +371,10 @@ def _names(s: Session, by: str, ids: set[Any]) -> dict[Any, str]:
     label = {None: "(none)"}
     if by == "channel" or not keys:
         return label | {k: str(k) for k in keys}
-    model: Any = {"group": Group, "agent": User, "priority": Priority, "category": Category}[by]
+    if by == "agent":  # a user without a name shows as their address
+        found = s.execute(select(User.id, User.name, User.email).where(User.id.in_(keys)))
+        return label | {uid: name or email for uid, name, email in found}
+    model: Any = {"group": Group, "priority": Priority, "category": Category}[by]
     return label | dict(s.execute(select(model.id, model.name).where(model.id.in_(keys))).all())
 
 
