@@ -31,6 +31,7 @@ from casedesk.api.routers import (
     invoices,
     mail,
     mail_admin,
+    reports,
     schedules,
     templates,
     time_entries,
@@ -115,6 +116,7 @@ def create_app(
         case_codes.router,
         vocabulary.router,
         mail_admin.router,
+        reports.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

@@ -387,3 +387,12 @@ REPORTS: dict[str, Callable[[Session, _Scope], tuple[str, list[Table]]]] = {
     "busiest-hours": _hours,
     "open-load": _load,
 }
+
+
+def default_range(today: date, date_from: date | None, date_to: date | None) -> tuple[date, date]:
+    """The range a request means when it leaves a bound out: 30 days, up to today when
+    neither bound is given."""
+    if date_from is None:
+        end = date_to or today
+        return end - timedelta(days=29), end
+    return date_from, date_to or date_from + timedelta(days=29)
