@@ -20,6 +20,7 @@ from casedesk.web.routes import (
     console_customer_panel,
     console_new_case,
     console_organizations,
+    console_reports,
     portal_cases,
     portal_sign_in,
     sign_in,
@@ -38,6 +39,7 @@ def install(app: FastAPI) -> None:
         console_new_case.router,  # before the case page: /console/cases/new is no case id
         console_contacts.router,
         console_organizations.router,
+        console_reports.router,
         console_customer_panel.router,
         console_case.router,
         console_case_fields.router,

@@ -39,6 +39,7 @@ def test_console_and_portal_pages_are_labelled_ordered_and_have_nothing_inline(
         (console, "/console/cases"),
         (console, "/console/cases?q=printer"),
         (console, f"/console/cases/{case.id}"),
+        (console, "/console/reports"),
         (portal, "/portal"),
         (portal, "/portal/cases/new"),
         (portal, f"/portal/cases/{case.id}"),

@@ -61,6 +61,8 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/cases/new"),
     ("agent", "/console/contacts"),
     ("agent", "/console/organizations"),
+    ("agent", "/console/reports"),
+    ("admin", "/console/reports"),
     ("admin", "/console/cases/{case}"),
     ("admin", "/console/admin"),
     *(("admin", href) for href, _, _ in SECTIONS),

@@ -90,25 +90,36 @@ def check(query: Query) -> None:
 def report(db: Database, principal: Principal, name: str, query: Query) -> Report:
     """The report ``name`` for the caller; NotFound for an unknown name or a group the
     caller may not see (told apart from none that exists by nothing)."""
+    return many(db, principal, [name], query)[0]
+
+
+def many(db: Database, principal: Principal, names: list[str], query: Query) -> list[Report]:
+    """Several reports over one query, from one refresh of the facts and one read."""
     principal.require(Permission.VIEW_CASE)
-    build = REPORTS.get(name)
-    if build is None:
-        raise NotFound(f"report {name} not found", report=name)
+    unknown = [n for n in names if n not in REPORTS]
+    if unknown:
+        raise NotFound(f"report {unknown[0]} not found", report=unknown[0])
     check(query)
     if query.group is not None and not principal.sees_group(query.group):
         raise NotFound(f"group {query.group} not found", group=query.group)
     rollups.refresh(db)
+    found = []
     with db.read() as s:
-        title, tables = build(s, _Scope(principal, query))
-    return Report(
-        name=name,
-        title=title,
-        date_from=query.date_from,
-        date_to=query.date_to,
-        group=query.group,
-        channel=query.channel,
-        tables=tables,
-    )
+        scope = _Scope(principal, query)
+        for name in names:
+            title, tables = REPORTS[name](s, scope)
+            found.append(
+                Report(
+                    name=name,
+                    title=title,
+                    date_from=query.date_from,
+                    date_to=query.date_to,
+                    group=query.group,
+                    channel=query.channel,
+                    tables=tables,
+                )
+            )
+    return found
 
 
 class _Scope:
