@@ -55,7 +55,7 @@ CURSOR = "case_facts"
 #: in the case they were merged into.
 _LEFT_OUT = (int(InternalStatus.DELETED), int(InternalStatus.MERGED), int(InternalStatus.SPAM))
 _CLOSED = int(InternalStatus.CLOSED)
-_INSERT = insert(CaseFact)
+_INSERT = insert(CaseFact.__table__)
 
 
 def fact_rows(session: Session, case_ids: Collection[int]) -> list[dict[str, Any]]:
@@ -169,8 +169,8 @@ def store_facts(session: Session, case_ids: Collection[int]) -> int:
     for chunk in _chunks(sorted(set(case_ids)), BATCH):
         rows = fact_rows(session, chunk)
         session.execute(delete(CaseFact).where(CaseFact.case_id.in_(chunk)))
-        if rows:
-            session.execute(_INSERT, rows)
+        if rows:  # Core executemany: the ORM's bulk path would split the rows up
+            session.connection().execute(_INSERT, rows)
         written += len(rows)
     return written
 
