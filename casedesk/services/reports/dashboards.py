@@ -215,7 +215,7 @@ def _times(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
     return "Response and resolution times", [
         Table(
             key=f"times-by-{by}",
-            title=f"First response and resolution by {by} (seconds of business time)",
+            title=f"First response and resolution by {by}, in business time",
             chart="bar",
             columns=[
                 by,
