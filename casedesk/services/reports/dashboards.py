@@ -194,20 +194,18 @@ def _times(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
     column = DIMENSIONS[by]
     found: dict[Any, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     every: tuple[list[int], list[int]] = ([], [])
+    counts: dict[Any, int] = defaultdict(int)
     for key, first, resolved in s.execute(
         select(column, CaseFact.first_response_seconds, CaseFact.resolution_seconds).where(
             scope.created
         )
     ):
+        counts[key] += 1
         for target in (found[key], every):
             if first is not None:
                 target[0].append(first)
             if resolved is not None:
                 target[1].append(resolved)
-    counts: dict[Any, int] = {
-        key: n
-        for key, n in s.execute(select(column, func.count()).where(scope.created).group_by(column))
-    }
     names = _names(s, by, set(counts))
     rows: list[list[Cell]] = [_time_row("All", sum(counts.values()), every)]
     for key in sorted(counts, key=lambda k: (names.get(k, str(k)).lower(), str(k))):

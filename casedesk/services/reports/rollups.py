@@ -55,7 +55,7 @@ CURSOR = "case_facts"
 #: in the case they were merged into.
 _LEFT_OUT = (int(InternalStatus.DELETED), int(InternalStatus.MERGED), int(InternalStatus.SPAM))
 _CLOSED = int(InternalStatus.CLOSED)
-_INSERT = insert(CaseFact.__table__)
+_INSERT = insert(CaseFact)
 
 
 def fact_rows(session: Session, case_ids: Collection[int]) -> list[dict[str, Any]]:
