@@ -19,6 +19,27 @@ depends_on: str | Sequence[str] | None = None
 #: Frozen copies of the model's types, so this revision never changes with the models.
 ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 UTC_DATETIME = sa.DateTime(timezone=True)
+#: The columns of the index the reports' scans of a range of created days read alone.
+COVERED = [
+    "corporation_id",
+    "created_day",
+    "group_id",
+    "channel",
+    "agent_id",
+    "priority_id",
+    "category_id",
+    "organization_id",
+    "first_response_seconds",
+    "resolution_seconds",
+    "reopen_count",
+    "message_count",
+    "sla_first_response",
+    "sla_resolution",
+    "created_weekday",
+    "created_hour",
+    "closed_day",
+    "is_open",
+]
 
 
 def upgrade() -> None:
@@ -50,7 +71,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("case_id", name=op.f("pk_case_facts")),
     )
     with op.batch_alter_table("case_facts", schema=None) as batch_op:
-        batch_op.create_index("ix_case_facts_created", ["corporation_id", "created_day"])
+        batch_op.create_index("ix_case_facts_created", COVERED)
         batch_op.create_index("ix_case_facts_closed", ["corporation_id", "closed_day"])
         batch_op.create_index("ix_case_facts_group_created", ["group_id", "created_day"])
     op.create_table(
