@@ -38,7 +38,7 @@ from load import postgres
 from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import Principal, Role
 from casedesk.services.kernel.bootstrap import create_corporation
-from casedesk.services.reports import dashboards, rollups
+from casedesk.services.reports import dashboards, rollups, schemas
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 from casedesk.store.models import (
@@ -252,7 +252,7 @@ def main(argv: list[str] | None = None) -> None:
             )
 
             today = now.date()
-            query = dashboards.Query(date_from=today - timedelta(days=364), date_to=today)
+            query = schemas.Query(date_from=today - timedelta(days=364), date_to=today)
             admin = Principal(user_id=0, corporation_id=corp, role=Role.ADMIN)
             agent = Principal(
                 user_id=0, corporation_id=corp, role=Role.AGENT, group_ids=frozenset(groups[:1])

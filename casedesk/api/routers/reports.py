@@ -11,8 +11,8 @@ from casedesk.api.deps import MAX_ID, Caller, Db
 from casedesk.api.errors import PROBLEM
 from casedesk.api.routing import NativeRoute
 from casedesk.services.kernel.clock import utcnow
-from casedesk.services.reports import dashboards
-from casedesk.services.reports.dashboards import Dimension, Period, Report
+from casedesk.services.reports import dashboards, schemas
+from casedesk.services.reports.schemas import Dimension, Period, Report
 
 ReportName = Literal["volume", "times", "sla", "reopens", "messages", "busiest-hours", "open-load"]
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -46,7 +46,7 @@ def get_report(
     ``period`` buckets ``volume``; ``by`` splits ``times``. Times are seconds of
     business time in the calendar of each case's priority."""
     start, end = dashboards.default_range(utcnow().date(), date_from, date_to)
-    query = dashboards.Query(
+    query = schemas.Query(
         date_from=start, date_to=end, group=group, channel=channel, period=period, by=by
     )
     return dashboards.report(db, caller, name, query)

@@ -13,9 +13,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -29,12 +28,10 @@ from casedesk.services.reports.figures import (
     nearest_rank,
     percent,
 )
+from casedesk.services.reports.schemas import Cell, Query, Report, Table
 from casedesk.store.db import Database
 from casedesk.store.models import Case, CaseFact, Category, Group, Priority, SlaBreach, User
 
-Cell = str | int | float | None
-Period = Literal["day", "week", "month"]
-Dimension = Literal["group", "agent", "priority", "category", "channel"]
 #: The longest range one request may ask for.
 MAX_DAYS = 3 * 366
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -45,39 +42,6 @@ DIMENSIONS: dict[str, Any] = {
     "category": CaseFact.category_id,
     "channel": CaseFact.channel,
 }
-
-
-class Table(BaseModel):
-    """One chart's figures: ``chart`` says how the console draws it (``line``, ``bar``,
-    ``heatmap`` or none for a plain list)."""
-
-    key: str
-    title: str
-    chart: str | None
-    columns: list[str]
-    rows: list[list[Cell]]
-
-
-class Report(BaseModel):
-    name: str
-    title: str
-    date_from: date
-    date_to: date
-    group: int | None
-    channel: str | None
-    tables: list[Table]
-
-
-class Query(BaseModel):
-    """The filters every report takes: the days (inclusive, in the corporation's time
-    zone) the cases were created on, a group and a channel."""
-
-    date_from: date
-    date_to: date
-    group: int | None = None
-    channel: str | None = None
-    period: Period = "day"
-    by: Dimension = "group"
 
 
 def check(query: Query) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
-from casedesk.services.reports.dashboards import Cell, Table
+from casedesk.services.reports.schemas import Cell, Table
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 

@@ -18,8 +18,8 @@ from casedesk.domain.errors import DomainError, NotFound, ValidationFailed
 from casedesk.services.cases.schemas import Origin
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference.groups import list_groups
-from casedesk.services.reports import dashboards, table_csv
-from casedesk.services.reports.dashboards import Cell, Dimension, Period, Table
+from casedesk.services.reports import dashboards, schemas, table_csv
+from casedesk.services.reports.schemas import Cell, Dimension, Period, Table
 from casedesk.web.errors import status_of
 from casedesk.web.routes.console_context import db_of
 from casedesk.web.routing import SessionFirstRoute
@@ -45,12 +45,12 @@ def _query(
     channel: str | None,
     period: Period,
     by: Dimension,
-) -> dashboards.Query:
+) -> schemas.Query:
     start, end = dashboards.default_range(utcnow().date(), date_from, date_to)
     chosen = group.strip()
     if chosen and (not chosen.isdigit() or not 0 < int(chosen) <= _MAX_ID):
         raise ValidationFailed("group: choose one of the list", field="group")
-    return dashboards.Query(
+    return schemas.Query(
         date_from=start,
         date_to=end,
         group=int(chosen) if chosen else None,

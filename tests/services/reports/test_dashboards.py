@@ -9,7 +9,7 @@ import pytest
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.services.reports import dashboards
-from casedesk.services.reports.dashboards import Query
+from casedesk.services.reports.schemas import Query
 from casedesk.store.db import Database
 from tests.services.reports.fixture import FROM, TO, History, build
 
