@@ -12,7 +12,9 @@ past a stored cursor, recomputes the facts of each case named there and moves th
 cursor, all in one transaction; the dashboards call it before they read, and the job
 runner calls it every minute. Recomputing a case is idempotent, so reading an entry
 twice does no harm: on PostgreSQL, where a transaction may commit after one holding a
-later id, each pass reads again the last :data:`LOOKBACK` ids behind the cursor.
+later id, each pass reads again the last :data:`LOOKBACK` ids behind the cursor. The
+cursor keeps how many entries that window held, so a pass that finds neither a later id
+nor a different count has nothing to do and writes nothing.
 :func:`rebuild` recomputes every row from the history.
 """
 
@@ -179,15 +181,18 @@ def refresh(db: Database) -> int:
     """Bring the facts up to date with the audit log; returns the cases recomputed."""
     with db.write() as s:
         # the cursor's row lock makes concurrent passes take turns (PostgreSQL)
-        position = s.scalar(
-            select(ReportCursor.position).where(ReportCursor.name == CURSOR).with_for_update()
-        )
-        if position is None:
-            position = 0
+        cursor = s.execute(
+            select(ReportCursor.position, ReportCursor.seen)
+            .where(ReportCursor.name == CURSOR)
+            .with_for_update()
+        ).first()
+        position, seen = (cursor.position, cursor.seen) if cursor else (0, -1)
         start = max(position - LOOKBACK, 0)
-        found = s.execute(select(func.max(AuditEntry.id)).where(AuditEntry.id > start)).scalar_one()
-        if found is None:
-            return 0
+        found, count = s.execute(
+            select(func.max(AuditEntry.id), func.count()).where(AuditEntry.id > start)
+        ).one()
+        if found is None or (found == position and count == seen):
+            return 0  # nothing committed since the last pass, not even behind the cursor
         case_ids = {
             int(case_id)
             for case_id in s.scalars(
@@ -200,7 +205,12 @@ def refresh(db: Database) -> int:
         # entries about a case as such may leave ``case_id`` empty and name it as entity
         case_ids |= _cases_of_entities(s, start, found)
         store_facts(s, case_ids)
-        _set_cursor(s, max(found, position))
+        window = s.execute(
+            select(func.count()).where(
+                AuditEntry.id > max(found - LOOKBACK, 0), AuditEntry.id <= found
+            )
+        ).scalar_one()
+        _set_cursor(s, found, window)
         return len(case_ids)
 
 
@@ -212,7 +222,7 @@ def rebuild(db: Database, progress: Callable[[int, int], None] | None = None) ->
         mark = s.execute(select(func.max(AuditEntry.id))).scalar_one() or 0
     with db.write() as s:
         s.execute(delete(CaseFact))
-        _set_cursor(s, mark)
+        _set_cursor(s, mark, -1)  # -1: the next pass reads the window behind ``mark``
     done = written = 0
     last = 0
     while True:
@@ -243,12 +253,12 @@ def _cases_of_entities(s: Session, start: int, end: int) -> set[int]:
     )
 
 
-def _set_cursor(s: Session, position: int) -> None:
+def _set_cursor(s: Session, position: int, seen: int) -> None:
     found = s.get(ReportCursor, CURSOR)
     if found is None:
-        s.add(ReportCursor(name=CURSOR, position=position))
+        s.add(ReportCursor(name=CURSOR, position=position, seen=seen))
     else:
-        found.position = position
+        found.position, found.seen = position, seen
     s.flush()
 
 

@@ -75,9 +75,12 @@ class CaseFact(Base):
 
 
 class ReportCursor(Base):
-    """How far the facts job has read the audit log (the id of the last entry seen)."""
+    """How far the facts job has read the audit log: the id of the last entry seen, and
+    how many entries it saw in the window it reads again behind that id (a different
+    count later means an entry in the window committed late)."""
 
     __tablename__ = "report_cursors"
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     position: Mapped[int] = mapped_column(BigInteger)
+    seen: Mapped[int] = mapped_column(Integer)

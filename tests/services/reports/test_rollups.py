@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.cases import core as cases
 from casedesk.services.reports import rollups
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseFact, CaseMessage, StatusHistory
+from casedesk.store.models import AuditEntry, Case, CaseFact, CaseMessage, StatusHistory
 from tests.services.reports.fixture import build
 
 
@@ -67,3 +67,25 @@ def test_incremental_facts_equal_a_rebuild_and_the_raw_rows(db: Database) -> Non
     assert {k for k, f in kept.items() if not f["is_open"]} == closed
     assert {k for k, f in kept.items() if f["reopen_count"]} == reopened & set(kept) == {c2}
     assert c6 not in kept and c4 not in kept
+
+
+def test_an_entry_committed_late_behind_the_cursor_is_read(db: Database) -> None:
+    """A transaction that commits after one holding a later audit id (PostgreSQL) is
+    played here by taking an entry out before a pass and putting it back after."""
+    history = build(db)
+    c1 = history.case_ids[0]
+    assert rollups.refresh(db) >= 1
+    assert rollups.refresh(db) == 0  # nothing new: nothing done
+    with db.write() as s:
+        late = s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).offset(3)).first()
+        assert late is not None
+        row = {c.name: getattr(late, c.name) for c in AuditEntry.__table__.columns}
+        s.delete(late)
+    rollups.refresh(db)
+    before = facts(db)[c1]["message_count"]
+    with db.write() as s:  # the late transaction: a message on case 1 and its entry
+        s.add(CaseMessage(case_id=c1, visibility="external", direction="inbound", body_text="x"))
+        s.execute(insert(AuditEntry), [row | {"case_id": c1}])
+    assert rollups.refresh(db) >= 1
+    assert facts(db)[c1]["message_count"] == before + 1
+    assert rollups.refresh(db) == 0

@@ -78,6 +78,7 @@ def upgrade() -> None:
         "report_cursors",
         sa.Column("name", sa.String(length=32), nullable=False),
         sa.Column("position", sa.BigInteger(), nullable=False),
+        sa.Column("seen", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_report_cursors")),
     )
 
