@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -39,6 +40,8 @@ mail_app = typer.Typer(help="The email channel.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
 export_app = typer.Typer(help="Data for other systems.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+reports_app = typer.Typer(help="The reports' facts.", no_args_is_help=True)
+app.add_typer(reports_app, name="reports")
 
 
 def _fail(message: str) -> typer.Exit:
@@ -264,6 +267,31 @@ def tokens_create(
     with _database(_settings()) as db, _expected_errors():
         _, token = auth.create_token(db, email, name=name, rate_limit_per_minute=rate_limit)
     typer.echo(token)
+
+
+@reports_app.command("rebuild")
+def reports_rebuild() -> None:
+    """Recompute every case's report facts from the history (the dashboards keep them
+    current by themselves; this repairs or fills them, e.g. after a bulk load). Shows a
+    progress bar on a terminal, a line per batch otherwise."""
+    from casedesk.services.reports import rollups
+
+    with (
+        _database(_settings()) as db,
+        _expected_errors(),
+        typer.progressbar(length=1, label="cases", file=sys.stderr) as bar,
+    ):
+        on_terminal = sys.stderr.isatty()
+
+        def progress(done: int, total: int) -> None:
+            if on_terminal:
+                bar.length = max(total, 1)
+                bar.update(done - bar.pos)
+            else:
+                typer.echo(f"cases {done}/{total} ({100 * done // max(total, 1)}%)", err=True)
+
+        written = rollups.rebuild(db, progress)
+    typer.echo(f"report facts rebuilt for {written} cases")
 
 
 @mail_app.command("import")

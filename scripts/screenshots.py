@@ -60,6 +60,7 @@ CONSOLE_PAGES = [
     ("console-new-case", "/console/cases/new"),
     ("console-contacts", "/console/contacts"),
     ("console-organizations", "/console/organizations"),
+    ("console-reports", "/console/reports"),
 ]
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (

@@ -11,7 +11,7 @@ from casedesk.config import Settings
 from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
-from casedesk.services.reports import export_jobs
+from casedesk.services.reports import export_jobs, rollups
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
 from casedesk.services.webhooks import delivery as webhook_delivery
@@ -59,4 +59,5 @@ JOBS: tuple[Job, ...] = (
     Job("webhooks", timedelta(seconds=5), deliver_webhooks),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
     Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
+    Job("report-facts", timedelta(minutes=1), lambda db, now: rollups.refresh(db)),
 )

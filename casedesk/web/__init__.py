@@ -25,6 +25,7 @@ from casedesk.web.routes import (
     console_new_case,
     console_organizations,
     console_profile,
+    console_reports,
     console_search,
     console_security,
     portal_cases,
@@ -48,6 +49,7 @@ def install(app: FastAPI) -> None:
         console_new_case.router,  # before the case page: /console/cases/new is no case id
         console_contacts.router,
         console_organizations.router,
+        console_reports.router,
         console_customer_panel.router,
         console_case.router,
         console_case_fields.router,

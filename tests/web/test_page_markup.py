@@ -47,6 +47,7 @@ def test_console_and_portal_pages_are_labelled_ordered_and_have_nothing_inline(
         (console, "/console/search?q=nothing-like-it"),
         (console, "/console/profile"),
         (console, "/console/security"),
+        (console, "/console/reports"),
         (portal, "/portal"),
         (portal, "/portal/cases/new"),
         (portal, f"/portal/cases/{case.id}"),

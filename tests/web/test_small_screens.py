@@ -67,6 +67,8 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/profile"),
     ("agent", "/console/exports/{export}"),
     ("agent", "/console/security"),
+    ("agent", "/console/reports"),
+    ("admin", "/console/reports"),
     ("admin", "/console/cases/{case}"),
     ("admin", "/console/admin"),
     ("admin", "/console/admin/sign-in"),

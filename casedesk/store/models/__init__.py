@@ -51,7 +51,7 @@ from casedesk.store.models.reference import (
     Queue,
     Tag,
 )
-from casedesk.store.models.reports import ExportJob
+from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -82,6 +82,7 @@ __all__ = [
     "CaseContactEntry",
     "CaseCounter",
     "CaseExtraValue",
+    "CaseFact",
     "CaseLink",
     "CaseMember",
     "CaseMessage",
@@ -123,6 +124,7 @@ __all__ = [
     "Priority",
     "Queue",
     "RecoveryCode",
+    "ReportCursor",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
