@@ -62,6 +62,9 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/cases/new"),
     ("agent", "/console/contacts"),
     ("agent", "/console/organizations"),
+    ("agent", "/console/contacts/{contact}"),
+    ("agent", "/console/organizations/{organization}"),
+    ("agent", "/console/canned-responses"),
     ("agent", "/console/search?q=printer"),
     ("agent", "/console/search?q=carol"),
     ("agent", "/console/profile"),
@@ -159,6 +162,8 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
     ids = {
         "export": export.id,
         "case": case.id,
+        "contact": world.carol.contact_id,
+        "organization": world.organization,
         "user": world.base.agent_a.user_id,
         "group": world.base.group_a,
         "category": category.id,
