@@ -15,9 +15,8 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from casedesk.domain.billing import CENT
+from casedesk.domain.spreadsheet_cells import neutralise
 from casedesk.services.billing.invoices import InvoiceOut
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 HEADER = (
     "invoice",
@@ -31,11 +30,6 @@ HEADER = (
     "seconds",
     "amount",
 )
-
-
-def neutralise(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def render(invoice: InvoiceOut) -> str:

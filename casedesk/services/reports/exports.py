@@ -28,6 +28,7 @@ from typing import Literal
 import xlsxwriter
 
 from casedesk.domain.permissions import Permission, Principal
+from casedesk.domain.spreadsheet_cells import neutralise
 from casedesk.services.cases.schemas import CaseQuery
 from casedesk.services.cases.search import count_cases, search_cases_in
 from casedesk.services.kernel.clock import utcnow
@@ -42,12 +43,6 @@ MEDIA_TYPES = {
 }
 #: Cases read per batch (each batch is one short read transaction).
 BATCH = 500
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise(value: str) -> str:
-    """``value`` made safe to open in a spreadsheet (see the module docstring)."""
-    return "'" + value if value.startswith(_DANGEROUS) else value
 
 
 @dataclass(frozen=True, slots=True)

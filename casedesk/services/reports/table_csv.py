@@ -11,14 +11,8 @@ from __future__ import annotations
 import csv
 import io
 
-from casedesk.services.reports.schemas import Cell, Table
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "|", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise(value: Cell) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+from casedesk.domain.spreadsheet_cells import neutralise
+from casedesk.services.reports.schemas import Table
 
 
 def render(table: Table) -> str:
