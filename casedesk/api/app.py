@@ -34,6 +34,7 @@ from casedesk.api.routers import (
     invoices,
     mail,
     mail_admin,
+    notifications,
     schedules,
     templates,
     time_entries,
@@ -126,6 +127,7 @@ def create_app(
         webhooks.router,
         changes.router,
         exports.router,
+        notifications.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

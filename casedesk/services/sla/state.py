@@ -252,5 +252,6 @@ def _escalate(
                 "target": found.level_target,
                 "due_at": found.fields.get(f"{found.level_target}_due_at"),
                 "recipients": recipients[facts.id],
+                "at": now,
             },
         )
