@@ -65,6 +65,7 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/search?q=printer"),
     ("agent", "/console/search?q=carol"),
     ("agent", "/console/profile"),
+    ("agent", "/console/notifications"),
     ("agent", "/console/exports/{export}"),
     ("admin", "/console/cases/{case}"),
     ("admin", "/console/admin"),
