@@ -52,7 +52,7 @@ def on_events(session: Session, events: list[Event]) -> None:
                     "user_id": user_id,
                     "case_id": case_id,
                     "kind": kind,
-                    "created_at": now,
+                    "created_at": _when(payload.get("at")) or now,
                 }
             )
     if rows:

@@ -191,7 +191,7 @@ def _record_breaches(
             session,
             corporations[case_id],
             "sla.breached",
-            {"case_id": case_id, "target": target, "breached_at": breached_at},
+            {"case_id": case_id, "target": target, "breached_at": breached_at, "at": now},
         )
 
 

@@ -109,8 +109,9 @@ def test_the_sla_sweep_warns_escalates_and_reports_a_breach(db: Database, world:
     sla_sweep(db, t + timedelta(minutes=50))  # 80 %: the first alert level, a warning
     assert kinds(db, world.agent_a)[0] == ("sla_warning", case_id)
     sla_sweep(db, t + timedelta(minutes=61))  # due: missed, and the next level
-    found = {k for k, _ in kinds(db, world.agent_a)}
-    assert {"sla_breach", "escalated"} <= found
+    found = {n.kind: n.created_at for n in inbox.list_notifications(db, world.agent_a.principal)}
+    assert found["sla_warning"] == t + timedelta(minutes=50)  # the sweep's clock
+    assert found["sla_breach"] == found["escalated"] == t + timedelta(minutes=61)
 
 
 def test_turning_a_kind_off_stops_its_mail_but_not_the_notification(
