@@ -12,8 +12,10 @@ import pytest
 from sqlalchemy import select
 
 from casedesk.domain.errors import NotFound
+from casedesk.domain.permissions import Principal
 from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseCreate, CasePatch
+from casedesk.services.identity.auth import principal_for
 from casedesk.services.mail.notification_plans import Event, plan
 from casedesk.services.notifications import inbox
 from casedesk.services.notifications.inbox import NotificationSettings
@@ -24,7 +26,7 @@ from casedesk.services.sla.state import sla_sweep
 from casedesk.services.workspace import composer
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
-from casedesk.store.models import GroupMembership, OutboxEvent
+from casedesk.store.models import GroupMembership, OutboxEvent, User
 from tests.factories import Actor, World, make_world
 from tests.services.portal.world import add_contact
 
@@ -44,7 +46,7 @@ def assigned_case(db: Database, world: World, **fields: object) -> int:
         {"title": "VPN drops", "group_id": world.group_a, "assignee_id": world.agent_a.user_id}
         | fields
     )
-    return cases.open_case(db, world.admin.principal, data, **{}).id
+    return cases.open_case(db, world.admin.principal, data).id
 
 
 def mails_of(db: Database, topic: str) -> list[tuple[str, str]]:
@@ -152,11 +154,8 @@ def test_an_agent_removed_from_the_group_no_longer_sees_the_notification(
     assert case_id == n.case_id
 
 
-def make_world_principal(db: Database, world: World):  # type: ignore[no-untyped-def]
+def make_world_principal(db: Database, world: World) -> Principal:
     """Alice as she is now (her groups read again)."""
-    from casedesk.services.identity.auth import principal_for
-    from casedesk.store.models import User
-
     with db.read() as s:
         user = s.get(User, world.agent_a.user_id)
         assert user is not None
