@@ -291,7 +291,7 @@ class _Planner:
     def _to_users(
         self, user_ids: list[int | None], template: str, extra: dict[str, Any] | None = None
     ) -> list[PlannedMail]:
-        ids = agent_choices.wanted(self.s, user_ids, template)
+        ids = agent_choices.wanted(self.s, user_ids, template, self.event.payload)
         if not ids:
             return []
         users = self.s.scalars(

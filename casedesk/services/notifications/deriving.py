@@ -76,10 +76,15 @@ def _recipients(
     if topic == "sla.breached":
         return "sla_breach", _members(s, case_id, MemberRole.ASSIGNED_USER)
     if topic == "case.escalated":
-        at, due = _when(p.get("at")), _when(p.get("due_at"))
-        early = at is not None and due is not None and at < due
-        return "sla_warning" if early else "escalated", _ints(p.get("recipients"))
+        return escalation_kind(p), _ints(p.get("recipients"))
     return None
+
+
+def escalation_kind(payload: dict[str, Any]) -> str:
+    """``sla_warning`` for an alert level reached before the target's due date, else
+    ``escalated``."""
+    at, due = _when(payload.get("at")), _when(payload.get("due_at"))
+    return "sla_warning" if at is not None and due is not None and at < due else "escalated"
 
 
 def _when(value: object) -> datetime | None:

@@ -160,3 +160,22 @@ def make_world_principal(db: Database, world: World) -> Principal:
         user = s.get(User, world.agent_a.user_id)
         assert user is not None
         return principal_for(s, user)
+
+
+def test_turning_sla_warnings_off_stops_the_early_escalation_mail(
+    db: Database, world: World
+) -> None:
+    inbox.put_settings(
+        db, world.agent_a.principal, NotificationSettings(email={"sla_warning": False})
+    )
+    sla_policies.create_policy(
+        db, world.admin.principal, SlaPolicyCreate(name="Standard", first_response_minutes=60)
+    )
+    t = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    data = CaseCreate(title="Down", group_id=world.group_a, assignee_id=world.agent_a.user_id)
+    cases.open_case(db, world.admin.principal, data, now=t)
+
+    sla_sweep(db, t + timedelta(minutes=50))  # the warning: no mail
+    assert mails_of(db, "case.escalated") == []
+    sla_sweep(db, t + timedelta(minutes=61))  # due: the escalation mail goes
+    assert mails_of(db, "case.escalated") == [("alice@acme.test", "case_escalated")]
