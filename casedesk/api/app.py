@@ -34,6 +34,7 @@ from casedesk.api.routers import (
     invoices,
     mail,
     mail_admin,
+    notifications,
     reports,
     schedules,
     templates,
@@ -128,6 +129,7 @@ def create_app(
         changes.router,
         exports.router,
         reports.router,
+        notifications.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

@@ -7,8 +7,11 @@ the contexts below it (``docs/architecture.md`` draws the map; import-linter che
 
     demo
     mail | portal | billing | scheduling
-    cases
+    cases | canned | notifications
     reference | attachments
     identity | sla
     kernel
 """
+
+# Registers the notifications' listener on the outbox, whichever context is used first.
+import casedesk.services.notifications  # noqa: F401

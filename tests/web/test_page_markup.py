@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
+from casedesk.services.cases import core as cases
 from casedesk.services.cases import messages
-from casedesk.services.cases.schemas import MessageCreate
+from casedesk.services.cases.schemas import CasePatch, MessageCreate
 from casedesk.store.db import Database
 from tests.services.portal.world import make_portal_world
 from tests.web.console_support import agent_client
@@ -25,6 +26,12 @@ def test_console_and_portal_pages_are_labelled_ordered_and_have_nothing_inline(
     messages.add_message(db, agent, case.id, MessageCreate(body_text="We are on it"))
     messages.add_message(
         db, agent, case.id, MessageCreate(visibility="internal", body_text="Old model")
+    )
+    messages.add_message(  # a notification for the list: the customer replied
+        db, agent, case.id, MessageCreate(direction="inbound", body_text="Still jammed")
+    )
+    cases.update_case(
+        db, world.base.admin.principal, case.id, CasePatch(assignee_id=world.base.agent_a.user_id)
     )
     anonymous = TestClient(create_app(settings, db))
     console = agent_client(settings, db, world.base.agent_a.email)
@@ -48,6 +55,7 @@ def test_console_and_portal_pages_are_labelled_ordered_and_have_nothing_inline(
         (console, "/console/profile"),
         (console, "/console/security"),
         (console, "/console/reports"),
+        (console, "/console/notifications"),
         (portal, "/portal"),
         (portal, "/portal/cases/new"),
         (portal, f"/portal/cases/{case.id}"),

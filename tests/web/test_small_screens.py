@@ -68,6 +68,7 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/search?q=printer"),
     ("agent", "/console/search?q=carol"),
     ("agent", "/console/profile"),
+    ("agent", "/console/notifications"),
     ("agent", "/console/exports/{export}"),
     ("agent", "/console/security"),
     ("agent", "/console/reports"),

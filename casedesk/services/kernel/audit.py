@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -19,6 +20,18 @@ Changes = dict[str, dict[str, Any]]
 #: ORM's unit of work would add cost and nothing else.
 _INSERT_AUDIT = insert(AuditEntry)
 _INSERT_EVENT = insert(OutboxEvent)
+
+Event = tuple[int, str, dict[str, Any]]
+
+#: Called with every batch of events in the transaction that writes them. A context
+#: that must act in that transaction (``notifications``) registers here, so the contexts
+#: below it that emit the events need not know it.
+_listeners: list[Callable[[Session, list[Event]], None]] = []
+
+
+def add_listener(listener: Callable[[Session, list[Event]], None]) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
 
 
 def jsonable(value: Any) -> Any:
@@ -107,7 +120,7 @@ def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, A
     emit_many(session, [(corporation_id, topic, payload)])
 
 
-def emit_many(session: Session, events: list[tuple[int, str, dict[str, Any]]]) -> None:
+def emit_many(session: Session, events: list[Event]) -> None:
     """Append outbox events ``(corporation_id, topic, payload)`` in one statement."""
     rows = [
         {"corporation_id": corp, "topic": topic, "payload": jsonable_dict(payload)}
@@ -115,6 +128,8 @@ def emit_many(session: Session, events: list[tuple[int, str, dict[str, Any]]]) -
     ]
     if rows:
         session.connection().execute(_INSERT_EVENT, rows if len(rows) > 1 else rows[0])
+        for listener in _listeners:
+            listener(session, events)
 
 
 def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:

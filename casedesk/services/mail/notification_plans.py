@@ -29,7 +29,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.mail.reply_recipients import reply_addresses
+from casedesk.services.mail import agent_choices, reply_recipients
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -232,7 +232,7 @@ class _Planner:
     def _agent_reply(self, message: CaseMessage) -> list[PlannedMail]:
         """An agent's reply: to its To, with copies to its CC (``reply_recipients``)."""
         assert self.case is not None
-        found = reply_addresses(self.s, self.case, message.email_headers)
+        found = reply_recipients.reply_addresses(self.s, self.case, message.email_headers)
         if found is None:
             return []
         to, name, cc = found
@@ -291,7 +291,7 @@ class _Planner:
     def _to_users(
         self, user_ids: list[int | None], template: str, extra: dict[str, Any] | None = None
     ) -> list[PlannedMail]:
-        ids = [u for u in dict.fromkeys(user_ids) if u is not None]
+        ids = agent_choices.wanted(self.s, user_ids, template, self.event.payload)
         if not ids:
             return []
         users = self.s.scalars(

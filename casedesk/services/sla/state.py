@@ -191,7 +191,7 @@ def _record_breaches(
             session,
             corporations[case_id],
             "sla.breached",
-            {"case_id": case_id, "target": target, "breached_at": breached_at},
+            {"case_id": case_id, "target": target, "breached_at": breached_at, "at": now},
         )
 
 
@@ -252,5 +252,6 @@ def _escalate(
                 "target": found.level_target,
                 "due_at": found.fields.get(f"{found.level_target}_due_at"),
                 "recipients": recipients[facts.id],
+                "at": now,
             },
         )

@@ -41,6 +41,7 @@ from casedesk.store.models.mail import (
     MailTemplate,
     OutboundMail,
 )
+from casedesk.store.models.notifications import Notification, NotificationSetting
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
 from casedesk.store.models.reference import (
     CaseCode,
@@ -115,6 +116,8 @@ __all__ = [
     "MailTemplate",
     "Mailbox",
     "NoteType",
+    "Notification",
+    "NotificationSetting",
     "Organization",
     "OrganizationDomain",
     "OutboundMail",
