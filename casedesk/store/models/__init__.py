@@ -58,6 +58,7 @@ from casedesk.store.models.tenancy import (
     GroupMembership,
     User,
 )
+from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession
@@ -95,6 +96,7 @@ __all__ = [
     "CustomFieldValue",
     "FieldLabel",
     "Group",
+    "GroupAssignmentTurn",
     "GroupMembership",
     "IdempotencyRecord",
     "InboundMail",
@@ -112,6 +114,8 @@ __all__ = [
     "PendingUpload",
     "Priority",
     "Queue",
+    "Rule",
+    "RuleMatch",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
