@@ -30,6 +30,7 @@ from casedesk.api.routers import (
     invoices,
     mail,
     mail_admin,
+    rules,
     schedules,
     templates,
     time_entries,
@@ -45,6 +46,7 @@ from casedesk.dialects.superoffice.rest import router as superoffice_rest_router
 from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
+from casedesk.services.rules import engine as rules_engine
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.web import install as install_web
@@ -62,6 +64,7 @@ def create_app(
     the time the credential limits count by (Unix seconds)."""
     settings = settings or Settings()
     database = db or Database(settings.effective_database_url)
+    rules_engine.install()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -113,6 +116,7 @@ def create_app(
         case_codes.router,
         vocabulary.router,
         mail_admin.router,
+        rules.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

@@ -10,6 +10,7 @@ from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
+from casedesk.services.rules import automations
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
 from casedesk.store.blobs import LocalBlobStore
@@ -41,4 +42,5 @@ JOBS: tuple[Job, ...] = (
     Job("mail-poll", timedelta(minutes=1), mail_jobs.poll_mail),
     Job("mail-delivery", timedelta(seconds=5), mail_jobs.deliver_mail),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
+    Job(automations.JOB, timedelta(minutes=1), automations.run_automations),
 )

@@ -154,6 +154,10 @@ SETTABLE_FIELDS = frozenset(
         "custom_fields",
     }
 )
+#: The shipped mail templates a rule may send (each replaceable per corporation).
+RULE_MAIL_TEMPLATES = frozenset(
+    {"rule_mail", "case_assigned", "case_created_contact", "case_closed_contact", "case_escalated"}
+)
 MAIL_TARGETS = frozenset({"contact", "assignee", "group", "address"})
 ASSIGN_STRATEGIES = frozenset({"user", "round_robin", "least_open", "none"})
 
@@ -224,7 +228,7 @@ def _actual(leaf: Mapping[str, Any], facts: Facts) -> Any:
     return facts.values.get(name)
 
 
-def _compare(op: str, actual: Any, value: Any) -> bool:  # noqa: PLR0911, PLR0912
+def _compare(op: str, actual: Any, value: Any) -> bool:
     if op == "eq":
         return bool(_norm(actual) == _norm(value))
     if op == "ne":
@@ -332,7 +336,7 @@ def check_actions(actions: Any, *, path: str = "actions") -> None:
         _check_action(kind, action, where)
 
 
-def _check_action(kind: str, action: dict[str, Any], where: str) -> None:  # noqa: PLR0912
+def _check_action(kind: str, action: dict[str, Any], where: str) -> None:
     def need(key: str, types: type | tuple[type, ...]) -> None:
         if not isinstance(action.get(key), types) or isinstance(action.get(key), bool):
             raise ValidationFailed(f"{where}: {kind} needs {key}", field="actions")
@@ -356,9 +360,13 @@ def _check_action(kind: str, action: dict[str, Any], where: str) -> None:  # noq
     if kind == "note":
         need("text", str)
     if kind == "mail":
-        need("template", str)
+        if action.get("template") not in RULE_MAIL_TEMPLATES:
+            names = ", ".join(sorted(RULE_MAIL_TEMPLATES))
+            raise ValidationFailed(f"{where}: mail template one of {names}", field="actions")
         if action.get("to") not in MAIL_TARGETS:
-            raise ValidationFailed(f"{where}: mail to one of {sorted(MAIL_TARGETS)}", field="actions")
+            raise ValidationFailed(
+                f"{where}: mail to one of {sorted(MAIL_TARGETS)}", field="actions"
+            )
         if action["to"] == "address":
             need("address", str)
     if kind == "webhook":

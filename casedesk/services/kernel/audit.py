@@ -86,8 +86,7 @@ def entry(
     row: dict[str, Any] = {
         "corporation_id": corporation_id,
         "actor_user_id": principal.user_id if principal else None,
-        "actor_label": actor_label
-        or (principal.acting_as or "user" if principal else "system"),
+        "actor_label": actor_label or (principal.acting_as or "user" if principal else "system"),
         "action": action,
         "entity_type": entity_type,
         "entity_id": entity_id,
@@ -117,7 +116,7 @@ def emit_many(session: Session, events: list[tuple[int, str, dict[str, Any]]]) -
     ]
     if rows:
         session.connection().execute(_INSERT_EVENT, rows if len(rows) > 1 else rows[0])
-        event_hooks.queue(session, [(r["corporation_id"], r["topic"], r["payload"]) for r in rows])
+        event_hooks.queue(session, [(c, t, p) for c, t, p in events])
 
 
 def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:

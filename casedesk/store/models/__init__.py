@@ -49,6 +49,7 @@ from casedesk.store.models.reference import (
     Queue,
     Tag,
 )
+from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -58,7 +59,6 @@ from casedesk.store.models.tenancy import (
     GroupMembership,
     User,
 )
-from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
 from casedesk.store.models.timekeeping import Calendar, CaseRead, SlaBreach, SlaPolicy
 from casedesk.store.models.vocabulary import ActivityCode, FieldLabel, NoteType
 from casedesk.store.models.web import SavedFilter, SignInFailure, SignInLink, WebSession

@@ -1,4 +1,5 @@
-"""Rules (triggers, automations, macros), automation matches and group round-robin turns.
+"""Rules (triggers, automations, macros), automation matches, group round-robin turns,
+and the SLA policy a rule may set on a case.
 
 Revision ID: 0017
 Revises: 0012
@@ -21,6 +22,15 @@ INSTANT = sa.DateTime(timezone=True)
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("sla_policy_pin_id", ID, nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_cases_sla_policy_pin_id_sla_policies"),
+            "sla_policies",
+            ["sla_policy_pin_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     op.create_table(
         "rules",
         sa.Column("id", ID, nullable=False),
@@ -38,7 +48,9 @@ def upgrade() -> None:
         sa.Column("created_at", INSTANT, nullable=False),
         sa.Column("updated_at", INSTANT, nullable=False),
         sa.ForeignKeyConstraint(
-            ["corporation_id"], ["corporations.id"], name=op.f("fk_rules_corporation_id_corporations")
+            ["corporation_id"],
+            ["corporations.id"],
+            name=op.f("fk_rules_corporation_id_corporations"),
         ),
         sa.ForeignKeyConstraint(["group_id"], ["groups.id"], name=op.f("fk_rules_group_id_groups")),
         sa.ForeignKeyConstraint(
@@ -61,10 +73,16 @@ def upgrade() -> None:
         sa.Column("case_id", ID, nullable=False),
         sa.Column("matched_at", INSTANT, nullable=False),
         sa.ForeignKeyConstraint(
-            ["rule_id"], ["rules.id"], name=op.f("fk_rule_matches_rule_id_rules"), ondelete="CASCADE"
+            ["rule_id"],
+            ["rules.id"],
+            name=op.f("fk_rule_matches_rule_id_rules"),
+            ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["case_id"], ["cases.id"], name=op.f("fk_rule_matches_case_id_cases"), ondelete="CASCADE"
+            ["case_id"],
+            ["cases.id"],
+            name=op.f("fk_rule_matches_case_id_cases"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("rule_id", "case_id", name=op.f("pk_rule_matches")),
     )
@@ -81,7 +99,9 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["last_user_id"], ["users.id"], name=op.f("fk_group_assignment_turns_last_user_id_users")
+            ["last_user_id"],
+            ["users.id"],
+            name=op.f("fk_group_assignment_turns_last_user_id_users"),
         ),
         sa.PrimaryKeyConstraint("group_id", name=op.f("pk_group_assignment_turns")),
     )
@@ -93,3 +113,8 @@ def downgrade() -> None:
     op.drop_table("rule_matches")
     op.drop_index("ix_rules_corporation_id_kind_position", table_name="rules")
     op.drop_table("rules")
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_constraint(
+            batch_op.f("fk_cases_sla_policy_pin_id_sla_policies"), type_="foreignkey"
+        )
+        batch_op.drop_column("sla_policy_pin_id")
