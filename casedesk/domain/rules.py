@@ -28,6 +28,8 @@ from casedesk.domain.errors import ValidationFailed
 
 #: Longest a regular expression may run on one value.
 REGEX_TIMEOUT_SECONDS = 0.05
+#: How deep all/any/none may nest.
+MAX_NESTING = 8
 #: How deep rules' own changes may fire further rules before the chain is stopped.
 MAX_DEPTH = 5
 
@@ -299,10 +301,12 @@ def is_known_field(name: str) -> bool:
     return name in EVENT_FIELDS or name.startswith("message.headers.")
 
 
-def check_conditions(node: Any, path: str = "conditions") -> None:
+def check_conditions(node: Any, path: str = "conditions", depth: int = 0) -> None:
     """Refuse a malformed condition tree, naming where it is wrong."""
     if node is None or node == {}:
         return
+    if depth > MAX_NESTING:
+        raise ValidationFailed(f"{path}: nested deeper than {MAX_NESTING}", field=path)
     if not isinstance(node, dict):
         raise ValidationFailed(f"{path} must be an object", field=path)
     groups = [k for k in ("all", "any", "none") if k in node]
@@ -310,7 +314,7 @@ def check_conditions(node: Any, path: str = "conditions") -> None:
         if len(node) != 1 or not isinstance(node[groups[0]], list):
             raise ValidationFailed(f"{path}: all/any/none takes one list alone", field=path)
         for i, child in enumerate(node[groups[0]]):
-            check_conditions(child, f"{path}.{groups[0]}[{i}]")
+            check_conditions(child, f"{path}.{groups[0]}[{i}]", depth + 1)
         return
     name, op = node.get("field"), node.get("op", "eq")
     if not isinstance(name, str) or not is_known_field(name):

@@ -41,6 +41,7 @@ MailRouter = Callable[[Session, int, dict[str, Any]], dict[str, Any] | None]
 
 _QUEUE = "casedesk.event_queue"
 _DEPTH = "casedesk.event_depth"
+_DRAINING = "casedesk.event_draining"
 _listeners: list[Listener] = []
 _mail_routers: list[MailRouter] = []
 
@@ -90,12 +91,15 @@ def current_depth(session: Session) -> int:
 
 
 def _drain(session: Session) -> None:
+    """Hand the queued events to the listeners, until none is left. Savepoints commit
+    through here too: they, and a listener's own savepoints, do not drain."""
     pending: list[QueuedEvent] | None = session.info.get(_QUEUE)
-    if not pending:
+    if not pending or session.info.get(_DRAINING) or session.in_nested_transaction():
         return
+    session.info[_DRAINING] = True
     try:
         while pending:
-            batch = list(pending)
+            batch = coalesce(pending)
             pending.clear()
             for ev in batch:
                 session.info[_DEPTH] = ev.depth + 1
@@ -103,7 +107,31 @@ def _drain(session: Session) -> None:
                     listener(session, ev)
     finally:
         session.info[_DEPTH] = 0
+        session.info[_DRAINING] = False
         pending.clear()
+
+
+def coalesce(events: list[QueuedEvent]) -> list[QueuedEvent]:
+    """The events to hand over: those a listener's work caused (depth > 0) are merged
+    per topic and case, their changed ``fields`` together, so a rule that changes five
+    things fires the next round of rules once, not five times."""
+    out: list[QueuedEvent] = []
+    merged: dict[tuple[int, str, object], int] = {}
+    for ev in events:
+        case_id = ev.payload.get("case_id")
+        if ev.depth == 0 or case_id is None:
+            out.append(ev)
+            continue
+        key = (ev.corporation_id, ev.topic, case_id)
+        if key not in merged:
+            merged[key] = len(out)
+            out.append(ev)
+            continue
+        first = out[merged[key]]
+        fields = sorted({*first.payload.get("fields", []), *ev.payload.get("fields", [])})
+        payload = first.payload | ({"fields": fields} if fields else {})
+        out[merged[key]] = QueuedEvent(first.corporation_id, first.topic, payload, first.depth)
+    return out
 
 
 def _forget(session: Session, *_: Any) -> None:

@@ -13,12 +13,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import Field
+from pydantic import ValidationError as PydanticError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.domain.rules import TRIGGER_EVENTS, check_actions, check_conditions
+from casedesk.services.cases.schemas import CasePatch
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference.common import Id, In, LongText, Name200, Out, ensure_unique
@@ -238,6 +240,13 @@ def _check(kind: Kind, events: Sequence[str], conditions: Any, actions: Any) -> 
         raise ValidationFailed("a trigger needs at least one event", field="events")
     check_conditions(conditions)
     check_actions(actions)
+    for i, action in enumerate(actions):
+        if action["type"] == "set":
+            try:
+                CasePatch.model_validate({action["field"]: action.get("value")})
+            except PydanticError as exc:
+                problem = exc.errors()[0]["msg"]
+                raise ValidationFailed(f"actions[{i}]: {problem}", field="actions") from None
     mail_only = {"route", "drop", "quarantine"}
     uses_mail_actions = any(a.get("type") in mail_only for a in actions)
     if uses_mail_actions and (kind != "trigger" or list(events) != ["mail_received"]):

@@ -143,18 +143,23 @@ def run(
         if event.depth >= MAX_DEPTH:
             _loop_stopped(s, event, rule.id, case_id)
             return
-        _fire(s, rule, case_id, event.topic, now)
+        _fire(s, rule, event.corporation_id, case_id, event.topic, now)
         if rule.stops:
             return
         s.refresh(case)
         current = facts.build(s, case, now, event=event_values, depth=event.depth)
 
 
-def _fire(s: Session, rule: CachedRule, case_id: int, topic: str, now: datetime) -> None:
+def _fire(
+    s: Session, rule: CachedRule, corporation_id: int, case_id: int, topic: str, now: datetime
+) -> None:
+    actor = actions.rule_principal(s, corporation_id, rule.id)  # outside the savepoint
     try:
         with s.begin_nested():
-            actions.apply(s, case_id, rule.id, rule.actions, now, event_topic=topic)
-    except DomainError as exc:
+            actions.apply(
+                s, case_id, rule.id, rule.actions, now, event_topic=topic, principal=actor
+            )
+    except (DomainError, ValueError) as exc:  # ValueError: a value pydantic refused
         log.info("rule %s failed on case %s: %s", rule.id, case_id, exc)
         case = s.get(Case, case_id)
         if case is not None:
