@@ -27,6 +27,8 @@ from casedesk.services.mail.intake import fallback_message_id
 #: Header our outgoing mail carries; mail that has it came from us (a loop).
 LOOP_HEADER = "X-Casedesk-Loop"
 MAX_PARTS = 500
+#: Most headers of a mail that routing rules see.
+MAX_ROUTING_HEADERS = 100
 #: Headers kept with the message, as SuperOffice keeps per-message email headers.
 KEPT_HEADERS = (
     "from",
@@ -83,6 +85,10 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         _walk(msg, body, 0, max_depth, message_id, sender)
         headers = {h: header_text(_header(msg, h), 2000) for h in KEPT_HEADERS if h in msg}
         lower = {h: _header(msg, h) for h in AUTOMATIC_HEADERS if h in msg}
+        every = {
+            name.lower(): header_text(_header(msg, name), 2000)
+            for name in list(dict.fromkeys(msg.keys()))[:MAX_ROUTING_HEADERS]
+        }
     except MailRejected:
         raise
     except Exception as exc:  # the parser's own errors on broken input, of any kind
@@ -101,6 +107,7 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         html=html,
         parts=body.parts,
         headers=headers,
+        all_headers=every,
         automatic=automatic_reason(lower, msg.get_content_type(), sender),
         own=LOOP_HEADER in msg,
         size=len(raw),

@@ -290,7 +290,7 @@ def routing_facts(mail: IncomingMail, mailbox_id: int | None) -> dict[str, Any]:
         "mailbox_id": mailbox_id,
         "sender": mail.sender,
         "subject": mail.subject,
-        "headers": dict(mail.headers),
+        "headers": dict(mail.all_headers or mail.headers),
         "text": mail.text,
     }
 

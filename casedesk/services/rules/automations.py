@@ -12,6 +12,7 @@ job lease does (a lease may expire under a slow holder).
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 from sqlalchemy import delete, select
@@ -19,11 +20,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from casedesk.domain.errors import DomainError
 from casedesk.domain.rules import matches
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.rules import actions, facts
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Rule, RuleMatch
+
+log = logging.getLogger(__name__)
 
 JOB = "rule-automations"
 #: Cases whose status means nothing will happen to them any more.
@@ -58,8 +62,11 @@ def run_rule(db: Database, rule_id: int, corporation_id: int, now: datetime) -> 
         )
     acted = 0
     for case_id in case_ids:
-        with db.write() as s:
-            acted += int(decide(s, rule_id, case_id, now))
+        try:
+            with db.write() as s:
+                acted += int(decide(s, rule_id, case_id, now))
+        except DomainError as exc:  # e.g. a value the rule sets no longer exists
+            log.warning("automation %s failed on case %s: %s", rule_id, case_id, exc)
     return acted
 
 
