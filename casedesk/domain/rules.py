@@ -161,7 +161,8 @@ RULE_MAIL_TEMPLATES = frozenset(
     {"rule_mail", "case_assigned", "case_created_contact", "case_closed_contact", "case_escalated"}
 )
 MAIL_TARGETS = frozenset({"contact", "assignee", "group", "address"})
-ASSIGN_STRATEGIES = frozenset({"user", "round_robin", "least_open", "none"})
+#: ``category``: the case category's own rules, as the API's ``auto_assign`` flag.
+ASSIGN_STRATEGIES = frozenset({"user", "round_robin", "least_open", "category", "none"})
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ def assign_if_asked(s: Session, case: Case, data: CaseFields, now: datetime) -> 
             "name an assignee or ask for auto_assign, not both", field="auto_assign"
         )
     s.flush()  # the members written so far are part of what the pick sees
-    picked, reason = _pick(s, case, now)
+    picked, reason = pick_by_category(s, case, now)
     if picked is None:
         return {"auto_assign": {"from": None, "to": {"assignee_id": None, "reason": reason}}}
     roster, rows = members.load(s, case.id)
@@ -140,8 +140,10 @@ def assign_if_asked(s: Session, case: Case, data: CaseFields, now: datetime) -> 
     }
 
 
-def _pick(s: Session, case: Case, now: datetime) -> tuple[int | None, str]:
-    """Who gets ``case`` and why, recording the turn on the category; None if nobody."""
+def pick_by_category(s: Session, case: Case, now: datetime) -> tuple[int | None, str]:
+    """Who gets ``case`` and why, recording the turn on the category; None if nobody.
+    The ``auto_assign`` flag and the rules' ``assign`` action with strategy
+    ``category`` both pick here."""
     if case.category_id is None:
         return None, "the case has no category"
     category = _lock(s, case.category_id, case.corporation_id)

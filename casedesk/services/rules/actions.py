@@ -145,8 +145,12 @@ def _assign(
     if strategy == "none":
         _patch(s, actor, case, {"assignee_id": None}, now)
         return "unassigned"
-    group_id = int(action.get("group_id") or case.group_id)
-    picked, reason = assignment.pick_in_group(s, case, group_id, Strategy(strategy), now)
+    if strategy == "category":
+        s.flush()
+        picked, reason = assignment.pick_by_category(s, case, now)
+    else:
+        group_id = int(action.get("group_id") or case.group_id)
+        picked, reason = assignment.pick_in_group(s, case, group_id, Strategy(strategy), now)
     if picked is None:
         return f"nobody assigned: {reason}"
     _patch(s, actor, case, {"assignee_id": picked}, now)

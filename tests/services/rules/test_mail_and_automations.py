@@ -46,9 +46,7 @@ def take(db: Database, mw: MailWorld, raw: bytes, tmp_path: Path) -> tuple[Outco
 def test_mail_is_routed_dropped_or_quarantined_by_rules(db: Database, tmp_path: Path) -> None:
     mw = make_mail_world(db)
     world = mw.base
-    urgent = priorities.create_priority(
-        db, world.admin.principal, PriorityCreate(name="Urgent")
-    ).id
+    urgent = priorities.create_priority(db, world.admin.principal, PriorityCreate(name="Urgent")).id
     add_rule(
         db,
         world,

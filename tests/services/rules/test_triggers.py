@@ -101,12 +101,20 @@ def test_sla_warning_and_breach_fire_their_triggers(db: Database, world: World) 
     sla_policies.create_policy(
         db, world.admin.principal, SlaPolicyCreate(name="Standard", resolution_minutes=100)
     )
-    add_rule(db, world, name="warned", events=["sla_warning"], actions=[
-        {"type": "add_tags", "tags": ["warned"]}
-    ])
-    add_rule(db, world, name="breached", events=["sla_breached"], actions=[
-        {"type": "add_tags", "tags": ["breached"]}
-    ])
+    add_rule(
+        db,
+        world,
+        name="warned",
+        events=["sla_warning"],
+        actions=[{"type": "add_tags", "tags": ["warned"]}],
+    )
+    add_rule(
+        db,
+        world,
+        name="breached",
+        events=["sla_breached"],
+        actions=[{"type": "add_tags", "tags": ["breached"]}],
+    )
     # Rules act at the time they run, so the case is opened 81 minutes ago.
     t = datetime.now(UTC) - timedelta(minutes=81)
     case = cases.open_case(db, world.admin.principal, CaseCreate(title="Slow"), now=t)
@@ -117,9 +125,7 @@ def test_sla_warning_and_breach_fire_their_triggers(db: Database, world: World) 
 
 
 def test_actions_are_audited_as_the_rule(db: Database, world: World) -> None:
-    urgent = priorities.create_priority(
-        db, world.admin.principal, PriorityCreate(name="Urgent")
-    ).id
+    urgent = priorities.create_priority(db, world.admin.principal, PriorityCreate(name="Urgent")).id
     rule = add_rule(
         db,
         world,
@@ -139,9 +145,7 @@ def test_actions_are_audited_as_the_rule(db: Database, world: World) -> None:
     ]
 
 
-def test_rules_run_in_order_and_later_rules_see_earlier_changes(
-    db: Database, world: World
-) -> None:
+def test_rules_run_in_order_and_later_rules_see_earlier_changes(db: Database, world: World) -> None:
     add_rule(
         db,
         world,
@@ -152,7 +156,11 @@ def test_rules_run_in_order_and_later_rules_see_earlier_changes(
         actions=[{"type": "add_tags", "tags": ["second"]}],
     )
     add_rule(
-        db, world, name="first", position=1, events=["case_created"],
+        db,
+        world,
+        name="first",
+        position=1,
+        events=["case_created"],
         actions=[{"type": "add_tags", "tags": ["first"]}],
     )
     case = make_case(db, world.admin)
@@ -161,7 +169,11 @@ def test_rules_run_in_order_and_later_rules_see_earlier_changes(
 
 def test_stop_ends_processing_of_the_event(db: Database, world: World) -> None:
     add_rule(
-        db, world, name="a", position=1, events=["case_created"],
+        db,
+        world,
+        name="a",
+        position=1,
+        events=["case_created"],
         actions=[{"type": "add_tags", "tags": ["a"]}, {"type": "stop"}],
     )
     add_rule(db, world, name="b", position=2, events=["case_created"], actions=HIT)
@@ -233,9 +245,7 @@ def test_assignment_within_a_group(db: Database, world: World, strategy: str) ->
         events=["case_created"],
         actions=[{"type": "assign", "strategy": strategy, "group_id": world.group_a}],
     )
-    picked = [
-        make_case(db, world.admin, group_id=world.group_a).id for _ in range(4)
-    ]
+    picked = [make_case(db, world.admin, group_id=world.group_a).id for _ in range(4)]
     with db.read() as s:
         from casedesk.services.rules.facts import case_facts
 
@@ -244,9 +254,7 @@ def test_assignment_within_a_group(db: Database, world: World, strategy: str) ->
     assert owners == pair * 2
 
 
-def test_the_api_auto_assign_flag_still_uses_the_category_rules(
-    db: Database, world: World
-) -> None:
+def test_the_api_auto_assign_flag_still_uses_the_category_rules(db: Database, world: World) -> None:
     with db.read() as s:
         require_default_priority(new_case_defaults(s, world.corporation_id))
     case = make_case(db, world.admin, auto_assign=True)
