@@ -356,7 +356,11 @@ def _check_action(kind: str, action: dict[str, Any], where: str) -> None:
             need("user_id", int)
     if kind in ("add_tags", "remove_tags"):
         tags = action.get("tags")
-        if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
+        if (
+            not isinstance(tags, list)
+            or not tags
+            or not all(isinstance(t, str) and 0 < len(t.strip()) <= 100 for t in tags)
+        ):
             raise ValidationFailed(f"{where}: {kind} needs tags", field="actions")
     if kind in ("add_followers", "remove_followers"):
         ids = action.get("user_ids")

@@ -168,7 +168,7 @@ def test_an_automation_acts_once_under_two_concurrent_workers(db: Database) -> N
         try:
             barrier.wait()
             acted.append(automations.run_rule(db, rule, world.corporation_id, now))
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
