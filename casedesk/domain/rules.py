@@ -16,7 +16,7 @@ takes too long counts as not matching instead of stalling the write it runs in.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -386,3 +386,105 @@ def _check_action(kind: str, action: dict[str, Any], where: str) -> None:
 
 def has_stop(actions: Sequence[Mapping[str, Any]]) -> bool:
     return any(a.get("type") == "stop" for a in actions)
+
+
+# --------------------------------------------------------------------------- compiled
+
+
+Predicate = Callable[[Facts], bool]
+
+
+def compile_conditions(tree: Mapping[str, Any] | None) -> Predicate:
+    """``matches`` turned into a closure once, for rules tried on every event: values
+    are normalised and operators chosen when the rule is loaded, not per event."""
+    if not tree:
+        return _always
+    for key, combine in (("all", _all), ("any", _any), ("none", _none)):
+        if key in tree:
+            return combine(tuple(compile_conditions(c) for c in tree[key]))
+    return _leaf(tree)
+
+
+def fields_of(tree: Mapping[str, Any] | None) -> set[str]:
+    """Every field name a condition tree reads (what facts must be gathered)."""
+    if not tree:
+        return set()
+    for key in ("all", "any", "none"):
+        if key in tree:
+            return set().union(*(fields_of(c) for c in tree[key])) if tree[key] else set()
+    found = {str(tree.get("field"))}
+    if tree.get("calendar_id") is not None:
+        found.add("time.business_hours")
+    return found
+
+
+def _always(_: Facts) -> bool:
+    return True
+
+
+def _all(parts: tuple[Predicate, ...]) -> Predicate:
+    def run(f: Facts) -> bool:
+        for p in parts:
+            if not p(f):
+                return False
+        return True
+
+    return run
+
+
+def _any(parts: tuple[Predicate, ...]) -> Predicate:
+    def run(f: Facts) -> bool:
+        for p in parts:
+            if p(f):
+                return True
+        return False
+
+    return run
+
+
+def _none(parts: tuple[Predicate, ...]) -> Predicate:
+    one = _any(parts)
+    return lambda f: not one(f)
+
+
+def _leaf(leaf: Mapping[str, Any]) -> Predicate:  # noqa: PLR0911
+    name, op, value = leaf["field"], leaf.get("op", "eq"), leaf.get("value")
+    if name == "time.business_hours" or name.startswith("elapsed."):
+        frozen = dict(leaf)
+        return lambda f: _compare(op, _actual(frozen, f), value)
+    wanted = _norm(value)
+    if op in ("eq", "ne") and not isinstance(wanted, list | dict):
+        equal = (lambda a: a == wanted) if not isinstance(wanted, str) else _text_eq(wanted)
+        if op == "eq":
+            return lambda f: equal(f.values.get(name))
+        return lambda f: not equal(f.values.get(name))
+    if op in ("in", "not_in"):
+        try:
+            options: frozenset[Any] | list[Any] = frozenset(_norm(v) for v in _seq(value))
+        except TypeError:
+            options = [_norm(v) for v in _seq(value)]
+        if op == "in":
+            return lambda f: _in(f.values.get(name), options)
+        return lambda f: not _in(f.values.get(name), options)
+    if op == "contains" and isinstance(wanted, str):
+        return lambda f: _contains_text(f.values.get(name), wanted)
+    return lambda f: _compare(op, f.values.get(name), value)
+
+
+def _text_eq(wanted: str) -> Callable[[Any], bool]:
+    return lambda a: isinstance(a, str) and a.lower() == wanted
+
+
+def _in(actual: Any, options: frozenset[Any] | list[Any]) -> bool:
+    try:
+        return _norm(actual) in options
+    except TypeError:  # an unhashable value is in no set of options
+        return False
+
+
+def _contains_text(actual: Any, wanted: str) -> bool:
+    if isinstance(actual, str):
+        return wanted in actual.lower()
+    if isinstance(actual, list | tuple | set | frozenset):
+        return any(isinstance(a, str) and a.lower() == wanted for a in actual)
+    return False

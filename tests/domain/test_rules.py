@@ -14,7 +14,9 @@ from casedesk.domain.rules import (
     Facts,
     check_actions,
     check_conditions,
+    compile_conditions,
     explain,
+    fields_of,
     matches,
 )
 
@@ -185,3 +187,19 @@ def test_every_action_type_has_a_valid_form() -> None:
             {"type": "stop"},
         ]
     )
+
+
+@pytest.mark.parametrize(("condition", "expected"), TABLE, ids=[str(c) for c, _ in TABLE])
+def test_compiled_conditions_agree(condition: dict[str, Any], expected: bool) -> None:
+    assert compile_conditions(condition)(FACTS) is expected
+    assert compile_conditions({"none": [condition]})(FACTS) is (not expected)
+    assert compile_conditions({"any": [NO, condition]})(FACTS) is expected
+
+
+def test_fields_of_names_what_a_rule_reads() -> None:
+    tree = {"all": [YES, {"any": [leaf("case.tags", "contains", "x")]}]}
+    assert fields_of(tree) == {"case.priority_id", "case.tags"}
+    assert fields_of(leaf("elapsed.created_at", "gt", 1, calendar_id=1)) == {
+        "elapsed.created_at",
+        "time.business_hours",
+    }

@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import DomainError
-from casedesk.domain.rules import MAX_DEPTH, has_stop, matches
+from casedesk.domain.rules import MAX_DEPTH, Predicate, compile_conditions, fields_of, has_stop
 from casedesk.services.kernel import audit, event_hooks
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.rules import actions, facts
@@ -43,6 +43,10 @@ class CachedRule:
     conditions: dict[str, Any]
     actions: list[dict[str, Any]]
     stops: bool
+    #: The conditions, compiled once (``domain.rules.compile_conditions``).
+    test: Predicate
+    #: The fields the conditions read, so only those facts are gathered.
+    reads: frozenset[str]
 
 
 #: Active triggers per corporation, with the stamp they were read at (count, last change).
@@ -98,6 +102,8 @@ def active_triggers(s: Session, corporation_id: int) -> list[CachedRule]:
             dict(r.conditions or {}),
             list(r.actions or []),
             has_stop(r.actions or []),
+            compile_conditions(r.conditions),
+            frozenset(fields_of(r.conditions)),
         )
         for r in rows
     ]
@@ -136,9 +142,10 @@ def run(
         "event.changed": list(changed),
         "_message_id": event.payload.get("message_id"),
     }
-    current = facts.build(s, case, now, event=event_values, depth=event.depth)
+    needs = frozenset().union(*(r.reads for r in rules))
+    current = facts.build(s, case, now, event=event_values, depth=event.depth, needs=needs)
     for rule in rules:
-        if not matches(rule.conditions, current):
+        if not rule.test(current):
             continue
         if event.depth >= MAX_DEPTH:
             _loop_stopped(s, event, rule.id, case_id)
@@ -147,7 +154,7 @@ def run(
         if rule.stops:
             return
         s.refresh(case)
-        current = facts.build(s, case, now, event=event_values, depth=event.depth)
+        current = facts.build(s, case, now, event=event_values, depth=event.depth, needs=needs)
 
 
 def _fire(

@@ -52,18 +52,46 @@ _ELAPSED = (
 )
 
 
-def case_facts(s: Session, case: Case) -> dict[str, Any]:
-    """Every ``case.*`` and ``elapsed.*`` value of ``case``."""
+_MEMBER_FIELDS = frozenset(
+    {"case.assignee_id", "case.contact_id", "case.follower_ids", "elapsed.assigned_at"}
+)
+
+
+def case_facts(s: Session, case: Case, needs: frozenset[str] | None = None) -> dict[str, Any]:
+    """The ``case.*`` and ``elapsed.*`` values of ``case``: all of them, or those of
+    ``needs`` (the row's own columns always, the rest only when a condition reads them)."""
+
+    def wanted(*names: str) -> bool:
+        return needs is None or any(n in needs for n in names)
+
     values: dict[str, Any] = {f"case.{name}": getattr(case, name) for name in _CASE_COLUMNS}
     for name in _ELAPSED:
         values[f"elapsed.{name}"] = getattr(case, name)
+    if wanted(*_MEMBER_FIELDS):
+        values |= _members(s, case.id)
+    if wanted("case.tags"):
+        values["case.tags"] = tags.names(s, [case.id]).get(case.id, [])
+    if needs is None or any(n.startswith("case.custom.") for n in needs):
+        for key, value in custom_fields.read_values(s, [case.id]).get(case.id, {}).items():
+            values[f"case.custom.{key}"] = value
+    if wanted("case.category_path"):
+        values["case.category_path"] = category_path(s, case.category_id)
+    if wanted("case.sla_breached"):
+        values["case.sla_breached"] = (
+            s.scalar(select(SlaBreach.id).where(SlaBreach.case_id == case.id).limit(1))
+            is not None
+        )
+    return values
+
+
+def _members(s: Session, case_id: int) -> dict[str, Any]:
     assignee: int | None = None
     assigned_at: datetime | None = None
     contact: int | None = None
     followers: list[int] = []
     for role, user_id, contact_id, start in s.execute(
         select(CaseMember.role, CaseMember.user_id, CaseMember.contact_id, CaseMember.start_at)
-        .where(CaseMember.case_id == case.id, CaseMember.end_at.is_(None))
+        .where(CaseMember.case_id == case_id, CaseMember.end_at.is_(None))
         .order_by(CaseMember.id)
     ):
         if role == int(MemberRole.ASSIGNED_USER):
@@ -72,18 +100,12 @@ def case_facts(s: Session, case: Case) -> dict[str, Any]:
             followers.append(user_id)
         elif role == int(MemberRole.CONTACT) and contact is None:
             contact = contact_id
-    values["case.assignee_id"] = assignee
-    values["elapsed.assigned_at"] = assigned_at
-    values["case.contact_id"] = contact
-    values["case.follower_ids"] = followers
-    values["case.tags"] = tags.names(s, [case.id]).get(case.id, [])
-    for key, value in custom_fields.read_values(s, [case.id]).get(case.id, {}).items():
-        values[f"case.custom.{key}"] = value
-    values["case.category_path"] = category_path(s, case.category_id)
-    values["case.sla_breached"] = (
-        s.scalar(select(SlaBreach.id).where(SlaBreach.case_id == case.id).limit(1)) is not None
-    )
-    return values
+    return {
+        "case.assignee_id": assignee,
+        "elapsed.assigned_at": assigned_at,
+        "case.contact_id": contact,
+        "case.follower_ids": followers,
+    }
 
 
 def category_path(s: Session, category_id: int | None) -> list[int]:
@@ -173,12 +195,19 @@ def build(
     *,
     event: dict[str, Any] | None = None,
     depth: int = 0,
-    with_calendars: bool = True,
+    needs: frozenset[str] | None = None,
 ) -> Facts:
-    values = case_facts(s, case)
+    """The facts of ``case`` and its event; with ``needs``, only what those fields read."""
+
+    def wanted(prefix: str) -> bool:
+        return needs is None or any(n.startswith(prefix) for n in needs)
+
+    values = case_facts(s, case, needs)
     if event is not None:
-        values |= event
-        values |= message_facts(s, event.get("_message_id"))
-    values |= actor_facts(s, case.id, depth)
-    cals = calendars(s, case.corporation_id) if with_calendars else {}
+        values |= {k: v for k, v in event.items() if not k.startswith("_")}
+        if wanted("message."):
+            values |= message_facts(s, event.get("_message_id"))
+    if wanted("actor."):
+        values |= actor_facts(s, case.id, depth)
+    cals = calendars(s, case.corporation_id) if wanted("time.") else {}
     return Facts(values, now, cals)
