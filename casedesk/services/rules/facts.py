@@ -78,8 +78,7 @@ def case_facts(s: Session, case: Case, needs: frozenset[str] | None = None) -> d
         values["case.category_path"] = category_path(s, case.category_id)
     if wanted("case.sla_breached"):
         values["case.sla_breached"] = (
-            s.scalar(select(SlaBreach.id).where(SlaBreach.case_id == case.id).limit(1))
-            is not None
+            s.scalar(select(SlaBreach.id).where(SlaBreach.case_id == case.id).limit(1)) is not None
         )
     return values
 

@@ -109,6 +109,9 @@ SECTIONS = (
     ("/console/admin/custom-fields", "Custom fields", "Typed fields cases may carry."),
     ("/console/admin/templates", "Case templates", "Starting values for new cases."),
     ("/console/admin/mailboxes", "Mailboxes", "IMAP mailboxes the email channel polls."),
+    ("/console/admin/triggers", "Triggers", "Rules run on every case event and on new mail."),
+    ("/console/admin/automations", "Automations", "Rules run on the clock over live cases."),
+    ("/console/admin/macros", "Macros", "Action sets agents apply to cases."),
 )
 
 

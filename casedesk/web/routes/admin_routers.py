@@ -13,6 +13,7 @@ from casedesk.web.routes import (
     admin_mailboxes,
     admin_priorities,
     admin_queues,
+    admin_rules,
     admin_statuses,
     admin_templates,
     admin_tokens,
@@ -32,4 +33,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_fields.router,
     admin_templates.router,
     admin_mailboxes.router,
+    *admin_rules.ROUTERS,
 )

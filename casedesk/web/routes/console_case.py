@@ -23,6 +23,7 @@ from casedesk.services.cases.schemas import CaseOut, LinksOut
 from casedesk.services.reference import contacts
 from casedesk.services.sla import case_times
 from casedesk.store.db import Database
+from casedesk.services.rules import definitions as rule_definitions
 from casedesk.web.routes.console_context import (
     INTERNAL_NAMES,
     CaseId,
@@ -129,6 +130,7 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
             "times": case_times.case_times(db, principal, case_id),
             "links": found_links,
             "linked": _linked(db, principal, found_links),
+            "macros": rule_definitions.list_rules(db, principal, "macro"),
             "history": [
                 (entry, looked.user_name(entry.actor_user_id), _changes(looked, entry.changes))
                 for entry in reversed(trail.audit)
