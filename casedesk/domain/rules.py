@@ -424,7 +424,7 @@ def _always(_: Facts) -> bool:
 
 def _all(parts: tuple[Predicate, ...]) -> Predicate:
     def run(f: Facts) -> bool:
-        for p in parts:
+        for p in parts:  # noqa: SIM110 - faster than all() over a generator, per event
             if not p(f):
                 return False
         return True
@@ -434,7 +434,7 @@ def _all(parts: tuple[Predicate, ...]) -> Predicate:
 
 def _any(parts: tuple[Predicate, ...]) -> Predicate:
     def run(f: Facts) -> bool:
-        for p in parts:
+        for p in parts:  # noqa: SIM110 - faster than any() over a generator, per event
             if p(f):
                 return True
         return False
@@ -447,7 +447,7 @@ def _none(parts: tuple[Predicate, ...]) -> Predicate:
     return lambda f: not one(f)
 
 
-def _leaf(leaf: Mapping[str, Any]) -> Predicate:  # noqa: PLR0911
+def _leaf(leaf: Mapping[str, Any]) -> Predicate:
     name, op, value = leaf["field"], leaf.get("op", "eq"), leaf.get("value")
     if name == "time.business_hours" or name.startswith("elapsed."):
         frozen = dict(leaf)

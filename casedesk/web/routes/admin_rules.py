@@ -47,7 +47,7 @@ def _json(form: FormData, name: str, empty: object) -> Any:
         return empty
     try:
         return json.loads(raw)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise ValidationFailed(f"{name}: not JSON ({exc.msg})", field=name) from None
 
 

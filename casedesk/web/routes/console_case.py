@@ -21,9 +21,9 @@ from casedesk.services.cases.core import get_case
 from casedesk.services.cases.reads import read_case
 from casedesk.services.cases.schemas import CaseOut, LinksOut
 from casedesk.services.reference import contacts
+from casedesk.services.rules import definitions as rule_definitions
 from casedesk.services.sla import case_times
 from casedesk.store.db import Database
-from casedesk.services.rules import definitions as rule_definitions
 from casedesk.web.routes.console_context import (
     INTERNAL_NAMES,
     CaseId,
