@@ -12,18 +12,31 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Forbidden, NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.domain.rules import TRIGGER_EVENTS, check_actions, check_conditions
+from casedesk.domain.rules import (
+    ACTION_TYPES,
+    OPERATORS,
+    TRIGGER_EVENTS,
+    check_actions,
+    check_conditions,
+)
 from casedesk.services.cases.schemas import CasePatch
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
-from casedesk.services.reference.common import Id, In, LongText, Name200, Out, ensure_unique
+from casedesk.services.reference.common import (
+    Id,
+    In,
+    LongText,
+    Name200,
+    Out,
+    ensure_unique,
+)
 from casedesk.store.db import Database
 from casedesk.store.models import Group, Rule
 
@@ -39,6 +52,77 @@ TriggerEvent = Literal[
     "mail_received",
 ]
 assert set(TriggerEvent.__args__) == set(TRIGGER_EVENTS)  # type: ignore[attr-defined]
+Operator = Literal[
+    "eq", "ne", "in", "not_in", "contains", "not_contains", "matches", "is_set", "is_not_set",
+    "gt", "gte", "lt", "lte", "under", "changed",
+]  # fmt: skip
+assert set(Operator.__args__) == set(OPERATORS)  # type: ignore[attr-defined]
+ActionType = Literal[
+    "set", "assign", "add_tags", "remove_tags", "add_followers", "remove_followers", "note",
+    "mail", "set_sla_policy", "escalate", "webhook", "stop", "route", "drop", "quarantine",
+]  # fmt: skip
+assert set(ActionType.__args__) == set(ACTION_TYPES)  # type: ignore[attr-defined]
+Text2000 = Annotated[str, Field(max_length=2000)]
+
+
+#: A value a condition compares with, or an action sets: bounded like every API input.
+Scalar = Annotated[int, Field(ge=-(2**53), le=2**53)] | float | bool | Text2000 | None
+Value = Scalar | Annotated[list[Scalar], Field(max_length=500)]
+
+
+class Leaf(In):
+    """One comparison: ``{"field": "case.title", "op": "contains", "value": "vpn"}``."""
+
+    field: Annotated[str, Field(min_length=1, max_length=200)]
+    op: Operator = "eq"
+    value: Value = None
+    calendar_id: Id | None = Field(None, description="time.business_hours, elapsed.*")
+
+
+class AllOf(In):
+    all: Annotated[list[Condition], Field(max_length=100)]
+
+
+class AnyOf(In):
+    any: Annotated[list[Condition], Field(max_length=100)]
+
+
+class NoneOf(In):
+    none: Annotated[list[Condition], Field(max_length=100)]
+
+
+Condition = Leaf | AllOf | AnyOf | NoneOf
+
+
+class Action(In):
+    """One action; which keys it takes depends on ``type`` (docs/rules.md)."""
+
+    type: ActionType
+    field: Annotated[str, Field(max_length=64)] | None = None
+    value: Value | dict[Annotated[str, Field(max_length=64)], Scalar] = None
+    user_id: Id | None = None
+    user_ids: Annotated[list[Id], Field(max_length=50)] | None = None
+    strategy: Literal["user", "round_robin", "least_open", "category", "none"] | None = None
+    group_id: Id | None = None
+    queue_id: Id | None = None
+    category_id: Id | None = None
+    priority_id: Id | None = None
+    tags: Annotated[list[Annotated[str, Field(max_length=100)]], Field(max_length=50)] | None = None
+    text: LongText | None = None
+    template: Annotated[str, Field(max_length=64)] | None = None
+    to: Literal["contact", "assignee", "group", "address"] | None = None
+    address: Annotated[str, Field(max_length=320)] | None = None
+    policy_id: Id | None = None
+    level: Annotated[int, Field(ge=0, le=100)] | None = None
+    webhook_id: Id | None = None
+
+
+def _no_empty_tree(value: object) -> object:
+    """``{}`` is the empty tree (always matches), as stored: read it as no conditions."""
+    return None if value == {} else value
+
+
+NoConditions = BeforeValidator(_no_empty_tree)
 
 
 class RuleIn(In):
@@ -48,10 +132,10 @@ class RuleIn(In):
     events: Annotated[list[TriggerEvent], Field(max_length=8)] = Field(
         default_factory=list, description="Triggers: the events the rule runs on."
     )
-    conditions: dict[str, Any] = Field(
-        default_factory=dict, description="all/any/none of {field, op, value}; see docs/rules.md"
+    conditions: Annotated[Condition | None, NoConditions] = Field(
+        None, description="all/any/none of {field, op, value}; see docs/rules.md"
     )
-    actions: Annotated[list[dict[str, Any]], Field(max_length=50)] = Field(default_factory=list)
+    actions: Annotated[list[Action], Field(max_length=50)] = Field(default_factory=list)
     group_id: Id | None = Field(None, description="Macros: shared with this group's agents.")
     personal: bool = Field(False, description="Macros: only for the agent who writes it.")
     reply_text: LongText | None = Field(None, description="Macros: an external reply to add.")
@@ -62,10 +146,14 @@ class RulePatch(In):
     position: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     is_active: bool | None = None
     events: Annotated[list[TriggerEvent], Field(max_length=8)] | None = None
-    conditions: dict[str, Any] | None = None
-    actions: Annotated[list[dict[str, Any]], Field(max_length=50)] | None = None
+    conditions: Annotated[Condition | None, NoConditions] = None
+    actions: Annotated[list[Action], Field(max_length=50)] | None = None
     group_id: Id | None = None
     reply_text: LongText | None = None
+
+
+for _model in (AllOf, AnyOf, NoneOf, Action, RuleIn, RulePatch):
+    _model.model_rebuild()
 
 
 class RuleOut(Out):
@@ -127,7 +215,8 @@ def load(s: Session, principal: Principal, kind: Kind, rule_id: int) -> Rule:
 def create_rule(db: Database, principal: Principal, kind: Kind, data: RuleIn) -> RuleOut:
     personal = kind == "macro" and data.personal
     _may_write(principal, kind, personal=personal)
-    _check(kind, data.events, data.conditions, data.actions)
+    conditions, actions = dump_conditions(data.conditions), dump_actions(data.actions)
+    _check(kind, data.events, conditions, actions)
     with db.write() as s:
         ensure_unique(
             s, Rule, principal.corporation_id, "name", data.name, kind, where=[Rule.kind == kind]
@@ -141,8 +230,8 @@ def create_rule(db: Database, principal: Principal, kind: Kind, data: RuleIn) ->
             position=data.position,
             is_active=data.is_active,
             events=list(dict.fromkeys(data.events)) if kind == "trigger" else [],
-            conditions=data.conditions,
-            actions=data.actions,
+            conditions=conditions,
+            actions=actions,
             group_id=data.group_id if kind == "macro" else None,
             owner_user_id=principal.user_id if personal else None,
             reply_text=data.reply_text if kind == "macro" else None,
@@ -170,14 +259,18 @@ def update_rule(
         row = load(s, principal, kind, rule_id)
         _may_write(principal, kind, personal=row.owner_user_id is not None)
         sent = data.model_fields_set
-        for name in ("name", "is_active", "position", "events", "conditions", "actions"):
+        for name in ("name", "is_active", "position", "events", "actions"):
             if name in sent and getattr(data, name) is None:
                 raise ValidationFailed(f"{name} cannot be null", field=name)
+        given = {
+            "conditions": dump_conditions(data.conditions),
+            "actions": dump_actions(data.actions or []),
+        }
         _check(
             kind,
             data.events if "events" in sent else row.events,  # type: ignore[arg-type]
-            data.conditions if "conditions" in sent else row.conditions,
-            data.actions if "actions" in sent else row.actions,
+            given["conditions"] if "conditions" in sent else row.conditions,
+            given["actions"] if "actions" in sent else row.actions,
         )
         if "name" in sent and data.name != row.name:
             ensure_unique(
@@ -194,7 +287,7 @@ def update_rule(
             _check_group(s, principal, data.group_id)
         before = RuleOut.model_validate(row).model_dump()
         for name in sent:
-            setattr(row, name, getattr(data, name))
+            setattr(row, name, given[name] if name in given else getattr(data, name))
         row.updated_at = utcnow()
         s.flush()
         after = RuleOut.model_validate(row)
@@ -226,6 +319,14 @@ def delete_rule(db: Database, principal: Principal, kind: Kind, rule_id: int) ->
             changes={"name": {"from": row.name, "to": None}},
         )
         s.delete(row)
+
+
+def dump_conditions(tree: Condition | None) -> dict[str, Any]:
+    return tree.model_dump(exclude_unset=True) if tree is not None else {}
+
+
+def dump_actions(actions: Sequence[Action]) -> list[dict[str, Any]]:
+    return [a.model_dump(exclude_unset=True) for a in actions]
 
 
 def _may_write(principal: Principal, kind: Kind, *, personal: bool) -> None:

@@ -82,7 +82,7 @@ def test_rule(
             if matched or kind == "macro":
                 try:
                     result.would_do = actions.apply(s, case_id, rule.id, rule.actions, now)
-                except DomainError as exc:
+                except (DomainError, ValueError) as exc:
                     result.error = str(exc)
                 s.flush()
                 s.refresh(case)

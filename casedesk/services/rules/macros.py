@@ -60,6 +60,6 @@ def apply_to_selection(
     for case_id in dict.fromkeys(case_ids):
         try:
             out.append(apply_macro(db, principal, macro_id, case_id))
-        except DomainError as exc:
+        except (DomainError, ValueError) as exc:
             out.append(MacroResult(case_id=case_id, applied=False, done=[], error=str(exc)))
     return out
