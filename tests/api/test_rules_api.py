@@ -62,7 +62,10 @@ def test_only_admins_write_triggers_and_automations(
             },
             "regular expression",
         ),
-        ({"name": "x", "events": ["case_created"], "actions": [{"type": "explode"}]}, "actions.0.type"),
+        (
+            {"name": "x", "events": ["case_created"], "actions": [{"type": "explode"}]},
+            "actions.0.type",
+        ),
         (
             {
                 "name": "x",

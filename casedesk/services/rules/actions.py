@@ -181,12 +181,12 @@ def _escalate(
     action: Mapping[str, Any],
     now: datetime,
 ) -> str:
-    """Raise the case's alert level and tell the assignee, or the group's agents when
-    nobody is assigned (the SLA escalation's mail, ``case_escalated``)."""
+    """Escalate as the SLA sweep does, by the same mail (``case_escalated``) to the
+    assignee, or to the group's agents when nobody is assigned. The case's stored alert
+    level stays the SLA bookkeeping's: the escalation's level is in its audit entry and
+    event (one above the stored level unless the action names one)."""
     locked = load_case(s, actor, case.id, Permission.EDIT_CASE, for_update=True)
-    previous = locked.alert_level
-    level = int(action.get("level") or previous + 1)
-    locked.alert_level = max(previous, level)
+    level = int(action.get("level") or locked.alert_level + 1)
     assignee = s.scalar(
         select(CaseMember.user_id).where(
             CaseMember.case_id == case.id,
@@ -202,6 +202,7 @@ def _escalate(
                 select(GroupMembership.user_id)
                 .join(User, User.id == GroupMembership.user_id)
                 .where(GroupMembership.group_id == case.group_id, User.is_active.is_(True))
+                .order_by(GroupMembership.user_id)
             )
         )
     )
@@ -213,21 +214,16 @@ def _escalate(
         "case",
         case.id,
         case_id=case.id,
-        changes={"alert_level": {"from": previous, "to": locked.alert_level}},
+        changes={"level": {"from": locked.alert_level, "to": level}},
         at=now,
     )
     audit.emit(
         s,
         case.corporation_id,
         "case.escalated",
-        {
-            "case_id": case.id,
-            "level": locked.alert_level,
-            "recipients": recipients,
-            "rule_id": rule_id,
-        },
+        {"case_id": case.id, "level": level, "recipients": recipients, "rule_id": rule_id},
     )
-    return f"escalated to level {locked.alert_level}"
+    return f"escalated to level {level}"
 
 
 def _set_sla_policy(
