@@ -23,6 +23,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import DomainError
@@ -166,7 +167,7 @@ def _fire(
             actions.apply(
                 s, case_id, rule.id, rule.actions, now, event_topic=topic, principal=actor
             )
-    except (DomainError, ValueError) as exc:  # ValueError: a value pydantic refused
+    except (DomainError, ValueError, IntegrityError) as exc:  # ValueError: pydantic refused
         log.info("rule %s failed on case %s: %s", rule.id, case_id, exc)
         case = s.get(Case, case_id)
         if case is not None:
