@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import Field
 from pydantic import ValidationError as PydanticError
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -91,7 +91,11 @@ class NoneOf(In):
     none: Annotated[list[Condition], Field(max_length=100)]
 
 
-Condition = Leaf | AllOf | AnyOf | NoneOf
+class Always(In):
+    """``{}``: the empty tree, which always matches."""
+
+
+Condition = Leaf | AllOf | AnyOf | NoneOf | Always
 
 
 class Action(In):
@@ -117,14 +121,6 @@ class Action(In):
     webhook_id: Id | None = None
 
 
-def _no_empty_tree(value: object) -> object:
-    """``{}`` is the empty tree (always matches), as stored: read it as no conditions."""
-    return None if value == {} else value
-
-
-NoConditions = BeforeValidator(_no_empty_tree)
-
-
 class RuleIn(In):
     name: Name200
     position: Annotated[int, Field(ge=0, le=1_000_000)] = 0
@@ -132,7 +128,7 @@ class RuleIn(In):
     events: Annotated[list[TriggerEvent], Field(max_length=8)] = Field(
         default_factory=list, description="Triggers: the events the rule runs on."
     )
-    conditions: Annotated[Condition | None, NoConditions] = Field(
+    conditions: Condition | None = Field(
         None, description="all/any/none of {field, op, value}; see docs/rules.md"
     )
     actions: Annotated[list[Action], Field(max_length=50)] = Field(default_factory=list)
@@ -146,7 +142,7 @@ class RulePatch(In):
     position: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     is_active: bool | None = None
     events: Annotated[list[TriggerEvent], Field(max_length=8)] | None = None
-    conditions: Annotated[Condition | None, NoConditions] = None
+    conditions: Condition | None = None
     actions: Annotated[list[Action], Field(max_length=50)] | None = None
     group_id: Id | None = None
     reply_text: LongText | None = None
