@@ -38,8 +38,9 @@ import aiohttp
 import httpx
 from sqlalchemy import create_engine, make_url, pool, text
 
-from casedesk.services.identity.auth import create_token
+from casedesk.services.identity.auth import authenticate_token, create_token
 from casedesk.services.identity.users import add_user
+from casedesk.services.rules.definitions import RuleIn, create_rule
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 
@@ -320,15 +321,39 @@ def postgres(pg_url: str | None, workdir: Path) -> Iterator[str]:
         admin.dispose()
 
 
-def prepare(url: str) -> str:
-    """Migrate the database, add the admin and return a token for it."""
+def prepare(url: str, rules: int = 0) -> str:
+    """Migrate the database, add the admin and ``rules`` active triggers, and return a
+    token for the admin."""
     upgrade(url)
     db = Database(url)
     try:
         add_user(db, ADMIN, "admin", "bench-password-1")
-        return create_token(db, ADMIN, name="bench")[1]
+        token = create_token(db, ADMIN, name="bench")[1]
+        principal = authenticate_token(db, token)
+        for i in range(rules):
+            create_rule(db, principal, "trigger", RuleIn(**bench_rule(i)))
+        return token
     finally:
         db.dispose()
+
+
+def bench_rule(i: int) -> dict[str, Any]:
+    """A trigger on new cases like a desk's routing rules: a title word and a priority;
+    every fiftieth one matches about one case in eight and tags it."""
+    word = COMMON[i % len(COMMON)]
+    priority: list[int] = [1, 2, 3] if i % 50 == 0 else [900 + i]
+    return {
+        "name": f"bench rule {i}",
+        "events": ["case_created"],
+        "conditions": {
+            "all": [
+                {"field": "case.title", "op": "contains", "value": word},
+                {"field": "case.priority_id", "op": "in", "value": priority},
+                {"field": "case.origin", "op": "eq", "value": "api"},
+            ]
+        },
+        "actions": [{"type": "add_tags", "tags": [f"rule-{i}"]}],
+    }
 
 
 @contextmanager
@@ -465,6 +490,9 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="run plain `uvicorn --workers N` (N > 1 adds ~40 ms a request; casedesk/server.py)",
     )
+    parser.add_argument(
+        "--rules", type=int, default=0, help="active triggers on new cases (bench_rule)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the data directory")
     args = parser.parse_args(argv)
@@ -476,13 +504,13 @@ def main(argv: list[str] | None = None) -> None:
                 url = f"sqlite:///{workdir / 'casedesk.db'}"
             else:
                 url = stack.enter_context(postgres(args.pg_url, workdir))
-            token = prepare(url)
+            token = prepare(url, args.rules)
             port = free_port()
             stack.enter_context(server(url, workdir, port, args.workers, args.stock_uvicorn))
             print(
                 f"casedesk bench: backend={args.backend} workers={args.workers} n={args.n} "
                 f"server={'uvicorn CLI' if args.stock_uvicorn else 'casedesk serve'} "
-                f"concurrency={args.concurrency} cpus={os.cpu_count()} "
+                f"concurrency={args.concurrency} rules={args.rules} cpus={os.cpu_count()} "
                 f"python={platform.python_version()}",
                 flush=True,
             )

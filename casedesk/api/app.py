@@ -36,6 +36,7 @@ from casedesk.api.routers import (
     mail_admin,
     notifications,
     reports,
+    rules,
     schedules,
     templates,
     time_entries,
@@ -54,6 +55,7 @@ from casedesk.dialects.superoffice.router import router as superoffice_router
 from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
 from casedesk.services.reports.metrics import BusinessMetrics
+from casedesk.services.rules import engine as rules_engine
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database, SqliteLimits
 from casedesk.web import install as install_web
@@ -72,6 +74,8 @@ def create_app(
     settings = settings or Settings()
     limits = SqliteLimits(**settings.sqlite_limits)
     database = db or Database(settings.effective_database_url, sqlite=limits)
+    database = db or Database(settings.effective_database_url)
+    rules_engine.install()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -130,6 +134,7 @@ def create_app(
         exports.router,
         reports.router,
         notifications.router,
+        rules.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

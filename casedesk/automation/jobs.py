@@ -12,6 +12,7 @@ from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
 from casedesk.services.reports import export_jobs, rollups
+from casedesk.services.rules import automations
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
 from casedesk.services.webhooks import delivery as webhook_delivery
@@ -60,4 +61,5 @@ JOBS: tuple[Job, ...] = (
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
     Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
     Job("report-facts", timedelta(minutes=1), lambda db, now: rollups.refresh(db)),
+    Job(automations.JOB, timedelta(minutes=1), automations.run_automations),
 )

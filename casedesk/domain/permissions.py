@@ -77,6 +77,9 @@ class Principal:
     #: idempotent create's answer) is not handed to another: ``token:<id>``,
     #: ``session:<id>`` or ``password``; empty for the system's own callers (jobs).
     credential: str = ""
+    #: What the audit log names as the actor when it is not the user themselves:
+    #: ``rule:<id>`` for the rules engine acting through the account of its channel.
+    acting_as: str = ""
 
     @property
     def is_admin(self) -> bool:

@@ -27,6 +27,8 @@ from casedesk.services.mail.intake import fallback_message_id
 #: Header our outgoing mail carries; mail that has it came from us (a loop).
 LOOP_HEADER = "X-Casedesk-Loop"
 MAX_PARTS = 500
+#: Most headers of a mail that routing rules see.
+MAX_ROUTING_HEADERS = 100
 #: Headers kept with the message, as SuperOffice keeps per-message email headers.
 KEPT_HEADERS = (
     "from",
@@ -86,6 +88,10 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
             h: header_text(raw_headers.text(h), 2000) for h in KEPT_HEADERS if h in raw_headers
         }
         lower = {h: raw_headers.text(h) for h in AUTOMATIC_HEADERS if h in raw_headers}
+        every = {
+            name: header_text(raw_headers.text(name), 2000)
+            for name in list(raw_headers.first)[:MAX_ROUTING_HEADERS]
+        }
     except MailRejected:
         raise
     except Exception as exc:  # the parser's own errors on broken input, of any kind
@@ -104,6 +110,7 @@ def parse(raw: bytes, *, max_depth: int) -> IncomingMail:
         html=html,
         parts=body.parts,
         headers=headers,
+        all_headers=every,
         automatic=automatic_reason(lower, msg.get_content_type(), sender),
         own=LOOP_HEADER.lower() in raw_headers,
         size=len(raw),

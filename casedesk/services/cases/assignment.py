@@ -16,6 +16,8 @@ from typing import Annotated
 
 from pydantic import Field
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from casedesk.domain.assignment import Candidate, Strategy, parse_strategy, pick_assignee
@@ -29,7 +31,15 @@ from casedesk.services.kernel import audit
 from casedesk.services.kernel.references import require_agent
 from casedesk.services.reference.common import Id, In, Out, get_row, require_manager
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseMember, Category, CategoryAgent, GroupMembership, User
+from casedesk.store.models import (
+    Case,
+    CaseMember,
+    Category,
+    CategoryAgent,
+    GroupAssignmentTurn,
+    GroupMembership,
+    User,
+)
 
 #: Cases that count as an agent's open load.
 _LOAD_STATUSES = (
@@ -116,7 +126,7 @@ def assign_if_asked(s: Session, case: Case, data: CaseFields, now: datetime) -> 
             "name an assignee or ask for auto_assign, not both", field="auto_assign"
         )
     s.flush()  # the members written so far are part of what the pick sees
-    picked, reason = _pick(s, case, now)
+    picked, reason = pick_by_category(s, case, now)
     if picked is None:
         return {"auto_assign": {"from": None, "to": {"assignee_id": None, "reason": reason}}}
     roster, rows = members.load(s, case.id)
@@ -130,8 +140,10 @@ def assign_if_asked(s: Session, case: Case, data: CaseFields, now: datetime) -> 
     }
 
 
-def _pick(s: Session, case: Case, now: datetime) -> tuple[int | None, str]:
-    """Who gets ``case`` and why, recording the turn on the category; None if nobody."""
+def pick_by_category(s: Session, case: Case, now: datetime) -> tuple[int | None, str]:
+    """Who gets ``case`` and why, recording the turn on the category; None if nobody.
+    The ``auto_assign`` flag and the rules' ``assign`` action with strategy
+    ``category`` both pick here."""
     if case.category_id is None:
         return None, "the case has no category"
     category = _lock(s, case.category_id, case.corporation_id)
@@ -213,3 +225,50 @@ def _out(s: Session, category: Category) -> AssignmentRulesOut:
         agent_ids=[a.user_id for a in _agents(s, category.id)],
         last_assigned_user_id=category.last_assigned_user_id,
     )
+
+
+def pick_in_group(
+    s: Session, case: Case, group_id: int, strategy: Strategy, now: datetime
+) -> tuple[int | None, str]:
+    """Who of ``group_id``'s active agents gets ``case`` by ``strategy`` (rules' "assign
+    round robin / least open cases within a group"), recording the group's turn; the
+    group's turn row is locked like a category's, so concurrent picks take turns."""
+    members_of = list(
+        s.scalars(
+            select(GroupMembership.user_id)
+            .join(User, User.id == GroupMembership.user_id)
+            .where(
+                GroupMembership.group_id == group_id,
+                User.corporation_id == case.corporation_id,
+                User.is_active.is_(True),
+            )
+            .order_by(GroupMembership.user_id)
+        )
+    )
+    turn = _group_turn(s, group_id, now)
+    load = _open_cases(s, members_of, exclude_case_id=case.id)
+    candidates = [
+        Candidate(user_id=uid, open_cases=load.get(uid, 0), last_assigned_at=None)
+        for uid in members_of
+    ]
+    picked = pick_assignee(strategy, candidates, turn.last_user_id)
+    if picked is None:
+        return None, f"no active agent in group {group_id}"
+    turn.last_user_id = picked
+    turn.updated_at = now
+    return picked, f"{strategy.value} in group {group_id}"
+
+
+def _group_turn(s: Session, group_id: int, now: datetime) -> GroupAssignmentTurn:
+    """The group's turn row, made once whoever gets there first, and locked."""
+    insert = pg_insert if s.get_bind().dialect.name == "postgresql" else sqlite_insert
+    s.execute(
+        insert(GroupAssignmentTurn)
+        .values(group_id=group_id, last_user_id=None, updated_at=now)
+        .on_conflict_do_nothing()
+    )
+    return s.scalars(
+        select(GroupAssignmentTurn)
+        .where(GroupAssignmentTurn.group_id == group_id)
+        .with_for_update()
+    ).one()

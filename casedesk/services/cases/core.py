@@ -128,87 +128,113 @@ def update_case(
     when given, replaces the case's secondary contacts."""
     now = now or utcnow()
     with db.write() as s:
-        free: dict[str, str | None] | None = None
-        if custom_values is not None:
-            patch, free = _with_custom_values(s, principal, patch, custom_values)
-        fields = patch.model_fields_set
-        case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
-        if expected_versions is not None and case.version not in expected_versions:
-            raise PreconditionFailed(
-                f"case {case_id} has changed; it is at version {case.version}",
-                current_version=case.version,
-            )
-        ensure_updatable(case)
-        for name in _NOT_NULL & fields:
-            if getattr(patch, name) is None:
-                raise ValidationFailed(f"{name} cannot be null", field=name)
-        check_case_refs(s, principal, patch, fields)
-        if "parent_id" in fields and patch.parent_id == case.id:
-            raise ValidationFailed("a case cannot be its own parent", field="parent_id")
-        if "parent_id" in fields and patch.parent_id is not None:
-            links.check_no_cycle(s, case.id, patch.parent_id, field="parent_id")
-        before = _snapshot(case)
-        for name in PLAIN_FIELDS:
-            if name in fields:
-                setattr(case, name, getattr(patch, name))
-        changes: dict[str, dict[str, Any]] = audit.diff(before, _snapshot(case))
-        if fields & {"status", "status_id"}:
-            catalog = status_catalog(s, case.corporation_id)
-            previous = current_status(catalog, case)
-            new = resolve_status(catalog, patch.status, patch.status_id, previous)
-            if new.id != previous.id:
-                check_status_permission(principal, new)
-                enter_status(
-                    s,
-                    case,
-                    new,
-                    now,
-                    actor_id=principal.user_id,
-                    reason="manual",
-                    previous=previous,
-                )
-                changes["status_id"] = {"from": previous.id, "to": new.id}
-                changes["status"] = {"from": int(previous.internal), "to": int(new.internal)}
-        changes |= _update_members(s, case, patch, fields, now)
-        changes |= assignment.assign_if_asked(s, case, patch, now)
-        if "tags" in fields:
-            changes |= tags.replace_tags(s, case.corporation_id, case.id, patch.tags or [])  # type: ignore[arg-type]
-        if "custom_fields" in fields and patch.custom_fields:
-            changes |= custom_fields.set_values(
-                s, case.corporation_id, case.id, patch.custom_fields, creating=False
-            )
-        if free is not None:
-            changes |= extra_values.replace_in(s, case.id, free)
-        if secondary_contact_ids is not None:
-            changes |= secondary_contacts.replace_in(
-                s, case.corporation_id, case.id, secondary_contact_ids
-            )
-        if changes:
-            touch(case, now)
-            sla.refresh(s, case, now)
-            if fields & {"title", "description"}:
-                index_case(s, case)
-            audit.record(
+        return update_case_in(
+            s,
+            principal,
+            case_id,
+            patch,
+            expected_versions=expected_versions,
+            notes=notes,
+            custom_values=custom_values,
+            secondary_contact_ids=secondary_contact_ids,
+            now=now,
+        )
+
+
+def update_case_in(
+    s: Session,
+    principal: Principal,
+    case_id: int,
+    patch: CasePatch,
+    *,
+    expected_versions: Collection[int] | None = None,
+    notes: Sequence[MessageCreate] = (),
+    custom_values: extra_values.Values | None = None,
+    secondary_contact_ids: Sequence[int] | None = None,
+    now: datetime,
+) -> CaseOut:
+    """``update_case`` in the caller's transaction (rules acting on a case's event)."""
+    free: dict[str, str | None] | None = None
+    if custom_values is not None:
+        patch, free = _with_custom_values(s, principal, patch, custom_values)
+    fields = patch.model_fields_set
+    case = load_case(s, principal, case_id, Permission.EDIT_CASE, for_update=True)
+    if expected_versions is not None and case.version not in expected_versions:
+        raise PreconditionFailed(
+            f"case {case_id} has changed; it is at version {case.version}",
+            current_version=case.version,
+        )
+    ensure_updatable(case)
+    for name in _NOT_NULL & fields:
+        if getattr(patch, name) is None:
+            raise ValidationFailed(f"{name} cannot be null", field=name)
+    check_case_refs(s, principal, patch, fields)
+    if "parent_id" in fields and patch.parent_id == case.id:
+        raise ValidationFailed("a case cannot be its own parent", field="parent_id")
+    if "parent_id" in fields and patch.parent_id is not None:
+        links.check_no_cycle(s, case.id, patch.parent_id, field="parent_id")
+    before = _snapshot(case)
+    for name in PLAIN_FIELDS:
+        if name in fields:
+            setattr(case, name, getattr(patch, name))
+    changes: dict[str, dict[str, Any]] = audit.diff(before, _snapshot(case))
+    if fields & {"status", "status_id"}:
+        catalog = status_catalog(s, case.corporation_id)
+        previous = current_status(catalog, case)
+        new = resolve_status(catalog, patch.status, patch.status_id, previous)
+        if new.id != previous.id:
+            check_status_permission(principal, new)
+            enter_status(
                 s,
-                principal,
-                case.corporation_id,
-                "case.updated",
-                "case",
-                case.id,
-                case_id=case.id,
-                changes=changes,
-                at=now,
+                case,
+                new,
+                now,
+                actor_id=principal.user_id,
+                reason="manual",
+                previous=previous,
             )
-            audit.emit(
-                s,
-                case.corporation_id,
-                "case.updated",
-                {"case_id": case.id, "fields": sorted(changes)},
-            )
-            s.flush()
-        for note in notes:
-            messages.add_message_in(s, principal, case, note, now)
-        return build_one(s, case, principal)
+            changes["status_id"] = {"from": previous.id, "to": new.id}
+            changes["status"] = {"from": int(previous.internal), "to": int(new.internal)}
+    changes |= _update_members(s, case, patch, fields, now)
+    changes |= assignment.assign_if_asked(s, case, patch, now)
+    if "tags" in fields:
+        changes |= tags.replace_tags(s, case.corporation_id, case.id, patch.tags or [])  # type: ignore[arg-type]
+    if "custom_fields" in fields and patch.custom_fields:
+        changes |= custom_fields.set_values(
+            s, case.corporation_id, case.id, patch.custom_fields, creating=False
+        )
+    if free is not None:
+        changes |= extra_values.replace_in(s, case.id, free)
+    if secondary_contact_ids is not None:
+        changes |= secondary_contacts.replace_in(
+            s, case.corporation_id, case.id, secondary_contact_ids
+        )
+    if changes:
+        touch(case, now)
+        sla.refresh(s, case, now)
+        if fields & {"title", "description"}:
+            index_case(s, case)
+        audit.record(
+            s,
+            principal,
+            case.corporation_id,
+            "case.updated",
+            "case",
+            case.id,
+            case_id=case.id,
+            changes=changes,
+            at=now,
+        )
+        audit.emit(
+            s,
+            case.corporation_id,
+            "case.updated",
+            {"case_id": case.id, "fields": sorted(changes)},
+        )
+        s.flush()
+    for note in notes:
+        messages.add_message_in(s, principal, case, note, now)
+    return build_one(s, case, principal)
 
 
 def delete_case(db: Database, principal: Principal, case_id: int) -> CaseOut:

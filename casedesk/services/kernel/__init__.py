@@ -4,7 +4,8 @@ Owns the database handle, the clock, the audit trail, data segregation as query 
 (``access``), the guards and status transitions of the case row that every writer
 shares (``case_state``), the checks that referenced ids exist in the caller's
 corporation (``references``), a new corporation with its defaults (``bootstrap``),
-idempotent creates and the leases of periodic jobs.
+idempotent creates, the leases of periodic jobs, and the in-transaction hooks through
+which contexts above see every outbox event and route mail (``event_hooks``).
 
 May use: ``domain`` and ``store`` only; no other service context.
 """

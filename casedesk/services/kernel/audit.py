@@ -12,6 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Principal
+from casedesk.services.kernel import event_hooks
 from casedesk.store.models import AuditEntry, OutboxEvent
 
 Changes = dict[str, dict[str, Any]]
@@ -98,7 +99,7 @@ def entry(
     row: dict[str, Any] = {
         "corporation_id": corporation_id,
         "actor_user_id": principal.user_id if principal else None,
-        "actor_label": actor_label or ("user" if principal else "system"),
+        "actor_label": actor_label or (principal.acting_as or "user" if principal else "system"),
         "action": action,
         "entity_type": entity_type,
         "entity_id": entity_id,
@@ -130,6 +131,7 @@ def emit_many(session: Session, events: list[Event]) -> None:
         session.connection().execute(_INSERT_EVENT, rows if len(rows) > 1 else rows[0])
         for listener in _listeners:
             listener(session, events)
+        event_hooks.queue(session, [(c, t, p) for c, t, p in events])
 
 
 def jsonable_dict(payload: dict[str, Any]) -> dict[str, Any]:

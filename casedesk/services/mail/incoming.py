@@ -42,6 +42,8 @@ class IncomingMail:
     parts: Sequence[MailPart] = ()
     #: Headers kept with the message (SuperOffice's per-message email headers).
     headers: dict[str, str] = field(default_factory=dict)
+    #: Every header (lower-case names, the first of each, bounded), for mail routing rules.
+    all_headers: dict[str, str] = field(default_factory=dict)
     #: Why the mail is automatic (``bounce``, ``auto-submitted``, ``bulk``…), or None.
     automatic: str | None = None
     #: Sent by this system (a loop).

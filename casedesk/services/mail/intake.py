@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +25,7 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.attachments import files
 from casedesk.services.cases.opening import open_case_in
 from casedesk.services.cases.schemas import CaseCreate
+from casedesk.services.kernel import event_hooks
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.mail import senders, threading
 from casedesk.services.mail.inbound_messages import add_mail_message, mail_uploads
@@ -66,7 +68,9 @@ def ingest(
         if earlier is not None:
             return earlier
         known = senders.is_known(s, corporation_id, mail.sender)
-    raw_key = store.put([raw]) if not known else None
+        routing = event_hooks.route_mail(s, corporation_id, routing_facts(mail, mailbox_id))
+    held = not known or routing.get("outcome") == "quarantine"
+    raw_key = store.put([raw]) if held else None
     stored: files.Stored = []
     try:
         if known:
@@ -89,7 +93,15 @@ def ingest(
     try:
         with db.write() as s:
             result = decide_in(
-                s, corporation_id, mail, mailbox_id, stored, raw_key, now, default_from
+                s,
+                corporation_id,
+                mail,
+                mailbox_id,
+                stored,
+                raw_key,
+                now,
+                default_from,
+                routing=routing,
             )
     except IntegrityError:
         drop(store, stored, raw_key)
@@ -191,8 +203,12 @@ def decide_in(
     raw_key: str | None,
     now: datetime,
     default_from: str = "",
+    *,
+    routing: dict[str, Any] | None = None,
 ) -> IntakeResult:
-    """Decide about one mail and write what it changes, in the caller's transaction."""
+    """Decide about one mail and write what it changes, in the caller's transaction.
+    ``routing`` is what the registered mail routers (rules on ``mail_received``)
+    decided; asked here when not given."""
 
     def record(outcome: Outcome, reason: str = "", **kw: object) -> IntakeResult:
         row = _record(
@@ -214,6 +230,14 @@ def decide_in(
         return record(Outcome.IGNORED, "own-mail")
     if mail.automatic == "bounce":
         return record(Outcome.IGNORED, "bounce")
+    if routing is None:
+        routing = event_hooks.route_mail(s, corporation_id, routing_facts(mail, mailbox_id))
+    if routing.get("outcome") == "drop":
+        return record(Outcome.IGNORED, f"dropped by rule {routing.get('rule_id')}")
+    if routing.get("outcome") == "quarantine" and raw_key is not None:
+        return record(
+            Outcome.QUARANTINED, f"quarantined by rule {routing.get('rule_id')}", raw_key=raw_key
+        )
     contact = senders.find_contact(s, corporation_id, mail.sender)
     case = threading.case_for_mail(s, corporation_id, mail.references, mail.subject)
     principal = senders.channel_principal(s, corporation_id)
@@ -235,7 +259,7 @@ def decide_in(
         contact = senders.add_contact(
             s, corporation_id, organization_id, mail.sender, mail.sender_name, now
         )
-    group_id = _group_for(s, mailbox_id, contact.organization_id)
+    group_id = routing.get("group_id") or _group_for(s, mailbox_id, contact.organization_id)
     opened = open_case_in(
         s,
         principal,
@@ -247,6 +271,7 @@ def decide_in(
             contact_id=contact.id,
             organization_id=contact.organization_id,
             group_id=group_id,
+            **{k: routing[k] for k in ("queue_id", "category_id", "priority_id") if k in routing},
         ),
         now,
     )
@@ -257,6 +282,17 @@ def decide_in(
         case_message_id=message_id,
         original_text=mail.original_text,
     )
+
+
+def routing_facts(mail: IncomingMail, mailbox_id: int | None) -> dict[str, Any]:
+    """What mail routers may look at, before the mail is matched to a case."""
+    return {
+        "mailbox_id": mailbox_id,
+        "sender": mail.sender,
+        "subject": mail.subject,
+        "headers": dict(mail.all_headers or mail.headers),
+        "text": mail.text,
+    }
 
 
 def _from_us(s: Session, corporation_id: int, sender: str, default_from: str) -> bool:

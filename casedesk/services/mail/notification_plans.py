@@ -15,6 +15,7 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | case.chaser | the contact: the chaser message |
 | contact.sign_in_link | the address the portal link was asked for |
 | webhook.disabled | the corporation's active admins |
+| rule.mail | what a rule's mail action names: the contact, assignee, group or an address |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
+from casedesk.domain.rules import RULE_MAIL_TEMPLATES
 from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.mail import agent_choices, reply_recipients
@@ -38,6 +40,7 @@ from casedesk.store.models import (
     Contact,
     ContactEmail,
     Corporation,
+    GroupMembership,
     MailSettings,
     OutboundMail,
     User,
@@ -165,6 +168,8 @@ class _Planner:
             out += self._to_users(
                 ids, "case_mentioned", {"message_text": text, "mentioned_by": name}
             )
+        elif topic == "rule.mail":
+            out += self._rule_mail(p)
         elif topic == "case.chaser":
             message = self._message(p.get("message_id")) or self._last_system_message()
             if message is not None:
@@ -172,6 +177,28 @@ class _Planner:
                     "case_chaser", extra={"message_text": message.body_text}, carries=message.id
                 )
         return _unique(out)
+
+    def _rule_mail(self, p: dict[str, Any]) -> list[PlannedMail]:
+        """A rule's mail from one of the templates rules may send (``domain.rules``)."""
+        template, to = p.get("template"), p.get("to")
+        if template not in RULE_MAIL_TEMPLATES or not isinstance(template, str):
+            return []
+        if to == "contact":
+            return self._to_contact(template)
+        if to == "assignee":
+            return self._to_users([self._assignee()], template)
+        if to == "group":
+            assert self.case is not None
+            members = self.s.scalars(
+                select(GroupMembership.user_id).where(
+                    GroupMembership.group_id == self.case.group_id
+                )
+            )
+            return self._to_users(list(members), template)
+        address = p.get("address")
+        if to == "address" and isinstance(address, str) and "@" in address:
+            return [self._mail(address, "", template, automatic=True)]
+        return []
 
     def _sign_in_link(self) -> list[PlannedMail]:
         """The portal sign-in link, to the contact address it was asked for."""

@@ -57,6 +57,8 @@ class CaseFacts:
     first_response_at: datetime | None
     closed_at: datetime | None
     stored: dict[str, Any]
+    #: The policy a rule set for the case, which wins over the matching one.
+    pinned_policy_id: int | None = None
 
     @classmethod
     def of(cls, row: Any) -> CaseFacts:
@@ -71,6 +73,7 @@ class CaseFacts:
             row.first_response_at,
             row.closed_at,
             {name: getattr(row, name) for name in SLA_COLUMNS},
+            row.sla_policy_pin_id,
         )
 
 
@@ -83,6 +86,7 @@ FACT_COLUMNS = (
     "organization_id",
     "first_response_at",
     "closed_at",
+    "sla_policy_pin_id",
     *SLA_COLUMNS,
 )
 
@@ -129,6 +133,9 @@ def inputs_for(session: Session, cases: Sequence[CaseFacts]) -> dict[int, Inputs
         chosen[c.id] = next(
             (p for p in policies[c.corporation_id] if rule is not None and p.rule is rule), None
         )
+        pinned = [p for p in policies[c.corporation_id] if p.rule.id == c.pinned_policy_id]
+        if pinned:
+            chosen[c.id] = pinned[0]
     covered = [c for c in cases if chosen[c.id] is not None]
     calendars = priority_calendars(session, {c.priority_id for c in covered}) if covered else {}
     histories = clock_histories(session, [c.id for c in covered]) if covered else {}

@@ -53,6 +53,7 @@ from casedesk.store.models.reference import (
     Tag,
 )
 from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor
+from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -105,6 +106,7 @@ __all__ = [
     "ExportJob",
     "FieldLabel",
     "Group",
+    "GroupAssignmentTurn",
     "GroupMembership",
     "IdempotencyRecord",
     "ImportRecord",
@@ -128,6 +130,8 @@ __all__ = [
     "Queue",
     "RecoveryCode",
     "ReportCursor",
+    "Rule",
+    "RuleMatch",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",

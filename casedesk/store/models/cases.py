@@ -103,6 +103,10 @@ class Case(Base):
     alert_timeout_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     sla_check_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
     auto_close_chaser_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    #: The SLA policy a rule set for the case; wins over the policy its fields match.
+    sla_policy_pin_id: Mapped[int | None] = mapped_column(
+        ForeignKey("sla_policies.id", ondelete="SET NULL"), nullable=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -15,6 +15,7 @@ from casedesk.web.routes import (
     admin_priorities,
     admin_quarantine,
     admin_queues,
+    admin_rules,
     admin_schedules,
     admin_sign_in,
     admin_sla,
@@ -44,4 +45,5 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_quarantine.router,
     admin_mail.router,
     admin_webhooks.router,
+    *admin_rules.ROUTERS,
 )

@@ -20,6 +20,7 @@ from casedesk.services.cases.core import get_case
 from casedesk.services.cases.reads import read_case
 from casedesk.services.cases.schemas import CaseOut, LinksOut
 from casedesk.services.reference import contacts
+from casedesk.services.rules import definitions as rule_definitions
 from casedesk.services.sla import case_times
 from casedesk.store.db import Database
 from casedesk.web.routes.console_composer import composer_context
@@ -94,6 +95,7 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
             "links": found_links,
             "linked": _linked(db, principal, found_links),
             "history": history_view.readable_history(db, principal, case_id),
+            "macros": rule_definitions.list_rules(db, principal, "macro"),
             "can_note": principal.can(Permission.ADD_NOTE),
             "can_attach": principal.can(Permission.ADD_ATTACHMENTS),
         }
