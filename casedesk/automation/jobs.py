@@ -10,6 +10,7 @@ from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
 from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
+from casedesk.services.bulk import jobs as bulk_jobs
 from casedesk.services.cases import holds
 from casedesk.services.reports import export_jobs
 from casedesk.services.scheduling import auto_close, schedules
@@ -59,4 +60,5 @@ JOBS: tuple[Job, ...] = (
     Job("webhooks", timedelta(seconds=5), deliver_webhooks),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
     Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
+    Job("bulk", timedelta(seconds=5), bulk_jobs.run_queued, lease=timedelta(hours=1)),
 )
