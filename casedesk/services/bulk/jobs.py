@@ -150,11 +150,13 @@ def _out(job: BulkJob) -> BulkJobOut:
     )
 
 
-def run_queued(db: Database, now: datetime) -> int:
+def run_queued(
+    db: Database, now: datetime, observe: Callable[[BulkJobOut], None] | None = None
+) -> int:
     """The ``bulk`` job: run every queued bulk job; how many ran."""
     ran = 0
     while (job_id := _claim(db)) is not None:
-        run_job(db, job_id)
+        run_job(db, job_id, observe)
         ran += 1
     return ran
 
@@ -175,8 +177,9 @@ def _claim(db: Database) -> int | None:
         return job.id
 
 
-def run_job(db: Database, job_id: int) -> None:
-    """Work through one claimed job, writing its progress after every chunk."""
+def run_job(db: Database, job_id: int, observe: Callable[[BulkJobOut], None] | None = None) -> None:
+    """Work through one claimed job, writing its progress after every chunk;
+    ``observe`` is shown the job as stored after each write (a command line's progress)."""
     with db.read() as s:
         job = s.get(BulkJob, job_id)
         assert job is not None
@@ -199,6 +202,9 @@ def run_job(db: Database, job_id: int) -> None:
                 room = KEEP_FAILURES - len(row.failures)
                 if fresh and room > 0:
                     row.failures = [*row.failures, *(f.model_dump() for f in fresh[:room])]
+                stored = _out(row)
+            if observe is not None:
+                observe(stored)
 
         run_now(db, principal, [int(i) for i in spec["ids"]], change, versions, progress)
     except Exception as exc:  # the job is marked failed with why; the others go on
