@@ -12,6 +12,7 @@ from casedesk.web import errors
 from casedesk.web.routes import (
     admin_routers,
     console_attachments,
+    console_bulk,
     console_canned,
     console_case,
     console_case_actions,
@@ -21,7 +22,6 @@ from casedesk.web.routes import (
     console_composer,
     console_contacts,
     console_customer_panel,
-    console_bulk,
     console_exports,
     console_new_case,
     console_organizations,
