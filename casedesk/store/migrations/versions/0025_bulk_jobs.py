@@ -1,4 +1,5 @@
-"""The table of background bulk changes over many cases.
+"""The table of background bulk changes over many cases, and saved filters shared
+with a group or everyone, with their columns.
 
 Revision ID: 0025
 Revises: 0021
@@ -49,9 +50,27 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_bulk_jobs_state"), "bulk_jobs", ["state"], unique=False)
     op.create_index(op.f("ix_bulk_jobs_user_id"), "bulk_jobs", ["user_id"], unique=False)
+    with op.batch_alter_table("saved_filters") as batch:
+        batch.add_column(sa.Column("shared_with", sa.String(length=16), nullable=True))
+        batch.add_column(sa.Column("group_id", ID, nullable=True))
+        batch.add_column(sa.Column("columns", sa.String(length=200), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_saved_filters_group_id_groups"),
+            "groups",
+            ["group_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch.create_index(op.f("ix_saved_filters_group_id"), ["group_id"], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("saved_filters") as batch:
+        batch.drop_index(op.f("ix_saved_filters_group_id"))
+        batch.drop_constraint(op.f("fk_saved_filters_group_id_groups"), type_="foreignkey")
+        batch.drop_column("columns")
+        batch.drop_column("group_id")
+        batch.drop_column("shared_with")
     op.drop_index(op.f("ix_bulk_jobs_user_id"), table_name="bulk_jobs")
     op.drop_index(op.f("ix_bulk_jobs_state"), table_name="bulk_jobs")
     op.drop_index(op.f("ix_bulk_jobs_corporation_id"), table_name="bulk_jobs")
