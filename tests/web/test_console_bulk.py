@@ -7,9 +7,10 @@ from casedesk.config import Settings
 from casedesk.domain.statuses import InternalStatus as S
 from casedesk.services.bulk import jobs
 from casedesk.services.cases import core as cases
+from casedesk.services.cases import saved_filters
 from casedesk.store.db import Database
 from tests.api.test_cases_api import status_id
-from tests.factories import World, make_case
+from tests.factories import World, make_actor, make_case
 from tests.web.console_support import agent_client, csrf
 from tests.web.markup import markup_problems
 
@@ -71,3 +72,31 @@ def test_refused_input_changes_nothing(settings: Settings, db: Database, world: 
     assert none_ticked.status_code == 422
     nothing = alice.post("/console/bulk", data={"csrf_token": csrf(alice), "case_id": case.id})
     assert nothing.status_code == 422
+
+
+def test_a_view_shared_with_a_group_shows_in_its_members_sidebar_with_its_columns(
+    settings: Settings, db: Database, world: World
+) -> None:
+    make_case(db, world.agent_a, group_id=world.group_a, title="Printer jam")
+    carol = make_actor(db, "carol@acme.test", "agent", ["A"], world.corporation_id)
+    saved = saved_filters.create_filter(db, world.agent_a.principal, "Printers", "q=printer")
+    alice = agent_client(settings, db, world.agent_a.email)
+    page = alice.get("/console/cases")
+    assert f'action="/console/filters/{saved.id}/share"' in page.text
+    assert markup_problems(page.text) == []
+    shared = alice.post(
+        f"/console/filters/{saved.id}/share",
+        data={"csrf_token": csrf(alice), "scope": f"group:{world.group_a}", "columns": "priority"},
+    )
+    assert shared.status_code == 200
+    as_carol = agent_client(settings, db, carol.email).get("/console/cases")
+    assert "Shared views" in as_carol.text and "Printers" in as_carol.text
+    assert markup_problems(as_carol.text) == []
+    listed = agent_client(settings, db, carol.email).get("/console/cases?q=printer")
+    assert ">Priority</th>" in listed.text and ">Assignee</th>" not in listed.text
+    as_bob = agent_client(settings, db, world.agent_b.email).get("/console/cases")
+    assert "Printers" not in as_bob.text
+    refused = alice.post(
+        f"/console/filters/{saved.id}/share", data={"csrf_token": csrf(alice), "scope": "everyone"}
+    )
+    assert refused.status_code == 403

@@ -139,3 +139,12 @@ def _out(row: SavedFilter) -> SharedViewOut:
         group_id=row.group_id,
         columns=parse_columns(row.columns),
     )
+
+
+def groups_to_share_with(db: Database, principal: Principal) -> list[tuple[int, str]]:
+    """The groups the caller may share a view with (their own; every group for an admin)."""
+    with db.read() as s:
+        stmt = select(Group.id, Group.name).where(Group.corporation_id == principal.corporation_id)
+        if not principal.is_admin:
+            stmt = stmt.where(Group.id.in_(sorted(principal.group_ids)))
+        return [(gid, name) for gid, name in s.execute(stmt.order_by(Group.name))]
