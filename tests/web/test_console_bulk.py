@@ -35,6 +35,13 @@ def test_ticked_cases_change_and_one_of_another_group_is_reported(
     assert markup_problems(answer.text) == []
     for case_id in mine:
         assert cases.get_case(db, world.agent_a.principal, case_id).status_id == pending
+    admin = agent_client(settings, db, world.admin.email)
+    moved = admin.post(
+        "/console/bulk",
+        data={"csrf_token": csrf(admin), "case_id": mine[0], "group_id": str(world.group_b)},
+    )
+    assert "1 of 1 cases changed." in moved.text
+    assert cases.get_case(db, world.admin.principal, mine[0]).group_id == world.group_b
 
 
 def test_a_large_change_has_a_page_with_progress(
