@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     metrics_refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
     #: A case export of more rows than this runs as a background job with a download link.
     export_job_rows: int = Field(default=10_000, ge=0)
+    #: A bulk change of more cases than this runs as a background job with progress.
+    bulk_job_cases: int = Field(default=100, ge=0)
     database_url: str | None = None
     secret_key: str = "change-me"
     smtp_url: str | None = None

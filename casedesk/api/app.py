@@ -20,6 +20,7 @@ from casedesk.api.front import Front
 from casedesk.api.hot_routes import HotRoutes
 from casedesk.api.routers import (
     attachments,
+    bulk,
     canned_responses,
     case_codes,
     case_parts,
@@ -111,6 +112,7 @@ def create_app(
         )
 
     for router in (
+        bulk.router,
         cases.router,
         case_parts.router,
         case_times.router,

@@ -10,6 +10,7 @@ from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
 from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
+from casedesk.services.bulk import jobs as bulk_jobs
 from casedesk.services.cases import holds
 from casedesk.services.reports import export_jobs, rollups
 from casedesk.services.rules import automations
@@ -62,4 +63,5 @@ JOBS: tuple[Job, ...] = (
     Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
     Job("report-facts", timedelta(minutes=1), lambda db, now: rollups.refresh(db)),
     Job(automations.JOB, timedelta(minutes=1), automations.run_automations),
+    Job("bulk", timedelta(seconds=5), bulk_jobs.run_queued, lease=timedelta(hours=1)),
 )

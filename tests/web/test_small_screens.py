@@ -17,6 +17,8 @@ import pytest
 from playwright.sync_api import Page
 
 from casedesk.channels.email.intake import Limits, ingest_raw
+from casedesk.services.bulk import jobs as bulk_jobs
+from casedesk.services.bulk.schemas import BulkChange, BulkRequest
 from casedesk.services.cases import messages, templates
 from casedesk.services.cases.schemas import MessageCreate
 from casedesk.services.cases.templates import TemplateCreate
@@ -73,6 +75,7 @@ PAGES: list[tuple[str, str]] = [
     ("agent", "/console/security"),
     ("agent", "/console/reports"),
     ("admin", "/console/reports"),
+    ("agent", "/console/bulk/{bulk}"),
     ("admin", "/console/cases/{case}"),
     ("admin", "/console/admin"),
     ("admin", "/console/admin/sign-in"),
@@ -160,7 +163,14 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
         db, store, world.base.corporation_id, HELD, Limits.from_settings(live_server.settings)
     )
     export = export_jobs.queue(db, world.base.agent_a.principal, "csv", [], ["title"], 1)
+    bulk = bulk_jobs.queue(
+        db,
+        world.base.agent_a.principal,
+        [case.id],
+        BulkRequest(ids=[case.id], change=BulkChange(add_tags=["small"])),
+    )
     ids = {
+        "bulk": bulk.id,
         "export": export.id,
         "case": case.id,
         "contact": world.carol.contact_id,

@@ -1,7 +1,8 @@
 """Agents' saved case filters: a case list's query string kept under a name.
 
-A filter is personal: an agent lists, uses and deletes only their own, and another
-agent's filter answers NotFound like a missing one. The query is parsed into a
+A filter belongs to its owner: an agent lists, uses and deletes only their own, and
+another agent's filter answers NotFound like a missing one (its owner may share it as
+a view with a group or everyone: ``shared_views``). The query is parsed into a
 ``CaseQuery`` before it is saved, so a saved filter always runs; running it goes
 through the same search (and the same group visibility) as any other list.
 """

@@ -9,6 +9,7 @@ from casedesk.store.models.automation import (
 )
 from casedesk.store.models.base import Base, utcnow
 from casedesk.store.models.billing import Invoice, TimeEntry
+from casedesk.store.models.bulk import BulkJob
 from casedesk.store.models.cases import (
     Attachment,
     Case,
@@ -77,6 +78,7 @@ __all__ = [
     "Attachment",
     "AuditEntry",
     "Base",
+    "BulkJob",
     "Calendar",
     "CannedResponse",
     "Case",

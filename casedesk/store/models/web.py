@@ -77,3 +77,10 @@ class SavedFilter(Base):
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    #: None (only its owner) | "group" (members of ``group_id``) | "everyone"
+    shared_with: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("groups.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: The list columns shown for it, comma-separated (None: the default columns).
+    columns: Mapped[str | None] = mapped_column(String(200), nullable=True)

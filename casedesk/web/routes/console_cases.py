@@ -15,7 +15,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.permissions import Principal
-from casedesk.services.cases import saved_filters
+from casedesk.services.cases import saved_filters, shared_views
 from casedesk.services.cases.lookup import due_light
 from casedesk.services.cases.reads import unread_case_ids
 from casedesk.services.cases.search import count_matches, search_cases
@@ -82,6 +82,7 @@ def _views(db: Database, principal: Principal, looked: Lookups) -> dict[str, lis
         "Saved filters": [
             view(f.name, f.query, f.id) for f in saved_filters.list_filters(db, principal)
         ],
+        "Shared views": [view(v.name, v.query) for v in shared_views.visible_shared(db, principal)],
     }
 
 
@@ -132,6 +133,8 @@ def case_list(request: Request, agent: Agent) -> Response:
             "hidden": [(k, v) for k, v in kept if k not in _FORM_CONTROLS],
             "first_url": "/console/cases" + ("?" + current if current else ""),
             "next_url": next_url,
+            "view_columns": shared_views.columns_for(db, principal, current),
+            "share_groups": shared_views.groups_to_share_with(db, principal),
         },
     )
 

@@ -1,7 +1,7 @@
 """The console's notifications and each user's choice of which also go by email.
 
 Revision ID: 0026
-Revises: 0023
+Revises: 0025
 Create Date: 2026-12-05 22:40:00.000000
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0026"
-down_revision: str | Sequence[str] | None = "0023"
+down_revision: str | Sequence[str] | None = "0025"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
