@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, Actor, World, make_actor, make_case
+from tests.services.portal.world import make_portal_world
 from tests.web.conftest import LiveServer, sign_in_agent
 
 
@@ -103,3 +104,43 @@ def test_presence_shows_who_views_and_who_types(
 
     other.locator("#reply-body").press_sequentially("Hello")
     expect(page.locator("#presence")).to_contain_text("is typing a reply")
+
+
+def _mail(subject: str, body: str, message_id: str) -> bytes:
+    return (
+        "From: Carol Client <carol@customer.example>\r\n"
+        "To: Acme Support <support@acme.example>\r\n"
+        f"Subject: {subject}\r\n"
+        "Date: Tue, 10 Mar 2026 09:12:00 +0100\r\n"
+        f"Message-ID: <{message_id}>\r\n"
+        "MIME-Version: 1.0\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n"
+        "\r\n"
+        f"{body}\r\n"
+    ).encode()
+
+
+def test_a_reply_racing_a_customer_mail_asks_for_confirmation_first(
+    live_server: LiveServer, page: Page
+) -> None:
+    pw = make_portal_world(live_server.db)
+    case = pw.case_for(pw.carol, "Printer jammed on floor 3")
+    base = live_server.url
+    sign_in_agent(page, base, pw.base.agent_a.email, PASSWORD)
+    page.goto(f"{base}/console/cases/{case.id}")
+    page.locator("#reply-body").fill("Please restart the printer.")
+
+    raw = _mail(f"Re: Printer jammed [{case.reference}]", "Never mind, it works now.", "r1@c.example")
+    taken = httpx.post(
+        f"{base}/api/v1/mail/inbound",
+        content=raw,
+        headers=pw.base.admin.headers | {"Content-Type": "message/rfc822"},
+    )
+    assert taken.status_code == 200 and taken.json()["case_id"] == case.id, taken.text
+
+    page.get_by_role("button", name="Send reply", exact=True).click()
+    expect(page.get_by_role("heading", name="A newer message arrived")).to_be_visible()
+    expect(page.locator("ol.newer")).to_contain_text("Never mind, it works now.")
+    expect(page.get_by_role("textbox", name="Reply")).to_have_value("Please restart the printer.")
+    page.get_by_role("button", name="Send anyway").click()
+    expect(page.locator("#thread")).to_contain_text("Please restart the printer.")
