@@ -130,7 +130,9 @@ def test_a_reply_racing_a_customer_mail_asks_for_confirmation_first(
     page.goto(f"{base}/console/cases/{case.id}")
     page.locator("#reply-body").fill("Please restart the printer.")
 
-    raw = _mail(f"Re: Printer jammed [{case.reference}]", "Never mind, it works now.", "r1@c.example")
+    raw = _mail(
+        f"Re: Printer jammed [{case.reference}]", "Never mind, it works now.", "r1@c.example"
+    )
     taken = httpx.post(
         f"{base}/api/v1/mail/inbound",
         content=raw,

@@ -155,7 +155,9 @@ class LiveHub:
                 if event.case_id in visible:
                     sub.loop.call_soon_threadsafe(sub.put, event)
 
-    def _visibility(self, subs: list[Subscriber], case_ids: set[int]) -> dict[VisibilityKey, set[int]]:
+    def _visibility(
+        self, subs: list[Subscriber], case_ids: set[int]
+    ) -> dict[VisibilityKey, set[int]]:
         by_key: dict[VisibilityKey, Principal] = {}
         for sub in subs:
             by_key.setdefault(sub.key, sub.principal)

@@ -46,7 +46,10 @@ class PresenceBoard:
         """Who is on the case now, sorted by name."""
         with self._lock:
             return sorted(
-                (Present(u, n, s) for u, (n, s) in self._snapshot(case_id, time.monotonic()).items()),
+                (
+                    Present(u, n, s)
+                    for u, (n, s) in self._snapshot(case_id, time.monotonic()).items()
+                ),
                 key=lambda p: (p.name, p.user_id),
             )
 
