@@ -104,9 +104,7 @@ async def _run(url: str, db_url: str, tokens: list[str], writer: Principal, chan
     timeout = aiohttp.ClientTimeout(total=None, sock_read=120)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         tasks = [
-            asyncio.create_task(
-                _listen(session, url, t, ready, got, arrived, counter, len(tokens))
-            )
+            asyncio.create_task(_listen(session, url, t, ready, got, arrived, counter, len(tokens)))
             for t in tokens
         ]
         started = time.perf_counter()
@@ -123,9 +121,10 @@ async def _run(url: str, db_url: str, tokens: list[str], writer: Principal, chan
                 await asyncio.to_thread(
                     cases.update_case, db, writer, case.id, CasePatch(title=f"Live bench {i}")
                 )
+            case_id = case.id
             async with arrived:
                 await asyncio.wait_for(
-                    arrived.wait_for(lambda: len(got.get(case.id, [])) >= len(tokens)), 60
+                    arrived.wait_for(lambda c=case_id: len(got.get(c, [])) >= len(tokens)), 60
                 )
             latencies += [t - t0 for t in got.pop(case.id)[: len(tokens)]]
             got.clear()

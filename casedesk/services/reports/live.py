@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.kernel.access import readable_cases
+from casedesk.services.reports import pg_listener
 from casedesk.services.reports.changes import MAX_WAIT, Cursor, changes_async
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry, Case
@@ -103,6 +104,8 @@ class LiveHub:
         self._subscribers: set[Subscriber] = set()
         self._lock = threading.Lock()
         self._task: asyncio.Task[None] | None = None
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.listener: threading.Thread | None = None
 
     @property
     def subscriber_count(self) -> int:
@@ -114,6 +117,9 @@ class LiveHub:
         sub = Subscriber(principal)
         with self._lock:
             self._subscribers.add(sub)
+        self.loop = asyncio.get_running_loop()
+        if self.db.engine.dialect.name == "postgresql":
+            pg_listener.ensure(self)
         if self._task is None or self._task.done():
             start = await asyncio.to_thread(self._tail)
             self._task = asyncio.get_running_loop().create_task(self._follow(start))

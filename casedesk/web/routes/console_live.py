@@ -20,6 +20,7 @@ from sse_starlette import EventSourceResponse
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.services.cases.core import get_case
+from casedesk.services.reports import pg_listener
 from casedesk.services.reports.live import LiveEvent, hub_for
 from casedesk.services.reports.presence import BOARD, STATES
 from casedesk.web.routes.console_context import CaseId, db_of
@@ -63,8 +64,10 @@ async def heartbeat(
     db = db_of(request)
     await asyncio.to_thread(get_case, db, agent.principal, case_id)  # 404 when hidden
     p = agent.principal
-    if BOARD.mark(case_id, p.user_id, agent.name, state):
+    name = agent.name or agent.email
+    if BOARD.mark(case_id, p.user_id, name, state):
         await hub_for(db).publish([LiveEvent("presence", case_id)])
+    await asyncio.to_thread(pg_listener.share_presence, db, case_id, p.user_id, name, state)
     return Response(status_code=204)
 
 
