@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, expect
 from tests.factories import PASSWORD, Actor, World, make_actor, make_case
 from tests.services.portal.world import make_portal_world
 from tests.web.conftest import LiveServer, sign_in_agent
+from tests.web.markup import markup_problems
 
 
 @pytest.fixture
@@ -104,6 +105,7 @@ def test_presence_shows_who_views_and_who_types(
 
     other.locator("#reply-body").press_sequentially("Hello")
     expect(page.locator("#presence")).to_contain_text("is typing a reply")
+    assert markup_problems(page.content()) == []
 
 
 def _mail(subject: str, body: str, message_id: str) -> bytes:
@@ -144,5 +146,6 @@ def test_a_reply_racing_a_customer_mail_asks_for_confirmation_first(
     expect(page.get_by_role("heading", name="A newer message arrived")).to_be_visible()
     expect(page.locator("ol.newer")).to_contain_text("Never mind, it works now.")
     expect(page.get_by_role("textbox", name="Reply")).to_have_value("Please restart the printer.")
+    assert markup_problems(page.content()) == []
     page.get_by_role("button", name="Send anyway").click()
     expect(page.locator("#thread")).to_contain_text("Please restart the printer.")
