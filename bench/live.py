@@ -173,7 +173,11 @@ def main() -> None:
             asyncio.run(_run(url, db_url, tokens, writer, args.changes))
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=10)
+            except subprocess.TimeoutExpired:  # open streams can hold a graceful stop
+                server.kill()
+                server.wait()
 
 
 if __name__ == "__main__":
