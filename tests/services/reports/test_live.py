@@ -20,7 +20,7 @@ import pytest
 from casedesk.services.identity import web_sessions
 from casedesk.services.reports.live import LiveEvent, LiveHub
 from casedesk.store.db import Database
-from tests.factories import PASSWORD, World, make_case, make_world
+from tests.factories import PASSWORD, World, make_actor, make_case, make_world
 
 
 @pytest.fixture
@@ -142,3 +142,39 @@ def test_a_change_in_one_process_reaches_an_agent_connected_to_another(
             elif line.startswith("data: ") and event == "case":
                 assert json.loads(line.removeprefix("data: "))["case_id"] == case_id
                 break
+
+
+def test_presence_on_one_process_shows_on_a_case_page_served_by_another(
+    db: Database, world: World, two_servers: tuple[str, str], backend: str
+) -> None:
+    one, two = two_servers
+    case = make_case(db, world.agent_a, group_id=world.group_a, title="Watched from afar")
+    carl = make_actor(db, "carl@acme.test", "agent", ["A"], world.corporation_id)
+    alice = web_sessions.sign_in_agent(db, world.agent_a.email, PASSWORD, "test")
+    other = web_sessions.sign_in_agent(db, carl.email, PASSWORD, "test")
+    with (
+        httpx.Client(base_url=one, cookies={"casedesk_session": alice.token}, timeout=15) as a,
+        a.stream("GET", "/console/events") as stream,
+    ):
+        lines = stream.iter_lines()
+        assert next(lines) == "event: ready"
+        beat = httpx.post(
+            f"{two}/console/cases/{case.id}/presence",
+            data={"state": "typing"},
+            cookies={"casedesk_session": other.token},
+            headers={"X-CSRF-Token": other.csrf_token},
+        )
+        assert beat.status_code == 204, beat.text
+        if backend != "postgresql":
+            # One process per SQLite database: presence stays in the process it reached.
+            assert "carl" not in a.get(f"/console/cases/{case.id}/presence").text
+            return
+        event = ""
+        for line in lines:
+            if line.startswith("event: "):
+                event = line.removeprefix("event: ")
+            elif line.startswith("data: ") and event == "presence":
+                assert json.loads(line.removeprefix("data: "))["case_id"] == case.id
+                break
+        shown = a.get(f"/console/cases/{case.id}/presence")
+        assert "carl" in shown.text and "typing a reply" in shown.text
