@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Principal
@@ -81,6 +81,8 @@ def record(
         actor_label=actor_label,
     )
     session.connection().execute(_INSERT_AUDIT, row)
+    if case_id is not None:
+        _wake_live_readers(session)
 
 
 def entry(
@@ -115,6 +117,27 @@ def record_many(session: Session, rows: list[dict[str, Any]]) -> None:
     """Write audit rows made by :func:`entry`, all with the same keys, in one statement."""
     if rows:
         session.connection().execute(_INSERT_AUDIT, rows)
+        if any(r.get("case_id") is not None for r in rows):
+            _wake_live_readers(session)
+
+
+#: The PostgreSQL channel on which a committed case change wakes every server process's
+#: live-update hub at once (services/reports/live.py listens on it).
+LIVE_CHANNEL = "casedesk_live"
+_NOTIFY = text(f"SELECT pg_notify('{LIVE_CHANNEL}', '')")
+
+
+def _wake_live_readers(session: Session) -> None:
+    """On PostgreSQL, NOTIFY once per transaction that wrote a case's audit row; it is
+    delivered when (and only if) the transaction commits."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    tx = conn.get_transaction()
+    if conn.info.get("live_notified") is tx:
+        return
+    conn.info["live_notified"] = tx
+    conn.execute(_NOTIFY)
 
 
 def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, Any]) -> None:

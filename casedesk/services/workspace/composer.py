@@ -29,7 +29,7 @@ from casedesk.services.kernel.access import load_case
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.mail.reply_recipients import parse_addresses
 from casedesk.services.reference.common import Id, In
-from casedesk.services.workspace import drafts, mentions
+from casedesk.services.workspace import collisions, drafts, mentions
 from casedesk.store.db import Database
 
 #: Most time one message may log: a day, as a time entry allows.
@@ -43,6 +43,11 @@ class ComposerSend(In):
     cc: Annotated[str, Field(max_length=2000)] = ""
     status_id: Id | None = Field(default=None, description="Set the case to this status too.")
     minutes: Annotated[int, Field(ge=0, le=MAX_SECONDS // 60)] = 0
+    seen_message_id: Annotated[int, Field(ge=0, le=2**62)] | None = Field(
+        default=None,
+        description="The newest message the writer had seen; a reply is refused "
+        "(NewerMessages) when an external message came after it. None: send anyway.",
+    )
 
 
 def send(
@@ -65,6 +70,8 @@ def send(
         headers = {"to": ", ".join(to), "cc": ", ".join(cc)}
     with db.write() as s:
         case = load_case(s, principal, case_id, Permission.ADD_NOTE, for_update=True)
+        if data.kind == "reply":
+            collisions.check_seen_in(s, case.id, data.seen_message_id)
         message = MessageCreate(
             visibility="external" if data.kind == "reply" else "internal", body_text=body
         )

@@ -25,10 +25,11 @@ from casedesk.services.billing.time_entries import list_time_entries
 from casedesk.services.canned import rendering
 from casedesk.services.canned.responses import list_canned
 from casedesk.services.cases.core import get_case
-from casedesk.services.cases.schemas import CaseOut
+from casedesk.services.cases.schemas import CaseOut, MessageOut
 from casedesk.services.mail.reply_recipients import reply_recipients
-from casedesk.services.workspace import composer, drafts, mentions
+from casedesk.services.workspace import collisions, composer, drafts, mentions
 from casedesk.store.db import Database
+from casedesk.web.routes.console_collision import newer_first
 from casedesk.web.routes.console_context import CaseId, Lookups, blob_store, db_of, settings
 from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
@@ -84,6 +85,7 @@ def compose(
     cc: Annotated[str, Form(max_length=2000)] = "",
     minutes: Annotated[str, Form(max_length=10)] = "",
     status_id: Annotated[str, Form(max_length=20)] = "",
+    seen_message_id: Annotated[str, Form(max_length=20)] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """Send a reply or note with everything the form holds, in one write."""
@@ -97,6 +99,7 @@ def compose(
             cc=cc,
             minutes=_whole(minutes, "minutes") or 0,
             status_id=_whole(status_id, "status_id"),
+            seen_message_id=_whole(seen_message_id, "seen_message_id"),
         )
     except PydanticError as exc:
         first = exc.errors()[0]
@@ -108,6 +111,23 @@ def compose(
             f"attach at most {uploads.MAX_UPLOADS_PER_WRITE} files to one message", field="files"
         )
     get_case(db, principal, case_id)  # a hidden case is not found before files are kept
+    try:
+        if kind == "reply":
+            collisions.check_seen(db, principal, case_id, data.seen_message_id)
+        sent = _send(request, db, principal, case_id, data, chosen)
+    except collisions.NewerMessages as exc:
+        return newer_first(request, db, principal, case_id, data, exc, bool(chosen))
+    return RedirectResponse(f"/console/cases/{case_id}#message-{sent.id}", status_code=303)
+
+
+def _send(
+    request: Request,
+    db: Database,
+    principal: Principal,
+    case_id: int,
+    data: composer.ComposerSend,
+    chosen: list[UploadFile],
+) -> MessageOut:
     refs: list[uploads.UploadRef] = []
     if chosen:
         stored = uploads.upload_files(
@@ -118,8 +138,7 @@ def compose(
             settings(request).max_attachment_bytes,
         )
         refs = [uploads.UploadRef(u.id) for u in stored]
-    sent = composer.send(db, principal, case_id, data, uploads=refs)
-    return RedirectResponse(f"/console/cases/{case_id}#message-{sent.id}", status_code=303)
+    return composer.send(db, principal, case_id, data, uploads=refs)
 
 
 router.add_api_route(
