@@ -16,6 +16,7 @@ from casedesk.services.identity.auth import create_token, revoke_token
 from casedesk.store.db import Database
 from casedesk.store.models import CustomFieldDefinition
 from tests.factories import World, make_actor
+from tests.support.async_run import run_async
 
 API = "/api/v1"
 
@@ -43,7 +44,7 @@ def test_creates_sent_together_each_get_their_own_answer(
     requests[7] = ({"title": "other group", "group_id": world.group_b}, good)
     requests[9] = ({"title": "no such token"}, {"Authorization": "Bearer cd_nothing"})
 
-    answers = asyncio.run(post_all(app, requests))
+    answers = run_async(post_all(app, requests))
 
     statuses = [r.status_code for r in answers]
     assert statuses == [201, 201, 201, 401, 201, 422, 201, 422, 201, 401, 201, 201]
@@ -78,7 +79,7 @@ def test_an_app_served_by_two_event_loops_at_once_answers_on_each(
 
     def serve() -> None:
         start.wait()
-        answers.extend(asyncio.run(post_all(app, requests)))
+        answers.extend(run_async(post_all(app, requests)))
 
     threads = [threading.Thread(target=serve, daemon=True) for _ in range(2)]
     for thread in threads:
@@ -104,10 +105,10 @@ def test_a_create_failing_late_is_answered_alone_beside_a_refused_caller(
         ({"title": "bad amount", "custom_fields": {"amount": "lots"}}, world.agent_a.headers),
         ({"title": "fine", "custom_fields": {"amount": 2}}, world.agent_a.headers),
     ]
-    answers = asyncio.run(post_all(app, requests))
+    answers = run_async(post_all(app, requests))
     assert [r.status_code for r in answers] == [401, 422, 201]
     assert answers[1].json()["field"] == "custom_fields.amount"
     assert answers[2].json()["number"] == 1
 
-    answers = asyncio.run(post_all(app, requests[:2]))
+    answers = run_async(post_all(app, requests[:2]))
     assert [r.status_code for r in answers] == [401, 422]

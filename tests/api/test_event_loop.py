@@ -16,6 +16,7 @@ from casedesk.config import Settings
 from casedesk.services.cases import search
 from casedesk.store.db import Database
 from tests.factories import World, make_case
+from tests.support.async_run import run_async
 
 API = "/api/v1"
 
@@ -61,7 +62,7 @@ def test_a_get_is_answered_while_a_search_is_in_flight(
             assert (await pending).status_code == 200
 
     try:
-        asyncio.run(scenario())
+        run_async(scenario())
     finally:
         release.set()
     assert order == ["get", "search"]

@@ -21,6 +21,7 @@ from casedesk.services.identity import web_sessions
 from casedesk.services.reports.live import LiveEvent, LiveHub
 from casedesk.store.db import Database
 from tests.factories import PASSWORD, World, make_actor, make_case, make_world
+from tests.support.async_run import run_async
 
 
 @pytest.fixture
@@ -59,7 +60,7 @@ def test_an_agent_of_another_group_hears_nothing_about_a_hidden_case(
         hub.unsubscribe(alice)
         hub.unsubscribe(bob)
 
-    asyncio.run(run())
+    run_async(run())
 
 
 def _drain(queue: asyncio.Queue[LiveEvent]) -> list[LiveEvent]:
