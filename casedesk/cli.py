@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from casedesk.cli_privacy import privacy_app
+
 if TYPE_CHECKING:
     from casedesk.config import Settings
     from casedesk.services.demo import DemoSummary
@@ -39,6 +41,7 @@ mail_app = typer.Typer(help="The email channel.", no_args_is_help=True)
 app.add_typer(mail_app, name="mail")
 export_app = typer.Typer(help="Data for other systems.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+app.add_typer(privacy_app, name="privacy")
 
 
 def _fail(message: str) -> typer.Exit:

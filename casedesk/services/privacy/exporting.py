@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import audit
-from casedesk.services.privacy.subject import Subject, load_subject, require_admin, sole_cases
+from casedesk.services.privacy.subject import (
+    Subject,
+    corporation_of_contact,
+    load_subject,
+    require_admin,
+    sole_cases,
+)
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import Attachment, AuditEntry, Case, CaseMessage, Contact
@@ -63,16 +69,31 @@ def export_contact(
     """Check the caller and gather the data now (so refusals come before any byte),
     then return the archive's bytes as an iterator."""
     require_admin(principal)
+    return export(db, principal.corporation_id, contact_id, blobs, principal)
+
+
+def export(
+    db: Database,
+    corporation_id: int | None,
+    contact_id: int,
+    blobs: BlobStore,
+    principal: Principal | None = None,
+) -> Iterator[bytes]:
+    """The archive of the contact, as ``principal`` or, without one, as the operator at
+    the command line (any corporation). Audited."""
     with db.write() as s:
-        subject = load_subject(s, principal.corporation_id, contact_id)
+        if corporation_id is None:
+            corporation_id = corporation_of_contact(s, contact_id)
+        subject = load_subject(s, corporation_id, contact_id)
         archive = _gather(s, subject)
         audit.record(
             s,
             principal,
-            principal.corporation_id,
+            corporation_id,
             "contact.export",
             "contact",
             contact_id,
+            actor_label="" if principal else "operator",
             changes={"request": {"from": None, "to": "export"}},
         )
     return _stream(archive, blobs)

@@ -21,7 +21,13 @@ from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import audit
 from casedesk.services.privacy import case_removal
 from casedesk.services.privacy.scrubbing import scrub
-from casedesk.services.privacy.subject import Subject, load_subject, require_admin, sole_cases
+from casedesk.services.privacy.subject import (
+    Subject,
+    corporation_of_contact,
+    load_subject,
+    require_admin,
+    sole_cases,
+)
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -57,27 +63,40 @@ def anonymise_contact(
     db: Database, principal: Principal, contact_id: int, blobs: BlobStore
 ) -> RequestOut:
     require_admin(principal)
-    with db.write() as s:
-        subject = load_subject(s, principal.corporation_id, contact_id)
-        out, keys = anonymise_in(s, subject)
-        _audit(s, principal, out)
-    _delete_blobs(blobs, keys)
-    return out
+    return run(db, "anonymise", principal.corporation_id, contact_id, blobs, principal)
 
 
 def erase_contact(
     db: Database, principal: Principal, contact_id: int, blobs: BlobStore
 ) -> RequestOut:
     require_admin(principal)
+    return run(db, "erase", principal.corporation_id, contact_id, blobs, principal)
+
+
+def run(
+    db: Database,
+    kind: str,
+    corporation_id: int | None,
+    contact_id: int,
+    blobs: BlobStore,
+    principal: Principal | None = None,
+) -> RequestOut:
+    """Carry out request ``kind`` (anonymise | erase) on the contact, as ``principal``
+    or, without one, as the operator at the command line (any corporation)."""
     with db.write() as s:
-        subject = load_subject(s, principal.corporation_id, contact_id)
-        sole = sole_cases(s, contact_id, subject.case_ids)
-        out, keys = anonymise_in(s, subject)
-        keys += case_removal.delete_cases(s, sole)
-        _detach(s, contact_id)
-        s.execute(delete(Contact).where(Contact.id == contact_id))
-        out = out.model_copy(update={"kind": "erase", "cases_deleted": len(sole)})
-        _audit(s, principal, out)
+        if corporation_id is None:
+            corporation_id = corporation_of_contact(s, contact_id)
+        subject = load_subject(s, corporation_id, contact_id)
+        if kind == "erase":
+            sole = sole_cases(s, contact_id, subject.case_ids)
+            out, keys = anonymise_in(s, subject)
+            keys += case_removal.delete_cases(s, sole)
+            _detach(s, contact_id)
+            s.execute(delete(Contact).where(Contact.id == contact_id))
+            out = out.model_copy(update={"kind": "erase", "cases_deleted": len(sole)})
+        else:
+            out, keys = anonymise_in(s, subject)
+        _audit(s, principal, corporation_id, out)
     _delete_blobs(blobs, keys)
     return out
 
@@ -193,15 +212,16 @@ def _detach(s: Session, contact_id: int) -> None:
     )
 
 
-def _audit(s: Session, principal: Principal, out: RequestOut) -> None:
+def _audit(s: Session, principal: Principal | None, corporation_id: int, out: RequestOut) -> None:
     counts: dict[str, Any] = out.model_dump(exclude={"kind", "contact_id"})
     audit.record(
         s,
         principal,
-        principal.corporation_id,
+        corporation_id,
         f"contact.{out.kind}",
         "contact",
         out.contact_id,
+        actor_label="" if principal else "operator",
         changes={"request": {"from": None, "to": out.kind}, "counts": {"from": None, "to": counts}},
     )
 

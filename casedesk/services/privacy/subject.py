@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import Forbidden
+from casedesk.domain.errors import Forbidden, NotFound
 from casedesk.domain.permissions import Principal
 from casedesk.services.reference.common import get_row
 from casedesk.store.models import (
@@ -50,6 +50,14 @@ def placeholder(contact_id: int) -> str:
 def require_admin(principal: Principal) -> None:
     if not principal.is_admin:
         raise Forbidden("only an admin may act on a contact's personal data")
+
+
+def corporation_of_contact(s: Session, contact_id: int) -> int:
+    """The corporation of a contact named at the command line; 404 when none."""
+    corporation_id = s.scalar(select(Contact.corporation_id).where(Contact.id == contact_id))
+    if corporation_id is None:
+        raise NotFound(f"contact {contact_id} not found")
+    return corporation_id
 
 
 def load_subject(s: Session, corporation_id: int, contact_id: int) -> Subject:
