@@ -11,6 +11,7 @@ from casedesk.config import Settings
 from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
 from casedesk.services.cases import holds
+from casedesk.services.privacy import retention
 from casedesk.services.reports import export_jobs
 from casedesk.services.scheduling import auto_close, schedules
 from casedesk.services.sla import state as sla
@@ -49,6 +50,11 @@ def run_exports(db: Database, now: datetime) -> int:
     return export_jobs.run_queued(db, Settings().exports_dir, now)
 
 
+def apply_retention(db: Database, now: datetime) -> int:
+    """Anonymise or delete the old closed cases the corporations' policies name."""
+    return retention.run_retention(db, LocalBlobStore(Settings().attachments_dir), now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
@@ -59,4 +65,5 @@ JOBS: tuple[Job, ...] = (
     Job("webhooks", timedelta(seconds=5), deliver_webhooks),
     Job("upload-expiry", timedelta(minutes=10), expire_uploads),
     Job("exports", timedelta(seconds=5), run_exports, lease=timedelta(hours=1)),
+    Job("retention", timedelta(hours=1), apply_retention, lease=timedelta(hours=1)),
 )

@@ -10,8 +10,9 @@ from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.attachments import Blobs
 from casedesk.api.routers.reference_params import ERRORS, RowId
 from casedesk.api.routing import NativeRoute
-from casedesk.services.privacy import exporting, requests
+from casedesk.services.privacy import exporting, requests, retention
 from casedesk.services.privacy.requests import RequestOut
+from casedesk.services.privacy.retention import PolicyIn, PolicyOut
 
 router = APIRouter(route_class=NativeRoute, responses=ERRORS, tags=["contacts"])
 
@@ -45,3 +46,16 @@ def erase_contact(contact_id: RowId, caller: Caller, db: Db, blobs: Blobs) -> Re
     """Delete the contact and the cases only they are part of; cases shared with
     other contacts stay, with the contact's part anonymised."""
     return requests.erase_contact(db, caller, contact_id, blobs)
+
+
+@router.get("/retention-policy", response_model=PolicyOut | None, tags=["privacy"])
+def get_retention_policy(caller: Caller, db: Db) -> PolicyOut | None:
+    """The corporation's retention policy (null: closed cases are kept)."""
+    return retention.get_policy(db, caller)
+
+
+@router.put("/retention-policy", response_model=PolicyOut | None, tags=["privacy"])
+def set_retention_policy(data: PolicyIn | None, caller: Caller, db: Db) -> PolicyOut | None:
+    """Anonymise or delete closed cases `days` days after they were closed (the
+    `retention` job applies it hourly); null removes the policy."""
+    return retention.set_policy(db, caller, data)

@@ -41,6 +41,7 @@ from casedesk.store.models.mail import (
     MailTemplate,
     OutboundMail,
 )
+from casedesk.store.models.privacy import AnonymisedCase, RetentionPolicy
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
 from casedesk.store.models.reference import (
     CaseCode,
@@ -69,6 +70,7 @@ from casedesk.store.models.workspace import CannedResponse, ComposerDraft
 
 __all__ = [
     "ActivityCode",
+    "AnonymisedCase",
     "ApiToken",
     "ApiTokenUsage",
     "Asset",
@@ -123,6 +125,7 @@ __all__ = [
     "Priority",
     "Queue",
     "RecoveryCode",
+    "RetentionPolicy",
     "SavedFilter",
     "ScheduleRun",
     "SearchDocument",
