@@ -193,7 +193,7 @@ def _message(m: CaseMessage) -> dict[str, Any]:
 
 def _stream(archive: _Archive, blobs: BlobStore) -> Iterator[bytes]:
     sink = _Sink()
-    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:  # type: ignore[arg-type]
+    with zipfile.ZipFile(sink, "w", zipfile.ZIP_DEFLATED) as z:  # type: ignore[call-overload]
         for name, document in archive.documents.items():
             z.writestr(name, json.dumps(document, indent=2, ensure_ascii=False, default=str))
             yield sink.take()

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Principal
@@ -32,7 +32,7 @@ from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Attachment,
-    AuditEntry,
+    Base,
     CaseMember,
     CaseMessage,
     CaseSecondaryContact,
@@ -40,7 +40,6 @@ from casedesk.store.models import (
     ContactEmail,
     ContactPhone,
     InboundMail,
-    OutboxEvent,
     SignInLink,
     WebSession,
 )
@@ -152,7 +151,7 @@ def anonymise_in(s: Session, subject: Subject) -> tuple[RequestOut, list[str]]:
             index_text(s, m.case_id, "message", m.id, mark)
     keys += _scrub_mail(s, subject, own_ids)
     scrubbed = scrub(s, subject.corporation_id, subject.needles, mark)
-    about = AuditEntry.__table__
+    about = Base.metadata.tables["audit_log"]
     scrubbed += scrub(
         s,
         subject.corporation_id,
@@ -176,7 +175,7 @@ def _scrub_file_records(s: Session, subject: Subject, ids: list[int], names: lis
     """The names of their removed files, in the audit entries and events about them."""
     if not ids:
         return
-    log, events = AuditEntry.__table__, OutboxEvent.__table__
+    log, events = Base.metadata.tables["audit_log"], Base.metadata.tables["outbox"]
     about = (log.c.entity_type == "attachment") & log.c.entity_id.in_(ids)
     scrub(s, subject.corporation_id, names, "removed file", only=(log, about))
     topic = events.c.topic.like("attachment.%")
@@ -186,7 +185,7 @@ def _scrub_file_records(s: Session, subject: Subject, ids: list[int], names: lis
 def _scrub_mail(s: Session, subject: Subject, own_ids: list[int]) -> list[str]:
     """Mail they sent (taken in or quarantined): the text and raw copy go."""
     lowered = [e.lower() for e in subject.emails]
-    mine = InboundMail.case_message_id.in_(own_ids)
+    mine: ColumnElement[bool] = InboundMail.case_message_id.in_(own_ids)
     if lowered:
         mine = mine | func.lower(InboundMail.sender).in_(lowered)
     where = (InboundMail.corporation_id == subject.corporation_id) & mine

@@ -58,7 +58,7 @@ def get_policy(db: Database, principal: Principal) -> PolicyOut | None:
     require_admin(principal)
     with db.read() as s:
         row = s.get(RetentionPolicy, principal.corporation_id)
-        return PolicyOut(action=row.action, days=row.days) if row else None  # type: ignore[arg-type]
+        return PolicyOut(action=row.action, days=row.days) if row else None
 
 
 def set_policy(db: Database, principal: Principal, policy: PolicyIn | None) -> PolicyOut | None:
