@@ -24,6 +24,7 @@ from casedesk.web.routes import (
     console_exports,
     console_new_case,
     console_organizations,
+    console_privacy,
     console_profile,
     console_search,
     console_security,
@@ -46,6 +47,7 @@ def install(app: FastAPI) -> None:
         console_security.router,
         console_cases.router,
         console_new_case.router,  # before the case page: /console/cases/new is no case id
+        console_privacy.router,
         console_contacts.router,
         console_organizations.router,
         console_customer_panel.router,
