@@ -114,6 +114,7 @@ def test_anonymising_leaves_no_trace_and_keeps_the_figures(
     pw, cases = _setup(client, db, settings)
     carol = ["carol@customer.example", "Carol", CAROL_PHONE]
     assert traces(db, carol), "the setup should leave Carol's data about"
+    assert len(traces(db, ["the printer is on fire"])) > 2, "her text is copied about"
     before = figures(client, pw, list(cases.values()))
 
     url = f"{API}/contacts/{pw.carol.contact_id}/anonymise"
@@ -125,6 +126,7 @@ def test_anonymising_leaves_no_trace_and_keeps_the_figures(
     assert done.json()["attachments"] == 1 and done.json()["cases"] == 2
 
     assert traces(db, carol) == [], traces(db, carol)
+    assert traces(db, ["the printer is on fire"]) == []
     assert traces(db, ["dave@customer.example"]), "Dave's data is not Carol's"
     assert figures(client, pw, list(cases.values())) == before
     with db.read() as s:

@@ -45,6 +45,9 @@ from casedesk.store.models import (
 )
 from casedesk.store.search_index import index_text
 
+#: The shortest message of theirs whose copies elsewhere are replaced too.
+MIN_COPY = 40
+
 
 class RequestOut(BaseModel):
     """What a request did, in counts."""
@@ -125,10 +128,15 @@ def anonymise_in(s: Session, subject: Subject) -> tuple[RequestOut, list[str]]:
     s.execute(delete(SignInLink).where(SignInLink.contact_id == cid))
     own = list(
         s.execute(
-            select(CaseMessage.id, CaseMessage.case_id).where(CaseMessage.author_contact_id == cid)
+            select(CaseMessage.id, CaseMessage.case_id, CaseMessage.body_text).where(
+                CaseMessage.author_contact_id == cid
+            )
         ).all()
     )
     own_ids = [m.id for m in own]
+    # Copies of what they wrote (a case's description taken from their mail, the
+    # snapshot of it in the audit log): long enough not to match other text.
+    copies = tuple({m.body_text.strip() for m in own if len(m.body_text.strip()) >= MIN_COPY})
     keys: list[str] = []
     files = 0
     if own_ids:
@@ -150,7 +158,8 @@ def anonymise_in(s: Session, subject: Subject) -> tuple[RequestOut, list[str]]:
         for m in own:
             index_text(s, m.case_id, "message", m.id, mark)
     keys += _scrub_mail(s, subject, own_ids)
-    scrubbed = scrub(s, subject.corporation_id, subject.needles, mark)
+    scrubbed = scrub(s, subject.corporation_id, copies, mark)
+    scrubbed += scrub(s, subject.corporation_id, subject.needles, mark)
     about = Base.metadata.tables["audit_log"]
     scrubbed += scrub(
         s,
