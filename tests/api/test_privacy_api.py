@@ -199,5 +199,12 @@ def test_erasing_removes_sole_cases_and_keeps_shared_ones(
     with db.read() as s:
         audit_log = Base.metadata.tables["audit_log"]
         left = s.scalar(select(func.count()).where(audit_log.c.case_id == cases["sole"]))
+        about = s.execute(
+            select(audit_log.c.action).where(
+                audit_log.c.entity_type == "contact",
+                audit_log.c.entity_id == pw.carol.contact_id,
+            )
+        ).all()
     assert left == 0
+    assert [a.action for a in about] == ["contact.erase"]
     assert client.post(url, headers=admin).status_code == 404

@@ -45,6 +45,9 @@ from casedesk.store.models import (
 )
 from casedesk.store.search_index import index_text
 
+#: The audit records of the requests themselves: kept, they hold counts only.
+REQUEST_ACTIONS = ("contact.export", "contact.anonymise", "contact.erase")
+
 #: The shortest message of theirs whose copies elsewhere are replaced too.
 MIN_COPY = 40
 
@@ -95,6 +98,15 @@ def run(
             keys += case_removal.delete_cases(s, sole)
             _detach(s, contact_id)
             s.execute(delete(Contact).where(Contact.id == contact_id))
+            log = Base.metadata.tables["audit_log"]
+            s.execute(
+                delete(log).where(
+                    log.c.corporation_id == corporation_id,
+                    log.c.entity_type == "contact",
+                    log.c.entity_id == contact_id,
+                    log.c.action.not_in(REQUEST_ACTIONS),
+                )
+            )
             out = out.model_copy(update={"kind": "erase", "cases_deleted": len(sole)})
         else:
             out, keys = anonymise_in(s, subject)
