@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from casedesk.cli_privacy import privacy_app
+
 if TYPE_CHECKING:
     from casedesk.config import Settings
     from casedesk.services.demo import DemoSummary
@@ -42,6 +44,7 @@ export_app = typer.Typer(help="Data for other systems.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
 reports_app = typer.Typer(help="The reports' facts.", no_args_is_help=True)
 app.add_typer(reports_app, name="reports")
+app.add_typer(privacy_app, name="privacy")
 
 
 def _fail(message: str) -> typer.Exit:

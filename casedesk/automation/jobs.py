@@ -12,6 +12,7 @@ from casedesk.domain.webhooks import AllowList
 from casedesk.services.attachments import uploads
 from casedesk.services.bulk import jobs as bulk_jobs
 from casedesk.services.cases import holds
+from casedesk.services.privacy import retention
 from casedesk.services.reports import export_jobs, rollups
 from casedesk.services.rules import automations
 from casedesk.services.scheduling import auto_close, schedules
@@ -51,6 +52,11 @@ def run_exports(db: Database, now: datetime) -> int:
     return export_jobs.run_queued(db, Settings().exports_dir, now)
 
 
+def apply_retention(db: Database, now: datetime) -> int:
+    """Anonymise or delete the old closed cases the corporations' policies name."""
+    return retention.run_retention(db, LocalBlobStore(Settings().attachments_dir), now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("hold-expiry", timedelta(minutes=1), holds.release_expired_holds),
     Job("schedules", timedelta(minutes=1), schedules.run_schedules),
@@ -64,4 +70,5 @@ JOBS: tuple[Job, ...] = (
     Job("report-facts", timedelta(minutes=1), lambda db, now: rollups.refresh(db)),
     Job(automations.JOB, timedelta(minutes=1), automations.run_automations),
     Job("bulk", timedelta(seconds=5), bulk_jobs.run_queued, lease=timedelta(hours=1)),
+    Job("retention", timedelta(hours=1), apply_retention, lease=timedelta(hours=1)),
 )

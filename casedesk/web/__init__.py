@@ -28,6 +28,7 @@ from casedesk.web.routes import (
     console_new_case,
     console_notifications,
     console_organizations,
+    console_privacy,
     console_profile,
     console_reports,
     console_search,
@@ -52,6 +53,7 @@ def install(app: FastAPI) -> None:
         console_security.router,
         console_cases.router,
         console_new_case.router,  # before the case page: /console/cases/new is no case id
+        console_privacy.router,
         console_contacts.router,
         console_organizations.router,
         console_reports.router,

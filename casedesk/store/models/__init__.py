@@ -43,6 +43,7 @@ from casedesk.store.models.mail import (
     OutboundMail,
 )
 from casedesk.store.models.notifications import Notification, NotificationSetting
+from casedesk.store.models.privacy import AnonymisedCase, RetentionPolicy
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
 from casedesk.store.models.reference import (
     CaseCode,
@@ -72,6 +73,7 @@ from casedesk.store.models.workspace import CannedResponse, ComposerDraft
 
 __all__ = [
     "ActivityCode",
+    "AnonymisedCase",
     "ApiToken",
     "ApiTokenUsage",
     "Asset",
@@ -132,6 +134,7 @@ __all__ = [
     "Queue",
     "RecoveryCode",
     "ReportCursor",
+    "RetentionPolicy",
     "Rule",
     "RuleMatch",
     "SavedFilter",

@@ -83,6 +83,7 @@ def _page(
         "looked": lookups(db, principal),
         "can_manage": principal.can(Permission.MANAGE_REFERENCE),
         "can_open": principal.can(Permission.CREATE_CASE),
+        "is_admin": principal.is_admin,
         "notice": notice,
         "error": error,
         "form": form or {},
@@ -95,7 +96,9 @@ def contact_page(
     request: Request,
     agent: Agent,
     contact_id: OtherId,
-    done: Annotated[Literal["saved", "merged", "invite", "reset"] | None, Query()] = None,
+    done: Annotated[
+        Literal["saved", "merged", "invite", "reset", "anonymised"] | None, Query()
+    ] = None,
 ) -> Response:
     notices = {
         "saved": "Saved.",
@@ -103,6 +106,7 @@ def contact_page(
         "invite": "A sign-in link to the portal was mailed to the contact.",
         "reset": "Portal access was reset: the password is removed, their sessions ended, "
         "and a new sign-in link was mailed.",
+        "anonymised": "The contact's personal data was replaced by placeholders.",
     }
     notice = notices[done] if done else ""
     return _page(request, db_of(request), agent.principal, contact_id, notice=notice)
