@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from casedesk.domain.errors import DomainError
 from casedesk.domain.rate_limits import RateState
+from casedesk.domain.token_scopes import require_scopes, required_scopes
 from casedesk.services.cases.opening import NewCase, open_cases
 from casedesk.services.cases.schemas import CaseCreate, CaseOut
 from casedesk.services.identity.credentials import Credentials
@@ -108,6 +109,7 @@ def _write(
             continue
         try:
             state = credentials.meter(caller)
+            require_scopes(caller.principal.scopes, required_scopes("POST", "/api/v1/cases"))
         except DomainError as exc:
             answers[index] = exc
             continue

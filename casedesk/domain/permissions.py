@@ -77,6 +77,9 @@ class Principal:
     #: idempotent create's answer) is not handed to another: ``token:<id>``,
     #: ``session:<id>`` or ``password``; empty for the system's own callers (jobs).
     credential: str = ""
+    #: A token's scopes (``domain/token_scopes.py``); None for a caller that is not a
+    #: token (a web session, a password, the system's jobs), whom scopes do not limit.
+    scopes: frozenset[str] | None = None
 
     @property
     def is_admin(self) -> bool:
