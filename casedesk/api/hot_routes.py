@@ -170,8 +170,8 @@ class HotRoutes:
             try:
                 with db.write() as s:
                     caller, state = credentials.token_in(s, token, client)
-                require_scopes(caller.scopes, needed)
                     metered.append(state)
+                    require_scopes(caller.scopes, needed)
                     out = messages.add_message_on(s, caller, case_id, data, credentials.now())
             except DomainError as exc:
                 if not metered:  # the token's refusal: _answer words it
