@@ -27,6 +27,8 @@ ALL_SCOPES: tuple[str, ...] = (
 )
 
 _READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Dialect routes that read with a ``POST`` (the protocol's choice): the end of the path.
+_READ_POSTS = ("/itxems/cases/search", "/GetTicketEntity", "/CreateDefaultTicketEntity")
 
 #: The first path segment under ``/api/v1`` of each area other than cases and reference.
 _NATIVE_AREAS = {
@@ -96,6 +98,8 @@ def required_scopes(method: str, path: str) -> tuple[str, ...]:
     access = access_of(method)
     for prefix, face in _FACE_PREFIXES:
         if path.startswith(prefix):
+            if path.rstrip("/").endswith(_READ_POSTS):
+                access = "read"
             return (face, f"cases:{access}")
     if path.startswith("/api/v1/"):
         return (f"{native_area(path[len('/api/v1') :])}:{access}",)
