@@ -32,14 +32,13 @@ _READ_POSTS = ("/itxems/cases/search", "/GetTicketEntity", "/CreateDefaultTicket
 
 #: The first path segment under ``/api/v1`` of each area other than cases and reference.
 _NATIVE_AREAS = {
-    "attachments": "attachments",
-    "reports": "reports",
-    "metrics": "reports",
+    "changes": "cases",
     "exports": "reports",
+    "reports": "reports",
     "webhooks": "admin",
-    "rules": "admin",
     "corporations": "admin",
-    "audit": "admin",
+    "mailboxes": "admin",
+    "mail": "admin",
 }
 
 #: Path prefixes of the dialect faces.
