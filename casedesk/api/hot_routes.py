@@ -139,7 +139,7 @@ class HotRoutes:
         if data is None:  # FastAPI words the 400 or 422
             return None
         try:
-            out, state = await self.creates.open(token, data)
+            out, state = await self.creates.open(token, data, client_address(scope))
             response = _limited(contract.created_answer(out), state)
         except Unauthenticated as exc:
             response = domain_problem(await self._refused(scope, exc))
