@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -263,14 +264,33 @@ def tokens_create(
         int | None,
         typer.Option(min=1, help="Requests a minute the token may make (default: the server's)."),
     ] = None,
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(help="A scope the token gets (repeat; default: every scope)."),
+    ] = None,
+    expires: Annotated[
+        datetime | None,
+        typer.Option(help="When the token stops working (UTC unless a zone is given)."),
+    ] = None,
 ) -> None:
     """Create an API token and print it (alone, on stdout). It is not shown again."""
     if len(name) > 200:
         raise _fail("a token name is at most 200 characters")
+    from casedesk.domain.token_scopes import parse_scopes
     from casedesk.services.identity import auth
 
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)
     with _database(_settings()) as db, _expected_errors():
-        _, token = auth.create_token(db, email, name=name, rate_limit_per_minute=rate_limit)
+        scopes = None if scope is None else parse_scopes(scope)
+        _, token = auth.create_token(
+            db,
+            email,
+            name=name,
+            rate_limit_per_minute=rate_limit,
+            scopes=scopes,
+            expires_at=expires,
+        )
     typer.echo(token)
 
 

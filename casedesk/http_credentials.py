@@ -1,6 +1,10 @@
 """Credentials as they come over HTTP, for every face: the client's address, HTTP Basic,
 bearer tokens, and what the answer must say about limits.
 
+A token is held to its scopes here too (``domain/token_scopes.py``): what a request
+needs follows from its method and path, so every face refuses a token outside its
+scopes with ``Forbidden`` naming the scope, in the face's own error shape.
+
 Each face parses its own ``Authorization`` header (or ``api_key``) and calls
 ``bearer_caller`` or ``password_caller``; both go through the app's one
 ``services.credentials.Credentials``. What a refusal or a metered request must add to
@@ -27,6 +31,7 @@ from starlette.types import Scope
 from casedesk.domain.errors import TooManyAttempts, Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.domain.rate_limits import RateState
+from casedesk.domain.token_scopes import require_scopes, required_scopes
 from casedesk.services.identity.credentials import Credentials, RateLimitExceeded
 
 #: Scope keys: the request's ``RateState`` (or None), and a 429's ``Retry-After``.
@@ -57,6 +62,7 @@ def bearer_caller(request: Request, token: str) -> Principal:
         scope[RETRY_AFTER] = exc.retry_after
         raise
     scope[RATE] = state
+    require_scopes(principal.scopes, required_scopes(request.method, scope["path"]))
     return principal
 
 

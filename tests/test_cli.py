@@ -136,6 +136,22 @@ def test_tokens_create_with_a_rate_limit_of_its_own(env: dict[str, str], db: Dat
     assert refused.exit_code == 2 and refused.stdout == ""  # a usage error, no token
 
 
+def test_tokens_create_with_scopes_and_an_expiry(env: dict[str, str], db: Database) -> None:
+    run(env, "users", "add", "bot@example.test", "--role", "agent", "--password", "long enough")
+    args = ["--scope", "cases:read", "--scope", "itx", "--expires", "2099-01-02T03:04:05"]
+    result = run(env, "tokens", "create", "bot@example.test", *args)
+    assert result.exit_code == 0, result.output
+    (line,) = result.stdout.splitlines()
+    principal = authenticate_token(db, line)
+    assert principal.scopes == {"cases:read", "itx"}
+    with db.read() as s:
+        expires = s.scalar(select(ApiToken.expires_at))
+    assert expires is not None and expires.isoformat() == "2099-01-02T03:04:05+00:00"
+    refused = run(env, "tokens", "create", "bot@example.test", "--scope", "cases:delete")
+    assert refused.exit_code != 0 and refused.stdout == ""
+    assert "cases:delete" in refused.output
+
+
 def test_tokens_create_for_an_unknown_user(env: dict[str, str]) -> None:
     assert_clean_failure(run(env, "tokens", "create", "ghost@example.test"), "no user")
 

@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from casedesk.domain.errors import DomainError
 from casedesk.domain.rate_limits import RateState
+from casedesk.domain.token_scopes import require_scopes, required_scopes
 from casedesk.services.cases.opening import NewCase, open_cases
 from casedesk.services.cases.schemas import CaseCreate, CaseOut
 from casedesk.services.identity.credentials import Credentials
@@ -30,7 +31,8 @@ MAX_BATCH = 64
 
 #: A case opened, and its request's place in its token's rate window.
 Created = tuple[CaseOut, RateState | None]
-_Request = tuple[str, CaseCreate, "asyncio.Future[Created]"]
+#: A token, what to open, the client's address, and where the answer goes.
+_Request = tuple[str, CaseCreate, str, "asyncio.Future[Created]"]
 
 
 class CreateBatches:
@@ -43,13 +45,13 @@ class CreateBatches:
             weakref.WeakKeyDictionary()
         )
 
-    async def open(self, token: str, data: CaseCreate) -> Created:
+    async def open(self, token: str, data: CaseCreate, client: str = "") -> Created:
         """Open a case for the bearer of ``token``; raises the refusal."""
         loop = asyncio.get_running_loop()
         queue = self._queues.get(loop)
         if queue is None:
             queue = self._queues[loop] = _Queue(self.credentials)
-        return await queue.open(token, data)
+        return await queue.open(token, data, client)
 
 
 class _Queue:
@@ -58,9 +60,9 @@ class _Queue:
         self._pending: list[_Request] = []
         self._writer: asyncio.Task[None] | None = None
 
-    async def open(self, token: str, data: CaseCreate) -> Created:
+    async def open(self, token: str, data: CaseCreate, client: str) -> Created:
         answer: asyncio.Future[Created] = asyncio.get_running_loop().create_future()
-        self._pending.append((token, data, answer))
+        self._pending.append((token, data, client, answer))
         if self._writer is None:
             self._writer = asyncio.ensure_future(self._write_all())
         return await answer
@@ -71,7 +73,7 @@ class _Queue:
                 batch = self._pending[:MAX_BATCH]
                 del self._pending[:MAX_BATCH]
                 try:
-                    requests = [(token, data) for token, data, _ in batch]
+                    requests = [(token, data, client) for token, data, client, _ in batch]
                     answers = await run_in_threadpool(_write, self.credentials, requests)
                 except asyncio.CancelledError:
                     for *_, future in batch:
@@ -94,20 +96,21 @@ class _Queue:
 
 
 def _write(
-    credentials: Credentials, requests: list[tuple[str, CaseCreate]]
+    credentials: Credentials, requests: list[tuple[str, CaseCreate, str]]
 ) -> list[Created | Exception]:
     """Authenticate and meter the callers, then open the cases of those who may, in
     one batch."""
-    callers = credentials.tokens({token for token, _ in requests})
+    callers = credentials.tokens({token for token, _, _ in requests})
     answers: dict[int, Created | Exception] = {}
     orders: list[tuple[int, NewCase, RateState | None]] = []
-    for index, (token, data) in enumerate(requests):
+    for index, (token, data, client) in enumerate(requests):
         caller = callers[token]
         if isinstance(caller, DomainError):
             answers[index] = caller
             continue
         try:
-            state = credentials.meter(caller)
+            state = credentials.meter(caller, client)
+            require_scopes(caller.principal.scopes, required_scopes("POST", "/api/v1/cases"))
         except DomainError as exc:
             answers[index] = exc
             continue

@@ -45,6 +45,7 @@ from casedesk.api.errors import domain_problem
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError, Unauthenticated
 from casedesk.domain.rate_limits import RateState
+from casedesk.domain.token_scopes import require_scopes, required_scopes
 from casedesk.http_credentials import client_address, state_headers
 from casedesk.services.cases import messages
 from casedesk.services.identity.credentials import Credentials, RateLimitExceeded
@@ -93,10 +94,12 @@ class HotRoutes:
         if token is None:
             return None
         db, credentials = self.db, self.credentials
+        client, needed = client_address(scope), _needed(scope)
 
         def work() -> Response:
             with db.read() as s:  # one transaction for the caller and the case
-                caller, state = credentials.token_in(s, token)
+                caller, state = credentials.token_in(s, token, client)
+                require_scopes(caller.scopes, needed)
                 try:
                     response = contract.get_answer(s, caller, case_id)
                 except DomainError as exc:
@@ -111,10 +114,12 @@ class HotRoutes:
         if token is None or params is None:
             return None
         db, credentials = self.db, self.credentials
+        client, needed = client_address(scope), _needed(scope)
 
         def work() -> Response:
             with db.read() as s:
-                caller, state = credentials.token_in(s, token)
+                caller, state = credentials.token_in(s, token, client)
+                require_scopes(caller.scopes, needed)
                 try:
                     response = contract.list_answer(s, caller, params)
                 except DomainError as exc:
@@ -134,7 +139,7 @@ class HotRoutes:
         if data is None:  # FastAPI words the 400 or 422
             return None
         try:
-            out, state = await self.creates.open(token, data)
+            out, state = await self.creates.open(token, data, client_address(scope))
             response = _limited(contract.created_answer(out), state)
         except Unauthenticated as exc:
             response = domain_problem(await self._refused(scope, exc))
@@ -158,13 +163,15 @@ class HotRoutes:
         if token is None or data is None:
             return None
         db, credentials = self.db, self.credentials
+        client, needed = client_address(scope), _needed(scope)
 
         def work() -> Response:
             metered: list[RateState | None] = []
             try:
                 with db.write() as s:
-                    caller, state = credentials.token_in(s, token)
+                    caller, state = credentials.token_in(s, token, client)
                     metered.append(state)
+                    require_scopes(caller.scopes, needed)
                     out = messages.add_message_on(s, caller, case_id, data, credentials.now())
             except DomainError as exc:
                 if not metered:  # the token's refusal: _answer words it
@@ -220,3 +227,8 @@ def _bearer(scope: Scope) -> str | None:
     else (FastAPI's route answers those)."""
     header = _header(scope, b"authorization")
     return None if header is None else bearer_token(header.decode("latin-1"))
+
+
+def _needed(scope: Scope) -> tuple[str, ...]:
+    """The scopes a token needs for this request (``domain/token_scopes.py``)."""
+    return required_scopes(scope["method"], scope["path"])

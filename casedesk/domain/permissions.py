@@ -80,6 +80,9 @@ class Principal:
     #: What the audit log names as the actor when it is not the user themselves:
     #: ``rule:<id>`` for the rules engine acting through the account of its channel.
     acting_as: str = ""
+    #: A token's scopes (``domain/token_scopes.py``); None for a caller that is not a
+    #: token (a web session, a password, the system's jobs), whom scopes do not limit.
+    scopes: frozenset[str] | None = None
 
     @property
     def is_admin(self) -> bool:

@@ -126,3 +126,31 @@ def test_an_admin_limits_a_token_to_one_organization(
     assert "(one organization)" in admin.get("/console/admin/tokens").text
     unknown = admin.post_form("/console/admin/tokens", {"organization_id": "999999"})
     assert unknown.status_code == 422
+
+
+def test_the_page_sets_scopes_shows_them_and_rotates(
+    admin: Browser, client: TestClient, db: Database, world: World
+) -> None:
+    page = admin.get("/console/admin/tokens")
+    assert 'value="cases:write"' in page.text and 'value="itx"' in page.text
+    created = admin.post_form(
+        "/console/admin/tokens",
+        {"name": "Reader", "scopes_shown": "1", "scope": ["cases:read", "itx"]},
+    )
+    assert created.status_code == 200, created.text
+    token = shown_token(created.text)
+    api = TestClient(client.app)
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert api.get("/api/v1/cases", headers=bearer).status_code == 200
+    refused = api.post("/api/v1/cases", json={"title": "x"}, headers=bearer)
+    assert refused.status_code == 403 and "cases:write" in refused.text
+    listing = admin.get("/console/admin/tokens")
+    assert "cases:read itx" in listing.text
+
+    row = next(t for t in tokens.list_tokens(db, world.admin.principal) if t.name == "Reader")
+    rotated = admin.post_form(f"/console/admin/tokens/{row.id}/rotate", {})
+    assert rotated.status_code == 200, rotated.text
+    new = shown_token(rotated.text)
+    assert api.get("/api/v1/cases", headers=bearer).status_code == 401
+    again = api.get("/api/v1/cases", headers={"Authorization": f"Bearer {new}"})
+    assert again.status_code == 200

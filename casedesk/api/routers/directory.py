@@ -13,7 +13,7 @@ from casedesk.services.reference import accounts, corporations, groups, tokens
 from casedesk.services.reference.accounts import UserCreate, UserOut, UserPatch, UserSummary
 from casedesk.services.reference.corporations import CorporationOut, CorporationPatch
 from casedesk.services.reference.groups import GroupCreate, GroupOut, GroupPatch
-from casedesk.services.reference.tokens import TokenCreate, TokenCreated, TokenOut
+from casedesk.services.reference.tokens import TokenCreate, TokenCreated, TokenOut, TokenRotated
 
 router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
@@ -131,3 +131,10 @@ def list_tokens(
 def revoke_token(token_id: RowId, caller: Caller, db: Db) -> None:
     """Revoke one of your tokens (admins: any token of their corporation)."""
     tokens.revoke_token(db, caller, token_id)
+
+
+@router.post("/tokens/{token_id}/rotate", response_model=TokenRotated, tags=["tokens"])
+def rotate_token(token_id: RowId, caller: Caller, db: Db) -> TokenRotated:
+    """A new secret for one of your tokens (admins: any of their corporation), with the
+    same scopes, expiry and limits; the old secret stops working at once."""
+    return tokens.rotate_token(db, caller, token_id)

@@ -18,6 +18,7 @@ from sqlalchemy import String, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import (
+    Conflict,
     DomainError,
     Forbidden,
     NotFound,
@@ -30,6 +31,7 @@ from casedesk.domain.permissions import (
     Role,
     parse_permissions,
 )
+from casedesk.domain.token_scopes import format_scopes, implied_scopes
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.kernel.references import require_ref
@@ -101,6 +103,7 @@ _TOKEN_CALLER = (
         _tokens.organization_id,
         _tokens.id,
         _tokens.rate_limit_per_minute,
+        _tokens.scopes,
         select(func.aggregate_strings(cast(_memberships.group_id, String), ","))
         .where(_memberships.user_id == _users.id)
         .scalar_subquery(),
@@ -151,6 +154,7 @@ def token_caller_in(s: Session, token: str, *, now: datetime | None = None) -> T
         organization_id,
         token_id,
         rate_limit,
+        scopes,
         groups,
     ) = row
     if revoked_at is not None or (expires_at is not None and expires_at <= now):
@@ -165,6 +169,7 @@ def token_caller_in(s: Session, token: str, *, now: datetime | None = None) -> T
         parse_permissions(permissions) if permissions is not None else DEFAULT_AGENT_PERMISSIONS,
         organization_id,
         f"token:{token_id}",
+        scopes=implied_scopes() if scopes is None else frozenset(scopes.split()),
     )
     return TokenCaller(principal, token_id, rate_limit)
 
@@ -201,11 +206,13 @@ def create_token(
     actor: Principal | None = None,
     organization_id: int | None = None,
     rate_limit_per_minute: int | None = None,
+    scopes: frozenset[str] | None = None,
 ) -> tuple[int, str]:
     """Create a token for the user; returns (token id, the token). The token itself is
     not stored and cannot be shown again. With ``organization_id`` the token sees only
-    that organization's cases (only admins create such tokens)."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    that organization's cases (only admins create such tokens). Without ``scopes`` the
+    token gets every scope (``token_scopes.implied_scopes``)."""
+    token = new_secret()
     with db.write() as s:
         user = s.scalars(select(User).where(User.email == user_email.strip().lower())).one_or_none()
         if user is None or (actor is not None and actor.corporation_id != user.corporation_id):
@@ -226,6 +233,7 @@ def create_token(
             expires_at=expires_at,
             organization_id=organization_id,
             rate_limit_per_minute=rate_limit_per_minute,
+            scopes=format_scopes(implied_scopes() if scopes is None else scopes),
         )
         s.add(row)
         s.flush()
@@ -263,3 +271,32 @@ def revoke_token(db: Database, actor: Principal, token_id: int) -> None:
         if tok.revoked_at is None:
             tok.revoked_at = utcnow()
             audit.record(s, actor, user.corporation_id, "token.revoked", "api_token", tok.id)
+
+
+def new_secret() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def rotate_token(db: Database, actor: Principal, token_id: int) -> str:
+    """Give a live token a new secret, keeping its scopes, expiry and limits; the old
+    secret stops working at once. Returns the new secret (shown once)."""
+    token = new_secret()
+    with db.write() as s:
+        row = s.execute(
+            select(ApiToken, User)
+            .join(User, User.id == ApiToken.user_id)
+            .where(ApiToken.id == token_id)
+        ).first()
+        if row is None:
+            raise NotFound(f"token {token_id} not found")
+        tok, user = row
+        if user.corporation_id != actor.corporation_id or (
+            not actor.is_admin and user.id != actor.user_id
+        ):
+            raise NotFound(f"token {token_id} not found")
+        if tok.revoked_at is not None:
+            raise Conflict(f"token {token_id} is revoked")
+        tok.token_hash = token_hash(token)
+        tok.prefix = token[:8]
+        audit.record(s, actor, user.corporation_id, "token.rotated", "api_token", tok.id)
+    return token

@@ -81,20 +81,25 @@ class Credentials:
                 caller = auth.token_caller_in(s, token, now=self.now())
         except Unauthenticated as exc:
             raise self.token_refused(exc, client) from None
-        return caller.principal, self.meter(caller)
+        return caller.principal, self.meter(caller, client)
 
-    def token_in(self, s: Session, token: str) -> tuple[Principal, RateState | None]:
+    def token_in(
+        self, s: Session, token: str, client: str = ""
+    ) -> tuple[Principal, RateState | None]:
         """``token`` in a read the caller owns; an unknown token raises
         ``Unauthenticated`` uncounted (the caller hands it to ``token_refused``)."""
         caller = auth.token_caller_in(s, token, now=self.now())
-        return caller.principal, self.meter(caller)
+        return caller.principal, self.meter(caller, client)
 
     def tokens(self, tokens: Collection[str]) -> dict[str, TokenCaller | DomainError]:
         """``token`` for several tokens in one read (a batch of creates), unmetered."""
         return auth.token_callers(self.db, tokens, now=self.now())
 
-    def meter(self, caller: TokenCaller) -> RateState | None:
-        """Count a request of the caller's token; ``RateLimited`` past its quota."""
+    def meter(self, caller: TokenCaller, client: str = "") -> RateState | None:
+        """Count a request of the caller's token, and note when and from where it was
+        used (written with the next flush of the counts, at most once a minute);
+        ``RateLimited`` past its quota."""
+        self.rates.touch(caller.token_id, client)
         state = self.rates.hit(caller.token_id, caller.rate_limit)
         if state is not None and not state.allowed:
             raise RateLimitExceeded(state)

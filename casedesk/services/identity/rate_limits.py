@@ -11,6 +11,10 @@ response is sent (``due`` tells the server when), on SQLite through the group co
 
 So one process is exact, and a deployment of N processes can exceed a quota by what
 the others served in one flush interval. See docs/decisions/0013-token-rate-limits.md.
+
+The same flush writes when and from which address each token was last used: a process
+notes a token's use at most once every ``TOUCH_SECONDS``, so the write costs one
+``UPDATE`` per token a minute, never one per request.
 """
 
 from __future__ import annotations
@@ -19,18 +23,23 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, delete
+from sqlalchemy import Table, bindparam, delete, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from casedesk.domain.rate_limits import WINDOW_SECONDS, RateState, rate_state, window_start
 from casedesk.store.db import Database
-from casedesk.store.models import ApiTokenUsage
+from casedesk.store.models import ApiToken, ApiTokenUsage
 
 _usage = cast(Table, ApiTokenUsage.__table__)
+_tokens = cast(Table, ApiToken.__table__)
+
+#: A process writes a token's last use at most this often.
+TOUCH_SECONDS = 60.0
 
 
 #: A token's id and the start of one of its rate windows.
@@ -63,6 +72,20 @@ class TokenRateLimiter:
         self._flushing = threading.Lock()
         self._counts: dict[_Key, _Count] = {}
         self._last_flush = clock()
+        #: When this process last noted each token's use, and the uses to write.
+        self._touched: dict[int, float] = {}
+        self._touches: dict[int, tuple[float, str]] = {}
+
+    def touch(self, token_id: int, address: str) -> None:
+        """Note a use of the token from ``address``, unless one was noted less than
+        ``TOUCH_SECONDS`` ago."""
+        now = self.clock()
+        with self._lock:
+            last = self._touched.get(token_id)
+            if last is not None and now - last < TOUCH_SECONDS:
+                return
+            self._touched[token_id] = now
+            self._touches[token_id] = (now, address[:64])
 
     def hit(self, token_id: int, quota: int | None) -> RateState | None:
         """Count one request of the token; its state, or None when it has no limit."""
@@ -82,7 +105,8 @@ class TokenRateLimiter:
 
     def due(self) -> bool:
         """Whether counts are waiting and the last flush is ``flush_seconds`` old."""
-        return bool(self._counts) and self.clock() - self._last_flush >= self.flush_seconds
+        waiting = bool(self._counts) or bool(self._touches)
+        return waiting and self.clock() - self._last_flush >= self.flush_seconds
 
     def flush(self) -> None:
         """Add the pending counts to the shared rows and read back the totals."""
@@ -104,8 +128,9 @@ class TokenRateLimiter:
             pending = {key: c.pending for key, c in self._counts.items()}
             for count in self._counts.values():
                 count.pending = 0
+            touches, self._touches = self._touches, {}
         try:
-            totals = self._write(pending, current)
+            totals = self._write(pending, current, touches)
         except IntegrityError:
             return  # a token (or its user) was deleted meanwhile: this flush's counts go
         except Exception:
@@ -121,13 +146,26 @@ class TokenRateLimiter:
                 else:
                     self._counts.pop(key, None)
 
-    def _write(self, pending: dict[_Key, int], current: int) -> dict[_Key, int]:
+    def _write(
+        self, pending: dict[_Key, int], current: int, touches: dict[int, tuple[float, str]]
+    ) -> dict[_Key, int]:
+        uses = [
+            {"id_": token, "at": datetime.fromtimestamp(at, UTC), "address": address}
+            for token, (at, address) in sorted(touches.items())
+        ]
         rows = [  # in key order: concurrent flushes lock the rows in one order
             {"token_id": token, "window_start": window, "count": n}
             for (token, window), n in sorted(pending.items())
         ]
         with self.db.write() as s:
             s.execute(delete(_usage).where(_usage.c.window_start < current - WINDOW_SECONDS))
+            if uses:
+                s.connection().execute(
+                    update(_tokens)
+                    .where(_tokens.c.id == bindparam("id_"))
+                    .values(last_used_at=bindparam("at"), last_used_from=bindparam("address")),
+                    uses,
+                )
             if not rows:
                 return {}
             insert = pg_insert if self.db.backend == "postgresql" else sqlite_insert

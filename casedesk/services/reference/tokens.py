@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from sqlalchemy import select
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.domain.token_scopes import ALL_SCOPES, parse_scopes
 from casedesk.services.identity import auth
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference.common import (
@@ -44,6 +45,15 @@ class TokenCreate(In):
         description="Admins only: requests a minute this token may make, instead of the "
         "server's default (`CASEDESK_API_REQUESTS_PER_MINUTE`).",
     )
+    scopes: list[str] | None = Field(
+        default=None,
+        description="What the token may be used for, e.g. `cases:read`; every scope when "
+        "omitted (docs/access.md lists them).",
+    )
+
+
+class TokenRotated(Out):
+    token: str = Field(description="The new secret. It is not stored and not shown again.")
 
 
 class TokenOut(Out):
@@ -58,6 +68,16 @@ class TokenOut(Out):
     rate_limit_per_minute: int | None = Field(
         description="Requests a minute this token may make; the server's default when null."
     )
+    scopes: list[str] = Field(description="What the token may be used for (docs/access.md).")
+    last_used_at: datetime | None = Field(description="Noted at most once a minute.")
+    last_used_from: str | None = Field(description="The client address of that use.")
+
+    @field_validator("scopes", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if value is None:
+            return list(ALL_SCOPES)
+        return value.split() if isinstance(value, str) else value
 
 
 class TokenCreated(TokenOut):
@@ -83,6 +103,7 @@ def create_token(
         actor=principal,
         organization_id=data.organization_id,
         rate_limit_per_minute=data.rate_limit_per_minute,
+        scopes=None if data.scopes is None else parse_scopes(data.scopes),
     )
     with db.read() as s:
         row = s.get_one(ApiToken, token_id)
@@ -104,3 +125,8 @@ def list_tokens(db: Database, principal: Principal, user_id: int | None = None) 
 
 def revoke_token(db: Database, principal: Principal, token_id: int) -> None:
     auth.revoke_token(db, principal, token_id)
+
+
+def rotate_token(db: Database, principal: Principal, token_id: int) -> TokenRotated:
+    """A new secret for a token, same scopes; the old secret stops working."""
+    return TokenRotated(token=auth.rotate_token(db, principal, token_id))

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from casedesk.store.models.base import Base, BigId, UtcDateTime, utcnow
@@ -94,6 +103,12 @@ class ApiToken(Base):
     )
     #: Requests a minute this token may make; the deployment's default when None.
     rate_limit_per_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    #: Space-separated scopes (``domain/token_scopes.py``); None: every scope.
+    scopes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    #: When and from which address the token was last used (written at most once a
+    #: minute per token and process, not on every request).
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    last_used_from: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class ApiTokenUsage(Base):

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
+from casedesk.domain.token_scopes import ALL_SCOPES
 from casedesk.services.reference import accounts, organizations, tokens
 from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.tokens import TokenCreate
@@ -55,6 +56,7 @@ def list_tokens(
             "users": [(str(u.id), u.email) for u in users],
             "emails": [(u.email, u.email) for u in users if getattr(u, "is_active", True)],
             "organizations": orgs,
+            "all_scopes": ALL_SCOPES,
         },
     )
 
@@ -69,6 +71,10 @@ def create_token(request: Request, agent: Agent, form: Posted) -> Response:
             "user_email": optional(form, "user_email"),
             "expires_at": f"{expires}T00:00:00Z" if expires else None,
             "organization_id": optional(form, "organization_id"),
+            # The page's boxes, when it sent them (none ticked: no scope); else every scope.
+            "scopes": [v for v in form.getlist("scope") if isinstance(v, str)]
+            if "scopes_shown" in form
+            else None,
         },
     )
     created = tokens.create_token(database(request), agent.principal, data)
@@ -82,3 +88,11 @@ def revoke_token(request: Request, agent: Agent, token_id: RowId, form: Posted) 
     owner = optional(form, "user_id")
     back = f"{HOME}?user_id={owner}" if owner and owner.isascii() and owner.isdigit() else HOME
     return done(request, back, "revoked")
+
+
+@router.post("/{token_id}/rotate")
+def rotate_token(request: Request, agent: Agent, token_id: RowId, form: Posted) -> Response:
+    """A new secret for the token, shown once; the old one stops working."""
+    rotated = tokens.rotate_token(database(request), agent.principal, token_id)
+    context = {"token": rotated, "back": HOME, "heading": "Token rotated"}
+    return show(request, "admin/token_created.html", context)
