@@ -63,10 +63,44 @@ def _query_kinds(dependant: Dependant) -> dict[str, str]:
     return kinds
 
 
-def _check_query(request: Request, kinds: dict[str, str], *, with_caller: bool) -> None:
+def _is_many(annotation: Any) -> bool:
+    """Whether a query parameter's annotation takes several values (``list[...]``)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _is_many(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        return any(_is_many(arg) for arg in get_args(annotation))
+    return origin in (list, set, tuple)
+
+
+def _single_query_names(dependant: Dependant) -> frozenset[str]:
+    """Query parameters that take one value: given twice, the request is ambiguous."""
+    names: set[str] = set()
+    for sub in dependant.dependencies:
+        names |= _single_query_names(sub)
+    for field in dependant.query_params:
+        if not _is_many(field.field_info.annotation):
+            names.add(field.alias)
+    return frozenset(names)
+
+
+def _check_query(
+    request: Request,
+    kinds: dict[str, str],
+    single: frozenset[str] = frozenset(),
+    *,
+    with_caller: bool,
+) -> None:
     errors: list[dict[str, Any]] = []
+    seen: set[str] = set()
     for name, value in request.query_params.multi_items():
         kind = kinds.get(name)
+        if name in single:
+            if name in seen:
+                message = "Input should be given once: this parameter takes one value"
+                errors.append(_error("too_many_values", name, value, message))
+                continue
+            seen.add(name)
         if kind == "int" and not _INTEGER.fullmatch(value):
             errors.append(_error("int_parsing", name, value, "Input should be a valid integer"))
         elif kind == "datetime" and not _ISO_DATE.fullmatch(value):
@@ -89,12 +123,13 @@ def _uses_caller(dependant: Dependant) -> bool:
 class NativeRoute(APIRoute):
     def get_route_handler(self) -> Handler:
         kinds = _query_kinds(self.dependant)
+        single = _single_query_names(self.dependant)
         with_caller = uses(self.dependant, get_principal)
         typed: Handler = strict_body(super().get_route_handler(), self)
 
         async def strict(request: Request) -> Response:
-            if kinds:
-                _check_query(request, kinds, with_caller=with_caller)
+            if kinds or single:
+                _check_query(request, kinds, single, with_caller=with_caller)
             return await typed(request)
 
         if with_caller:

@@ -185,3 +185,30 @@ def test_a_body_without_a_content_type_is_bounded_too(api: TestClient, world: Wo
         r = api.post(f"{API}/cases", content=body, headers=world.admin.headers)
         assert r.status_code == 400, r.text
         assert r.json()["code"] == "malformed-body"
+
+
+@pytest.mark.parametrize(
+    ("path", "query", "field"),
+    [
+        ("/canned-responses", "name_prefix=a&name_prefix=b", "query.name_prefix"),
+        ("/contacts", "q=a&q=b", "query.q"),
+        ("/notifications", "limit=5&limit=6", "query.limit"),
+    ],
+)
+def test_a_parameter_that_takes_one_value_given_twice_is_a_422(
+    api: TestClient, world: World, path: str, query: str, field: str
+) -> None:
+    r = api.get(f"{API}{path}?{query}", headers=world.admin.headers)
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == field
+    once = api.get(f"{API}{path}?{query.split('&')[0]}", headers=world.admin.headers)
+    assert once.status_code == 200, once.text
+
+
+def test_a_parameter_that_takes_several_values_may_be_repeated(
+    api: TestClient, world: World
+) -> None:
+    for path in ("/cases", "/cases/count", "/exports/cases?format=csv&columns=title,status&"):
+        sep = "" if path.endswith("&") else "?"
+        r = api.get(f"{API}{path}{sep}status=1&status=3", headers=world.admin.headers)
+        assert r.status_code == 200, (path, r.text)
