@@ -155,3 +155,44 @@ def test_a_large_request_runs_as_a_job_with_progress_only_its_owner_sees(
         assert (
             cases.get_case(db, world.admin.principal, case_id).assignee_id == world.agent_a.user_id
         )
+
+
+def test_a_macro_is_applied_to_each_case_as_if_applied_alone(
+    client: TestClient, db: Database, world: World
+) -> None:
+    body = {
+        "name": "Known outage",
+        "actions": [{"type": "add_tags", "tags": ["outage"]}],
+        "reply_text": "We know about the outage.",
+        "group_id": world.group_a,
+    }
+    r = client.post("/api/v1/macros", json=body, headers=world.admin.headers)
+    assert r.status_code == 201, r.text
+    macro = r.json()["id"]
+    mine = [make_case(db, world.agent_a, group_id=world.group_a).id for _ in range(2)]
+    hidden = make_case(db, world.agent_b, group_id=world.group_b).id
+    r = client.post(
+        BULK,
+        json={"ids": [*mine, hidden], "change": {"macro_id": macro}},
+        headers=world.agent_a.headers,
+    )
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["succeeded"], body["failed"]) == (2, 1)
+    assert [f["case_id"] for f in body["failures"]] == [hidden]
+    assert [tags.list_tags(db, world.admin.principal, c) for c in mine] == [["outage"]] * 2
+    assert tags.list_tags(db, world.admin.principal, hidden) == []
+    for case_id in mine:
+        with db.read() as s:
+            actors = s.scalars(
+                select(AuditEntry.actor_label).where(AuditEntry.case_id == case_id)
+            ).all()
+        assert f"macro:{macro}" in actors
+    # A macro the caller may not apply is refused before any case is touched.
+    r = client.post(
+        BULK,
+        json={"ids": [hidden], "change": {"macro_id": macro}},
+        headers=world.agent_b.headers,
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["field"] == "change.macro_id"

@@ -21,6 +21,8 @@ from casedesk.domain.permissions import Principal
 from casedesk.services.bulk.schemas import PATCH_FIELDS, BulkChange, Failure
 from casedesk.services.cases import core, merging, tags
 from casedesk.services.cases.schemas import CasePatch
+from casedesk.services.rules import definitions as rule_definitions
+from casedesk.services.rules import macros
 from casedesk.store.db import Database
 
 #: Why a case failed, by the error the use-case raised (most specific first).
@@ -69,10 +71,24 @@ def apply_one(
             tags.add_tag(db, principal, case_id, name)
         for name in change.remove_tags:
             tags.remove_tag(db, principal, case_id, name)
-        # Where applying a macro goes, once macros exist: after the fields and tags,
-        # before merging (a merged case accepts no further change).
+        # A macro after the fields and tags, before merging (a merged case accepts no
+        # further change).
+        if change.macro_id is not None:
+            macros.apply_macro(db, principal, change.macro_id, case_id)
         if change.merge_into_id is not None and change.merge_into_id != case_id:
             merging.merge_case(db, principal, case_id, change.merge_into_id)
     except DomainError as exc:
         return Failure(case_id=case_id, reason=reason_of(exc), detail=exc.detail)
     return None
+
+
+def check(db: Database, principal: Principal, change: BulkChange) -> None:
+    """Refuse, before any case is touched, a macro the caller may not apply."""
+    if change.macro_id is None:
+        return
+    try:
+        rule_definitions.get_rule(db, principal, "macro", change.macro_id)
+    except NotFound:
+        raise ValidationFailed(
+            "no macro with this id that you may apply", field="change.macro_id"
+        ) from None

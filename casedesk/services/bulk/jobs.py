@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services.bulk.apply import apply_one
+from casedesk.services.bulk.apply import apply_one, check
 from casedesk.services.bulk.schemas import (
     MAX_IDS,
     BulkChange,
@@ -51,6 +51,7 @@ def start(db: Database, principal: Principal, request: BulkRequest, *, threshold
     """Resolve the cases; change them now when there are at most ``threshold``, else
     queue a job for them."""
     principal.require(Permission.EDIT_CASE)
+    check(db, principal, request.change)
     ids = resolve(db, principal, request)
     if len(ids) <= threshold:
         return Started(summary=run_now(db, principal, ids, request.change, request.versions))

@@ -18,7 +18,7 @@ PATCH_FIELDS = frozenset({"status_id", "priority_id", "queue_id", "group_id", "a
 class BulkChange(BaseModel):
     """The change made to every case; only the fields present are applied.
     ``assignee_id: null`` unassigns. ``merge_into_id`` merges each case into that one
-    (the target itself is left alone)."""
+    (the target itself is left alone); ``macro_id`` applies that macro to each case."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -30,6 +30,9 @@ class BulkChange(BaseModel):
     add_tags: Annotated[list[TagName], Field(max_length=20)] = []
     remove_tags: Annotated[list[TagName], Field(max_length=20)] = []
     merge_into_id: Id | None = None
+    #: A macro (``/api/v1/macros``) the caller may apply, applied to each case as they
+    #: would apply it alone.
+    macro_id: Id | None = None
 
     @model_validator(mode="after")
     def _something(self) -> BulkChange:

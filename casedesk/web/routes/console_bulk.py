@@ -25,7 +25,7 @@ from casedesk.web.templating import render
 router = APIRouter(prefix="/console/bulk", route_class=SessionFirstRoute)
 
 #: The form's action fields, each as the change it makes ("" leaves it alone).
-_FIELDS = ("status_id", "priority_id", "queue_id", "group_id")
+_FIELDS = ("status_id", "priority_id", "queue_id", "group_id", "macro_id")
 
 
 def _change(form: dict[str, str], me: int) -> dict[str, Any]:

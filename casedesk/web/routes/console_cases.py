@@ -20,6 +20,7 @@ from casedesk.services.cases.lookup import due_light
 from casedesk.services.cases.reads import unread_case_ids
 from casedesk.services.cases.search import count_matches, search_cases
 from casedesk.services.kernel.clock import utcnow
+from casedesk.services.rules import definitions as rule_definitions
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
 from casedesk.web.routing import SessionFirstRoute
@@ -135,6 +136,7 @@ def case_list(request: Request, agent: Agent) -> Response:
             "next_url": next_url,
             "view_columns": shared_views.columns_for(db, principal, current),
             "share_groups": shared_views.groups_to_share_with(db, principal),
+            "macros": rule_definitions.list_rules(db, principal, "macro"),
         },
     )
 
