@@ -18,7 +18,7 @@ from casedesk.channels.email import render
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
 from casedesk.channels.email.tls import UntrustedServer
 from casedesk.services.mail import notification_plans, notifications
-from casedesk.services.mail.notification_plans import Event
+from casedesk.services.mail.planned import Event
 from casedesk.store.db import Database
 
 log = logging.getLogger("casedesk.mail")

@@ -25,7 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from casedesk.channels.email.parse import LOOP_HEADER
 from casedesk.domain.mail import header_text, tagged_subject
-from casedesk.services.mail.notification_plans import Identity, PlannedMail
+from casedesk.services.mail.planned import Identity, PlannedMail
 
 _ENV = SandboxedEnvironment(autoescape=False, keep_trailing_newline=True)
 

@@ -20,7 +20,7 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.rules import RULE_MAIL_TEMPLATES
-from casedesk.domain.sign_in import LINK_LIFETIME
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.mail import agent_choices, reply_recipients
+from casedesk.services.mail import agent_choices, case_free_mails, reply_recipients
+from casedesk.services.mail.planned import Event, Identity, PlannedMail
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -47,43 +47,6 @@ from casedesk.store.models import (
 )
 
 DEFAULT_HOURLY_CAP = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Event:
-    id: int
-    corporation_id: int
-    topic: str
-    payload: dict[str, Any]
-    attempts: int
-
-
-@dataclass(frozen=True, slots=True)
-class Identity:
-    """Who a corporation's mail comes from, and how its cases are named."""
-
-    from_address: str
-    from_name: str
-    case_prefix: str
-    hourly_cap: int
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedMail:
-    recipient: str
-    recipient_name: str
-    template: str
-    context: dict[str, Any]
-    #: Sent by the system on its own (``Auto-Submitted: auto-generated``, capped per hour).
-    automatic: bool
-    case_id: int | None = None
-    case_number: int | None = None
-    #: Message-IDs of the thread, oldest first; the last is the one answered.
-    references: list[str] = field(default_factory=list)
-    #: The case message this mail carries, which gets the mail's Message-ID.
-    case_message_id: int | None = None
-    #: Copies: further recipients of the same mail, named in its ``Cc``.
-    cc: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +91,9 @@ class _Planner:
 
     def mails(self) -> list[PlannedMail]:
         if self.event.topic == "contact.sign_in_link":
-            return self._sign_in_link()
+            return case_free_mails.sign_in_link(self.s, self.event, self.identity)
         if self.event.topic == "webhook.disabled":
-            return self._webhook_disabled()
+            return case_free_mails.webhook_disabled(self.s, self.event, self.identity)
         if self.case is None:
             return []
         topic, p = self.event.topic, self.event.payload
@@ -199,51 +162,6 @@ class _Planner:
         if to == "address" and isinstance(address, str) and "@" in address:
             return [self._mail(address, "", template, automatic=True)]
         return []
-
-    def _sign_in_link(self) -> list[PlannedMail]:
-        """The portal sign-in link, to the contact address it was asked for."""
-        p = self.event.payload
-        address, url, contact_id = p.get("email"), p.get("url"), p.get("contact_id")
-        if not isinstance(address, str) or not isinstance(url, str) or not address:
-            return []
-        contact = self.s.get(Contact, contact_id) if isinstance(contact_id, int) else None
-        if contact is None or contact.corporation_id != self.event.corporation_id:
-            return []
-        name = f"{contact.first_name} {contact.last_name}".strip()
-        context = {
-            "link": url,
-            "valid_minutes": int(LINK_LIFETIME.total_seconds() // 60),
-            "recipient_name": name,
-            "organization": self.identity.from_name,
-        }
-        return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
-
-    def _webhook_disabled(self) -> list[PlannedMail]:
-        """A webhook switched off after failing for a day: its corporation's admins."""
-        p = self.event.payload
-        context = {
-            "webhook_id": p.get("webhook_id"),
-            "url": p.get("url"),
-            "reason": p.get("reason"),
-            "organization": self.identity.from_name,
-        }
-        admins = self.s.scalars(
-            select(User).where(
-                User.corporation_id == self.event.corporation_id,
-                User.role == "admin",
-                User.is_active.is_(True),
-            )
-        ).all()
-        return [
-            PlannedMail(
-                u.email.lower(),
-                u.name,
-                "webhook_disabled",
-                context | {"recipient_name": u.name},
-                automatic=True,
-            )
-            for u in admins
-        ]
 
     def _message_mails(self, message_id: object) -> list[PlannedMail]:
         message = self._message(message_id)

@@ -20,7 +20,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from casedesk.domain.mail import hour_of, retry_delay
-from casedesk.services.mail.notification_plans import Event, PlannedMail
+from casedesk.services.mail.planned import Event, PlannedMail
 from casedesk.store.db import Database
 from casedesk.store.models import (
     CaseMessage,

@@ -16,7 +16,8 @@ from casedesk.domain.permissions import Principal
 from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseCreate, CasePatch
 from casedesk.services.identity.auth import principal_for
-from casedesk.services.mail.notification_plans import Event, plan
+from casedesk.services.mail.notification_plans import plan
+from casedesk.services.mail.planned import Event
 from casedesk.services.notifications import inbox
 from casedesk.services.notifications.inbox import NotificationSettings
 from casedesk.services.portal import writes as portal

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from casedesk.services.mail.notification_plans import Event, plan
+from casedesk.services.mail.notification_plans import plan
+from casedesk.services.mail.planned import Event
 from casedesk.services.reference import sla_policies
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
 from casedesk.services.rules.facts import case_facts

@@ -16,7 +16,8 @@ from casedesk.services.cases.core import get_case, open_case
 from casedesk.services.cases.schemas import CaseCreate, CaseOut, MessageCreate
 from casedesk.services.cases.splitting import split_messages
 from casedesk.services.kernel.access import load_case
-from casedesk.services.mail.notification_plans import Event, plan
+from casedesk.services.mail.notification_plans import plan
+from casedesk.services.mail.planned import Event
 from casedesk.services.mail.reply_recipients import reply_recipients
 from casedesk.services.reference.contacts import ContactCreate, create_contact
 from casedesk.services.reference.statuses import list_statuses
