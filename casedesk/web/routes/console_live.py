@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -18,36 +19,71 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sse_starlette import EventSourceResponse
 
-from casedesk.domain.errors import ValidationFailed
+from casedesk.domain.errors import Unauthenticated, ValidationFailed
+from casedesk.domain.permissions import Principal
 from casedesk.services.cases.core import get_case
+from casedesk.services.identity import web_sessions
 from casedesk.services.reports import pg_listener
 from casedesk.services.reports.live import LiveEvent, hub_for
 from casedesk.services.reports.presence import BOARD, STATES
+from casedesk.store.db import Database
 from casedesk.web.routes.console_context import CaseId, db_of
-from casedesk.web.session import Agent
+from casedesk.web.session import AGENT_COOKIE, Agent
 from casedesk.web.templating import render
 
 router = APIRouter()
 
 #: Seconds between keep-alive comments on a quiet stream.
 PING_SECONDS = 15
+#: At most this long between checks that the stream's session still stands with the
+#: same rights; a stream whose agent signed out, was disabled or changed groups ends
+#: before it sends another event (the page's EventSource then reconnects with the
+#: rights of now, or is sent to sign in).
+RECHECK_SECONDS = 5.0
 
 
 @router.get("/console/events")
 async def events(request: Request, agent: Agent) -> EventSourceResponse:
-    hub = hub_for(db_of(request))
+    db = db_of(request)
+    hub = hub_for(db)
+    token = request.cookies.get(AGENT_COOKIE, "")
     sub = await hub.subscribe(agent.principal)
 
     async def stream() -> AsyncIterator[dict[str, Any]]:
+        checked = time.monotonic()
         try:
             yield {"event": "ready", "data": "{}"}
             while True:
-                event = await sub.queue.get()
-                yield {"event": event.kind, "data": json.dumps(_payload(event))}
+                try:
+                    event: LiveEvent | None = await asyncio.wait_for(
+                        sub.queue.get(), timeout=PING_SECONDS
+                    )
+                except TimeoutError:
+                    event = None
+                if event is None or time.monotonic() - checked >= RECHECK_SECONDS:
+                    if not await asyncio.to_thread(_still_stands, db, token, agent.principal):
+                        return
+                    checked = time.monotonic()
+                if event is not None:
+                    yield {"event": event.kind, "data": json.dumps(_payload(event))}
         finally:
             hub.unsubscribe(sub)
 
     return EventSourceResponse(stream(), ping=PING_SECONDS)
+
+
+def _still_stands(db: Database, token: str, principal: Principal) -> bool:
+    """Whether the session is still signed in with the rights the stream began with."""
+    try:
+        now = web_sessions.agent_session(db, token).principal
+    except Unauthenticated:  # signed out, expired, disabled, or a second step pending
+        return False
+    return (now.role, now.group_ids, now.permissions, now.organization_id) == (
+        principal.role,
+        principal.group_ids,
+        principal.permissions,
+        principal.organization_id,
+    )
 
 
 def _payload(event: LiveEvent) -> dict[str, Any]:
