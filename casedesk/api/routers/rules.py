@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from casedesk.api.deps import Caller, Db
 from casedesk.api.routers.reference_params import ERRORS, RowId
@@ -26,10 +26,14 @@ router = APIRouter(route_class=NativeRoute, responses=ERRORS)
 
 
 class TestRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     case_id: Id
 
 
 class Selection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     case_ids: Annotated[list[Id], Field(min_length=1, max_length=500)]
 
 
