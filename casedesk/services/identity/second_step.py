@@ -70,11 +70,11 @@ def complete(
     )
 
 
-def finish_enrolment(db: Database, session_token: str) -> bool:
+def finish_enrolment(db: Database, session_token: str, *, now: datetime | None = None) -> bool:
     """Let a session that had to set up a second factor go on once the user has one;
     whether it may now."""
     with db.write() as s:
-        row = live_session(s, session_token, utcnow())
+        row = live_session(s, session_token, now or utcnow())
         if row is None or row.user_id is None:
             return False
         if row.pending == "enrol" and second_factors.has_second_factor(s, row.user_id):

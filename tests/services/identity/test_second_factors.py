@@ -148,10 +148,10 @@ def test_a_required_factor_holds_a_user_without_one_at_enrolment(
     assert signed_in.pending == "enrol"
     with pytest.raises(web_sessions.SecondStepPending):
         web_sessions.agent_session(db, signed_in.token, now=NOW)
-    assert not second_step.finish_enrolment(db, signed_in.token)
+    assert not second_step.finish_enrolment(db, signed_in.token, now=NOW)
 
     enrol(db, world)
-    assert second_step.finish_enrolment(db, signed_in.token)
+    assert second_step.finish_enrolment(db, signed_in.token, now=NOW)
     session = web_sessions.agent_session(db, signed_in.token, now=NOW)
     assert session.principal.user_id == world.agent_a.user_id
 
