@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import parse_qsl
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
@@ -29,6 +29,7 @@ from casedesk.services.bulk.schemas import (
 from casedesk.services.cases.saved_filters import parse_query
 from casedesk.services.cases.search import search_cases_in
 from casedesk.services.identity.auth import principal_for
+from casedesk.services.kernel import job_leases
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
 from casedesk.store.models import BulkJob, User
@@ -156,26 +157,10 @@ def run_queued(
 ) -> int:
     """The ``bulk`` job: run every queued bulk job; how many ran."""
     ran = 0
-    while (job_id := _claim(db)) is not None:
+    while (job_id := job_leases.claim_queued(db, BulkJob)) is not None:
         run_job(db, job_id, observe)
         ran += 1
     return ran
-
-
-def _claim(db: Database) -> int | None:
-    """Take the oldest queued job (``SKIP LOCKED``: one process per job)."""
-    with db.write() as s:
-        job = s.scalars(
-            select(BulkJob)
-            .where(BulkJob.state == "queued")
-            .order_by(BulkJob.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if job is None:
-            return None
-        job.state = "running"
-        return job.id
 
 
 def run_job(db: Database, job_id: int, observe: Callable[[BulkJobOut], None] | None = None) -> None:

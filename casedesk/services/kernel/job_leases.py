@@ -11,6 +11,7 @@ merely slow.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -18,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from casedesk.store.db import Database
-from casedesk.store.models import JobLease
+from casedesk.store.models import BulkJob, ExportJob, JobLease
 
 
 def claim(
@@ -61,3 +62,24 @@ def release(db: Database, name: str, holder: str, *, started_at: datetime) -> No
 def runs(db: Database, name: str) -> int:
     with db.read() as s:
         return s.scalar(select(JobLease.runs).where(JobLease.name == name)) or 0
+
+
+#: The queues of background work that callers wait on with a progress bar.
+QueuedWork = TypeVar("QueuedWork", BulkJob, ExportJob)
+
+
+def claim_queued(db: Database, model: type[QueuedWork]) -> int | None:
+    """Take the oldest ``queued`` row of ``model`` and mark it ``running``; its id, or
+    None when nothing waits. ``SKIP LOCKED``: of several processes each takes another."""
+    with db.write() as s:
+        row = s.scalars(
+            select(model)
+            .where(model.state == "queued")
+            .order_by(model.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        if row is None:
+            return None
+        row.state = "running"
+        return row.id

@@ -24,6 +24,7 @@ from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.cases.saved_filters import parse_query
 from casedesk.services.identity.auth import principal_for
+from casedesk.services.kernel import job_leases
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reports import exports
 from casedesk.services.reports.export_columns import parse_columns
@@ -187,7 +188,7 @@ def run_queued(db: Database, folder: Path, now: datetime) -> int:
     every queued export; how many ran."""
     expire(db, folder, now)
     ran = 0
-    while (job_id := _claim(db)) is not None:
+    while (job_id := job_leases.claim_queued(db, ExportJob)) is not None:
         _run(db, folder, job_id)
         ran += 1
     return ran
@@ -209,22 +210,6 @@ def expire(db: Database, folder: Path, now: datetime) -> int:
                 (folder / job.file_name).unlink(missing_ok=True)
             job.state, job.file_name = "expired", None
         return len(jobs)
-
-
-def _claim(db: Database) -> int | None:
-    """Take the oldest queued export (``SKIP LOCKED``: one process per export)."""
-    with db.write() as s:
-        job = s.scalars(
-            select(ExportJob)
-            .where(ExportJob.state == "queued")
-            .order_by(ExportJob.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-        ).first()
-        if job is None:
-            return None
-        job.state = "running"
-        return job.id
 
 
 def _run(db: Database, folder: Path, job_id: int) -> None:
