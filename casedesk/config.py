@@ -29,6 +29,9 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     #: Seconds the business figures on /metrics are kept before they are counted again.
     metrics_refresh_seconds: float = Field(default=15.0, ge=0, le=3600)
+    #: The bearer token a scraper sends to read the business figures on /metrics (names of
+    #: corporations and groups, their case counts); without it only request counters show.
+    metrics_token: str = ""
     #: A case export of more rows than this runs as a background job with a download link.
     export_job_rows: int = Field(default=10_000, ge=0)
     #: A bulk change of more cases than this runs as a background job with progress.

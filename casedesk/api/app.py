@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from sqlalchemy import text
@@ -161,8 +162,10 @@ def create_app(
     business.register(app.state.business_metrics)
 
     @app.get("/metrics", tags=["ops"], include_in_schema=False)
-    def metrics() -> Response:
-        body = generate_latest() + generate_latest(business)
+    def metrics(request: Request) -> Response:
+        body = generate_latest()
+        if _is_operator(request, settings.metrics_token):
+            body += generate_latest(business)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @app.get("/healthz", tags=["ops"])
@@ -172,6 +175,12 @@ def create_app(
         return {"status": "ok"}
 
     return app
+
+
+def _is_operator(request: Request, token: str) -> bool:
+    """Whether the request carries the operators' metrics token (none is set: nobody)."""
+    sent = request.headers.get("authorization", "")
+    return bool(token) and hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
 
 
 __all__ = ["JSONResponse", "create_app"]

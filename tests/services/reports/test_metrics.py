@@ -130,8 +130,14 @@ def test_figures_are_counted_again_only_when_older_than_max_age(db: Database) ->
 
 def test_metrics_endpoint_serves_them(db: Database, settings: Settings) -> None:
     small_set(db)
+    settings = settings.model_copy(update={"metrics_token": "scraper-secret"})
     with TestClient(create_app(settings, db)) as client:
-        body = client.get("/metrics").text
+        body = client.get("/metrics", headers={"Authorization": "Bearer scraper-secret"}).text
+        anonymous = client.get("/metrics").text
+        wrong = client.get("/metrics", headers={"Authorization": "Bearer guess"}).text
+    # Without the operators' token the business figures (names, counts) stay hidden.
+    for hidden in (anonymous, wrong):
+        assert "casedesk_open_cases" not in hidden and "Acme" not in hidden
     got = samples(body)
     assert (
         got["casedesk_open_cases", (("corporation", "Acme"), ("group", "A"), ("status", "open"))]
