@@ -13,36 +13,22 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
 
-from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission
 from casedesk.services.attachments import uploads
-from casedesk.services.attachments.files import Upload
 from casedesk.services.cases import links, merging, messages
 from casedesk.services.cases.core import get_case
 from casedesk.services.cases.lookup import find_case_id
 from casedesk.services.cases.schemas import LinkCreate, MessageCreate
-from casedesk.web.routes.console_context import CaseId, blob_store, db_of, settings
+from casedesk.web.routes import console_uploads
+from casedesk.web.routes.console_context import CaseId, db_of
 from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
 
 router = APIRouter(prefix="/console/cases/{case_id}", route_class=SessionFirstRoute)
 
-#: Room for the text and the multipart framing on top of the files themselves.
-_FORM_OVERHEAD = 2 * 1024 * 1024
 
-
-class _CappedRoute(SessionFirstRoute):
-    """Refuses a post larger than the allowed files could need before the form parser
-    spools it to disk (``casedesk.body_limits``)."""
-
-    def get_route_handler(self) -> Handler:
-        return capped(super().get_route_handler(), _message_cap)
-
-
-def _message_cap(request: Request) -> tuple[int, str]:
-    cap = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE + _FORM_OVERHEAD
-    return cap, f"a message with its files is limited to {cap} bytes"
+_CappedRoute = console_uploads.capped_route("a message")
 
 
 def _case_url(case_id: int, anchor: str = "") -> str:
@@ -75,16 +61,7 @@ def add_message(
         raise ValidationFailed(
             f"attach at most {uploads.MAX_UPLOADS_PER_WRITE} files to one message", field="files"
         )
-    refs: list[uploads.UploadRef] = []
-    if chosen:
-        stored = uploads.upload_files(
-            db,
-            blob_store(request),
-            principal,
-            [Upload(f.filename, f.file, f.content_type) for f in chosen],
-            settings(request).max_attachment_bytes,
-        )
-        refs = [uploads.UploadRef(u.id) for u in stored]
+    refs = console_uploads.stored(request, db, principal, chosen)
     added = messages.add_message(db, principal, case_id, data, uploads=refs)
     return RedirectResponse(_case_url(case_id, f"message-{added.id}"), status_code=303)
 

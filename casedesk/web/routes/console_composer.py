@@ -16,11 +16,9 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
 
-from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.attachments import uploads
-from casedesk.services.attachments.files import Upload
 from casedesk.services.billing.time_entries import list_time_entries
 from casedesk.services.canned import rendering
 from casedesk.services.canned.responses import list_canned
@@ -29,16 +27,15 @@ from casedesk.services.cases.schemas import CaseOut, MessageOut
 from casedesk.services.mail.reply_recipients import reply_recipients
 from casedesk.services.workspace import collisions, composer, drafts, mentions
 from casedesk.store.db import Database
+from casedesk.web.routes import console_uploads
 from casedesk.web.routes.console_collision import newer_first
-from casedesk.web.routes.console_context import CaseId, Lookups, blob_store, db_of, settings
+from casedesk.web.routes.console_context import CaseId, Lookups, db_of
 from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
 from casedesk.web.templating import render
 
 router = APIRouter(prefix="/console/cases/{case_id}", route_class=SessionFirstRoute)
 
-#: Room for the text and the multipart framing on top of the files themselves.
-_FORM_OVERHEAD = 2 * 1024 * 1024
 #: The internal statuses "send and set status" offers, in this order.
 _QUICK_STATUSES = (3, 8, 2)
 
@@ -63,16 +60,7 @@ def composer_context(
     }
 
 
-class _CappedRoute(SessionFirstRoute):
-    """Refuses a post larger than the allowed files could need before it is spooled."""
-
-    def get_route_handler(self) -> Handler:
-        return capped(super().get_route_handler(), _cap)
-
-
-def _cap(request: Request) -> tuple[int, str]:
-    cap = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE + _FORM_OVERHEAD
-    return cap, f"a message with its files is limited to {cap} bytes"
+_CappedRoute = console_uploads.capped_route("a message")
 
 
 def compose(
@@ -128,16 +116,7 @@ def _send(
     data: composer.ComposerSend,
     chosen: list[UploadFile],
 ) -> MessageOut:
-    refs: list[uploads.UploadRef] = []
-    if chosen:
-        stored = uploads.upload_files(
-            db,
-            blob_store(request),
-            principal,
-            [Upload(f.filename, f.file, f.content_type) for f in chosen],
-            settings(request).max_attachment_bytes,
-        )
-        refs = [uploads.UploadRef(u.id) for u in stored]
+    refs = console_uploads.stored(request, db, principal, chosen)
     return composer.send(db, principal, case_id, data, uploads=refs)
 
 

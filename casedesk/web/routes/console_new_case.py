@@ -17,11 +17,9 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError as PydanticError
 from starlette.datastructures import FormData, UploadFile
 
-from casedesk.body_limits import Handler, capped
 from casedesk.domain.errors import DomainError, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.attachments import uploads
-from casedesk.services.attachments.files import Upload
 from casedesk.services.cases.schemas import CaseCreate
 from casedesk.services.customers.intake import CallerCase, open_case_for_caller
 from casedesk.services.reference.contacts import ContactCreate, ContactOut, get_contact
@@ -30,7 +28,8 @@ from casedesk.services.reference.groups import list_groups
 from casedesk.services.reference.organizations import list_organizations
 from casedesk.store.db import Database
 from casedesk.web.errors import status_of
-from casedesk.web.routes.console_context import OtherId, blob_store, db_of, lookups, settings
+from casedesk.web.routes import console_uploads
+from casedesk.web.routes.console_context import OtherId, db_of, lookups
 from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
 from casedesk.web.templating import render
@@ -38,21 +37,11 @@ from casedesk.web.templating import render
 router = APIRouter(prefix="/console", route_class=SessionFirstRoute)
 
 _MAX_ID = 2**53
-_FORM_OVERHEAD = 2 * 1024 * 1024
 #: Contacts a live search offers at most.
 PICK_LIMIT = 8
 
 
-class _CappedRoute(SessionFirstRoute):
-    """Refuses a post larger than its files could need before it is spooled to disk."""
-
-    def get_route_handler(self) -> Handler:
-        return capped(super().get_route_handler(), _cap)
-
-
-def _cap(request: Request) -> tuple[int, str]:
-    cap = settings(request).max_attachment_bytes * uploads.MAX_UPLOADS_PER_WRITE + _FORM_OVERHEAD
-    return cap, f"a new case with its files is limited to {cap} bytes"
+_CappedRoute = console_uploads.capped_route("a new case")
 
 
 def _text(form: FormData, name: str, limit: int = 100_000) -> str:
@@ -181,17 +170,7 @@ async def open_new_case(request: Request, agent: Agent) -> Response:
     try:
         principal.require(Permission.CREATE_CASE)
         order = _order(form, db, principal)
-        refs: list[uploads.UploadRef] = []
-        chosen = _files(form)
-        if chosen:
-            stored = uploads.upload_files(
-                db,
-                blob_store(request),
-                principal,
-                [Upload(f.filename, f.file, f.content_type) for f in chosen],
-                settings(request).max_attachment_bytes,
-            )
-            refs = [uploads.UploadRef(u.id) for u in stored]
+        refs = console_uploads.stored(request, db, principal, _files(form))
         opened = open_case_for_caller(db, principal, order, uploads=refs)
     except DomainError as exc:
         status, _ = status_of(exc)
