@@ -61,6 +61,11 @@ CONSOLE_PAGES = [
     ("console-contacts", "/console/contacts"),
     ("console-organizations", "/console/organizations"),
     ("console-reports", "/console/reports"),
+    ("console-notifications", "/console/notifications"),
+    ("console-security", "/console/security"),
+    ("admin-triggers", "/console/admin/triggers"),
+    ("admin-macros", "/console/admin/macros"),
+    ("admin-webhooks", "/console/admin/webhooks"),
 ]
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (
