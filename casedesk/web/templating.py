@@ -21,7 +21,11 @@ env = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
+    extensions=["jinja2.ext.i18n"],
 )
+#: Every text a page shows goes through gettext: ``{{ _("Save") }}``, or
+#: ``{% trans %}…{% endtrans %}`` for a sentence with values in it.
+env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
 env.globals["htmx"] = HTMX
 env.filters["when"] = when
 env.filters["ago"] = ago

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from casedesk.api.app import create_app
@@ -76,11 +77,25 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     browser.close()
 
 
+#: How long a page may take to load, and an element to appear, before a test fails. A
+#: navigation gets longer: on a busy machine (both stores' suites side by side) a page
+#: load now and then takes several seconds.
+ELEMENT_TIMEOUT_MS = 10_000
+NAVIGATION_TIMEOUT_MS = 30_000
+
+
+def fresh_context(browser: Browser, **options: Any) -> BrowserContext:
+    """A browser context of its own (no cookies shared), with the suite's timeouts."""
+    context = browser.new_context(**({"viewport": {"width": 1280, "height": 900}} | options))
+    context.set_default_timeout(ELEMENT_TIMEOUT_MS)
+    context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+    return context
+
+
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A page in a fresh browser context (no cookies shared with other tests)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context = fresh_context(browser)
     page = context.new_page()
     yield page
     context.close()

@@ -16,7 +16,7 @@ from casedesk.services.cases import messages
 from casedesk.services.cases.schemas import MessageCreate
 from tests.factories import PASSWORD, make_case
 from tests.services.portal.world import PortalWorld, make_portal_world
-from tests.web.conftest import LiveServer, sign_in_agent
+from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
 
 
 @pytest.fixture
@@ -27,10 +27,7 @@ def pw(live_server: LiveServer) -> PortalWorld:
 @pytest.fixture
 def new_york(browser: Browser) -> Iterator[Page]:
     """A page in a browser whose clock lives in New York."""
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 900}, timezone_id="America/New_York"
-    )
-    context.set_default_timeout(10_000)
+    context = fresh_context(browser, timezone_id="America/New_York")
     yield context.new_page()
     context.close()
 

@@ -20,7 +20,7 @@ from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.reference.contacts import ContactCreate, create_contact
 from tests.channels.email.conftest import SmtpServer, run_smtp
 from tests.factories import PASSWORD, World, make_actor, make_case
-from tests.web.conftest import LiveServer, sign_in_agent
+from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
 
 
 def test_an_agent_works_a_case_and_another_group_cannot_see_it(
@@ -64,7 +64,7 @@ def test_an_agent_works_a_case_and_another_group_cannot_see_it(
     expect(note).to_contain_text("Internal note")
     expect(page.locator("#summary-status")).to_contain_text("Awaiting customer")
 
-    context = browser.new_context()
+    context = fresh_context(browser)
     other = context.new_page()
     try:
         sign_in_agent(other, base, world.agent_b.email, PASSWORD)
@@ -246,7 +246,7 @@ def test_the_case_page_and_canned_responses_fit_the_screen(
         world.agent_a.principal,
         CannedCreate(name="a-rather-long-snippet-name", body="Hello {{ contact.first_name }}"),
     )
-    context = browser.new_context(viewport={"width": width, "height": 800})
+    context = fresh_context(browser, viewport={"width": width, "height": 800})
     screen = context.new_page()
     try:
         sign_in_agent(screen, live_server.url, world.agent_a.email, PASSWORD)

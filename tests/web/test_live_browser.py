@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, Actor, World, make_actor, make_case
 from tests.services.portal.world import make_portal_world
-from tests.web.conftest import LiveServer, sign_in_agent
+from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
 from tests.web.markup import markup_problems
 
 
@@ -26,8 +26,7 @@ def carl(world: World, live_server: LiveServer) -> Actor:
 @pytest.fixture
 def other(live_server: LiveServer, browser: Browser) -> Iterator[Page]:
     """The second agent's page, in a browser context of its own."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context = fresh_context(browser)
     yield context.new_page()
     context.close()
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD
 from tests.services.portal.world import PORTAL_PASSWORD, make_portal_world
-from tests.web.conftest import LiveServer, sign_in_agent
+from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
 
 
 def test_a_case_from_the_portal_worked_in_the_console(
@@ -39,7 +39,7 @@ def test_a_case_from_the_portal_worked_in_the_console(
     case_id = int(found.group(1))
 
     # An agent of the organization's group works it in the console.
-    agent_context = browser.new_context()
+    agent_context = fresh_context(browser)
     agent = agent_context.new_page()
     sign_in_agent(agent, base, world.base.agent_a.email, PASSWORD)
     search = agent.get_by_role("searchbox", name="Search cases")
@@ -74,7 +74,7 @@ def test_a_case_from_the_portal_worked_in_the_console(
     assert "Driver 4.2" not in page.content()
 
     # An agent of another group gets "not found" for the case and its file.
-    other_context = browser.new_context()
+    other_context = fresh_context(browser)
     other = other_context.new_page()
     sign_in_agent(other, base, world.base.agent_b.email, PASSWORD)
     expect(other.get_by_role("heading", level=1)).to_contain_text("Welcome")
