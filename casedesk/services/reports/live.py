@@ -12,7 +12,8 @@ same visibility filter the lists use (``readable_cases``), once per distinct vis
 receives anything about a case they cannot see, not even its id.
 
 Presence (who views a case, who is typing a reply) is published through the same hub:
-see ``presence.py``.
+see ``presence.py``. New notifications go to their own user's streams alone, as a
+``notification`` event without a case id: the page then asks for its bell again.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Permission, Principal
@@ -34,7 +35,7 @@ from casedesk.services.kernel.access import readable_cases
 from casedesk.services.reports import pg_listener
 from casedesk.services.reports.changes import MAX_WAIT, Cursor, changes_async
 from casedesk.store.db import Database
-from casedesk.store.models import AuditEntry, Case
+from casedesk.store.models import AuditEntry, Case, Notification
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ VisibilityKey = tuple[int, frozenset[int] | None, int | None]
 
 @dataclass(frozen=True, slots=True)
 class LiveEvent:
-    """``kind`` is ``case`` (the case changed) or ``presence`` (who is on it changed)."""
+    """``kind`` is ``case`` (the case changed), ``presence`` (who is on it changed) or
+    ``notification`` (the subscriber has a new notification; ``case_id`` is 0)."""
 
     kind: str
     case_id: int
@@ -106,6 +108,8 @@ class LiveHub:
         self._task: asyncio.Task[None] | None = None
         self.loop: asyncio.AbstractEventLoop | None = None
         self.listener: threading.Thread | None = None
+        #: The newest notification already announced.
+        self._notified = 0
 
     @property
     def subscriber_count(self) -> int:
@@ -131,7 +135,22 @@ class LiveHub:
 
     def _tail(self) -> Cursor:
         with self.db.read() as s:
+            self._notified = s.scalar(select(func.max(Notification.id))) or 0
             return tail_cursor(s)
+
+    def _new_notifications(self) -> set[int]:
+        """The users with a notification newer than the last announced. On PostgreSQL a
+        notification committed after a newer id was read is not announced: the bell's own
+        once-a-minute refresh finds it."""
+        with self.db.read() as s:
+            rows = s.execute(
+                select(Notification.id, Notification.user_id).where(
+                    Notification.id > self._notified
+                )
+            ).all()
+        if rows:
+            self._notified = max(row.id for row in rows)
+        return {row.user_id for row in rows}
 
     async def _follow(self, cursor: Cursor) -> None:
         """Read the feed (as the system: visibility is checked per subscriber) and fan out."""
@@ -146,6 +165,16 @@ class LiveHub:
             events = [LiveEvent("case", c.case_id, c.action) for c in page.changes]
             if events:
                 await self.publish(events)
+                await self._announce(await asyncio.to_thread(self._new_notifications))
+
+    async def _announce(self, user_ids: set[int]) -> None:
+        """Tell each of ``user_ids``'s streams that they have a new notification."""
+        if not user_ids:
+            return
+        with self._lock:
+            subs = [s for s in self._subscribers if s.principal.user_id in user_ids]
+        for sub in subs:
+            sub.loop.call_soon_threadsafe(sub.put, LiveEvent("notification", 0))
 
     async def publish(self, events: list[LiveEvent]) -> None:
         """Queue each event for every subscriber who may see its case."""

@@ -3,7 +3,8 @@
 // data-live-refresh (for data-live-case, only when it is that case); an element holding
 // the focus of a field being edited is refreshed once the focus leaves it. On a case
 // page the script also sends presence heartbeats (viewing, typing) and refreshes the
-// "also here" line on "presence" events.
+// "also here" line on "presence" events. A "notification" event (the agent has a new
+// one) makes the bell ask for its count again.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   if (!window.EventSource || !window.htmx) {
@@ -79,6 +80,12 @@ document.addEventListener("DOMContentLoaded", function () {
         soon(el.id);
       }
     });
+  });
+  source.addEventListener("notification", function () {
+    var bell = document.getElementById("notification-bell");
+    if (bell) {
+      htmx.trigger(bell, "live");
+    }
   });
   source.addEventListener("ready", function () {
     document.body.setAttribute("data-live", "connected");

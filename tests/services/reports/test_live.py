@@ -17,6 +17,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from casedesk.services.cases import core as cases
+from casedesk.services.cases.schemas import CasePatch
 from casedesk.services.identity import web_sessions
 from casedesk.services.reports.live import LiveEvent, LiveHub
 from casedesk.store.db import Database
@@ -59,6 +61,33 @@ def test_an_agent_of_another_group_hears_nothing_about_a_hidden_case(
         assert all(e.case_id != theirs.id for e in _drain(alice.queue))
         hub.unsubscribe(alice)
         hub.unsubscribe(bob)
+
+    run_async(run())
+
+
+def test_a_new_notification_is_announced_to_its_own_user_alone(db: Database, world: World) -> None:
+    carl = make_actor(db, "carl@acme.test", "agent", ["A"], world.corporation_id)
+
+    async def run() -> None:
+        hub = LiveHub(db)
+        alice = await hub.subscribe(world.agent_a.principal)
+        other = await hub.subscribe(carl.principal)
+        case = await asyncio.to_thread(
+            make_case, db, world.admin, group_id=world.group_a, title="Printer offline"
+        )
+        patch = CasePatch(assignee_id=world.agent_a.user_id)
+        await asyncio.to_thread(cases.update_case, db, world.admin.principal, case.id, patch)
+        heard = [await asyncio.wait_for(alice.queue.get(), 10)]
+        while heard[-1].kind != "notification":
+            heard.append(await asyncio.wait_for(alice.queue.get(), 10))
+        assert heard[-1].case_id == 0
+        # Carl sees the case change but hears of no notification: it is not his.
+        cases_heard = [await asyncio.wait_for(other.queue.get(), 10)]
+        while len(cases_heard) < len(heard) - 1:
+            cases_heard.append(await asyncio.wait_for(other.queue.get(), 10))
+        assert {e.kind for e in cases_heard + _drain(other.queue)} == {"case"}
+        hub.unsubscribe(alice)
+        hub.unsubscribe(other)
 
     run_async(run())
 
