@@ -1,5 +1,6 @@
 """Business metrics for operators on ``/metrics``: open cases by internal status and
-group, SLA breaches, mail intake and quarantine, the outbox queue and job lag.
+group, SLA breaches, mail intake and quarantine, the outbox queue, job lag, and webhook
+deliveries waiting, given up and endpoints switched off.
 
 They are counted in the database, which at a million cases costs more than a scrape
 should, and several Prometheus servers may scrape each process. So the collector keeps
@@ -32,6 +33,8 @@ from casedesk.store.models import (
     JobLease,
     OutboxEvent,
     SlaBreach,
+    Webhook,
+    WebhookDelivery,
 )
 
 #: Internal statuses a case is still being worked in (the others are final).
@@ -41,6 +44,8 @@ WORKING = (
     InternalStatus.AWAITING_INTERNAL,
     InternalStatus.ON_HOLD,
 )
+#: Webhook delivery states counted: still being tried, and given up.
+WEBHOOK_STATES = ("pending", "failed")
 #: ``InboundMail.outcome`` of a mail held for review (``services.mail.incoming``).
 QUARANTINED = "quarantined"
 
@@ -56,6 +61,9 @@ class Reading:
     quarantine: tuple[int, float] = (0, 0.0)
     outbox: tuple[int, float] = (0, 0.0)
     jobs: list[tuple[str, float, float]] = field(default_factory=list)
+    webhooks: list[tuple[str, str, int]] = field(default_factory=list)
+    webhook_oldest_pending: float = 0.0
+    webhooks_disabled: list[tuple[str, int]] = field(default_factory=list)
 
 
 def _age(now: datetime, oldest: datetime | None) -> float:
@@ -99,7 +107,34 @@ def read(s: Session, now: datetime, intervals: Mapping[str, float]) -> Reading:
             continue
         since = _age(now, last)
         r.jobs.append((name, since, max(0.0, since - intervals[name])))
+    _read_webhooks(s, now, r)
     return r
+
+
+def _read_webhooks(s: Session, now: datetime, r: Reading) -> None:
+    """Deliveries still being tried and those given up, by corporation (both found by
+    the deliveries' state index; delivered ones are not counted), and the endpoints
+    switched off after failing too long."""
+    rows = s.execute(
+        select(Corporation.name, WebhookDelivery.state, func.count())
+        .select_from(WebhookDelivery)
+        .join(Corporation, Corporation.id == WebhookDelivery.corporation_id)
+        .where(WebhookDelivery.state.in_(WEBHOOK_STATES))
+        .group_by(Corporation.name, WebhookDelivery.state)
+    )
+    r.webhooks = [(c, state, n) for c, state, n in rows]
+    oldest = s.scalar(
+        select(func.min(WebhookDelivery.created_at)).where(WebhookDelivery.state == "pending")
+    )
+    r.webhook_oldest_pending = _age(now, oldest)
+    disabled = s.execute(
+        select(Corporation.name, func.count())
+        .select_from(Webhook)
+        .join(Corporation, Corporation.id == Webhook.corporation_id)
+        .where(Webhook.is_active.is_(False), Webhook.disabled_at.is_not(None))
+        .group_by(Corporation.name)
+    )
+    r.webhooks_disabled = [(c, n) for c, n in disabled]
 
 
 class BusinessMetrics(Collector):
@@ -137,6 +172,29 @@ class BusinessMetrics(Collector):
                     self._reading = read(s, self._now(), self._intervals)
                 self._taken = self._monotonic()
             return self._reading
+
+    def _webhook_metrics(self, r: Reading) -> Iterator[Metric]:
+        deliveries = GaugeMetricFamily(
+            "casedesk_webhook_deliveries",
+            "Webhook deliveries still being tried (pending) and given up (failed).",
+            labels=["corporation", "state"],
+        )
+        for corp, state, n in r.webhooks:
+            deliveries.add_metric([corp, state], n)
+        yield deliveries
+        yield GaugeMetricFamily(
+            "casedesk_webhook_pending_oldest_age_seconds",
+            "Age of the oldest webhook delivery still being tried (0 when none).",
+            value=r.webhook_oldest_pending,
+        )
+        disabled = GaugeMetricFamily(
+            "casedesk_webhooks_disabled",
+            "Webhooks switched off after failing for too long, by corporation.",
+            labels=["corporation"],
+        )
+        for corp, n in r.webhooks_disabled:
+            disabled.add_metric([corp], n)
+        yield disabled
 
     def collect(self) -> Iterator[Metric]:
         r = self.reading()
@@ -197,6 +255,7 @@ class BusinessMetrics(Collector):
             lag.add_metric([name], late)
         yield since
         yield lag
+        yield from self._webhook_metrics(r)
         yield GaugeMetricFamily(
             "casedesk_business_metrics_age_seconds",
             "How old the figures above are (they are counted at most every few seconds).",

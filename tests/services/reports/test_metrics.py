@@ -14,7 +14,14 @@ from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CasePatch
 from casedesk.services.reports.metrics import BusinessMetrics
 from casedesk.store.db import Database
-from casedesk.store.models import InboundMail, JobLease, OutboxEvent, SlaBreach
+from casedesk.store.models import (
+    InboundMail,
+    JobLease,
+    OutboxEvent,
+    SlaBreach,
+    Webhook,
+    WebhookDelivery,
+)
 from tests.factories import World, make_case, make_world
 
 NOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
@@ -84,6 +91,34 @@ def small_set(db: Database) -> World:
         )
         s.add(JobLease(name="mail-delivery", last_run_at=NOW - timedelta(seconds=65)))
         s.add(JobLease(name="auto-close", last_run_at=NOW - timedelta(seconds=20)))
+        live = Webhook(corporation_id=w.corporation_id, url="https://a.example/", secret="s")
+        off = Webhook(
+            corporation_id=w.corporation_id,
+            url="https://b.example/",
+            secret="s",
+            is_active=False,
+            disabled_reason="failing for 3 days",
+            disabled_at=NOW,
+        )
+        paused = Webhook(
+            corporation_id=w.corporation_id, url="https://c.example/", secret="s", is_active=False
+        )
+        s.add_all([live, off, paused])
+        s.flush()
+        ages = {"pending": (40, 300), "failed": (7200,), "delivered": (10, 20, 30)}
+        for state, seconds in ages.items():
+            for n, age in enumerate(seconds):
+                s.add(
+                    WebhookDelivery(
+                        corporation_id=w.corporation_id,
+                        webhook_id=live.id if state != "failed" else off.id,
+                        event_type="case.updated",
+                        message_id=f"msg_{state}_{n}",
+                        body="{}",
+                        state=state,
+                        created_at=NOW - timedelta(seconds=age),
+                    )
+                )
     return w
 
 
@@ -111,6 +146,14 @@ def test_figures_match_the_data_set(db: Database) -> None:
     assert got["casedesk_job_last_run_age_seconds", (("job", "mail-delivery"),)] == 65
     assert got["casedesk_job_lag_seconds", (("job", "mail-delivery"),)] == 60
     assert got["casedesk_job_lag_seconds", (("job", "auto-close"),)] == 0
+    hooks = {k[1]: v for k, v in got.items() if k[0] == "casedesk_webhook_deliveries"}
+    assert hooks == {
+        (("corporation", "Acme"), ("state", "pending")): 2,
+        (("corporation", "Acme"), ("state", "failed")): 1,
+    }
+    assert got["casedesk_webhook_pending_oldest_age_seconds", ()] == 300
+    # Switched off for failing; one an admin paused is not counted.
+    assert got["casedesk_webhooks_disabled", (("corporation", "Acme"),)] == 1
 
 
 def test_figures_are_counted_again_only_when_older_than_max_age(db: Database) -> None:
