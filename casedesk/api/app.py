@@ -77,7 +77,6 @@ def create_app(
     settings = settings or Settings()
     limits = SqliteLimits(**settings.sqlite_limits)
     database = db or Database(settings.effective_database_url, sqlite=limits)
-    database = db or Database(settings.effective_database_url)
     rules_engine.install()
 
     @asynccontextmanager

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.store.db import Database, SqliteLimits
 
@@ -35,6 +36,18 @@ def test_every_connection_is_bounded_as_configured(tmp_path: Path) -> None:
             "temp_store": 2,  # MEMORY
             "soft_heap_limit": 64 * 1024 * 1024,
         }
+    finally:
+        db.dispose()
+
+
+def test_the_server_opens_its_database_with_the_configured_limits(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path, sqlite_cache_mb=3, sqlite_heap_mb=64)
+    app = create_app(settings)
+    db: Database = app.state.db
+    try:
+        assert db.url == settings.effective_database_url
+        got = pragmas(db)
+        assert (got["cache_size"], got["soft_heap_limit"]) == (-3 * 1024, 64 * 1024 * 1024)
     finally:
         db.dispose()
 
