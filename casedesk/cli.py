@@ -93,7 +93,11 @@ def _database(settings: Settings, *, report: bool = False) -> Iterator[Database]
     rules_engine.install()  # every command's changes go through the triggers
     url = settings.effective_database_url
     with _expected_errors():
-        db = Database(url, sqlite=SqliteLimits(**settings.sqlite_limits))  # makes the folder
+        db = Database(  # makes the folder
+            url,
+            sqlite=SqliteLimits(**settings.sqlite_limits),
+            replica_url=settings.database_replica_url,
+        )
         try:
             before = current_revision(url) if report else None
             upgrade(url)

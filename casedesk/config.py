@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     #: A bulk change of more cases than this runs as a background job with progress.
     bulk_job_cases: int = Field(default=100, ge=0)
     database_url: str | None = None
+    #: A PostgreSQL hot standby of ``database_url`` for the reads that may lag the last
+    #: commits by the replication delay: text search, reports and exports.
+    database_replica_url: str | None = None
     secret_key: str = "change-me"
     smtp_url: str | None = None
     imap_url: str | None = None
@@ -100,6 +103,18 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError("CASEDESK_PUBLIC_URL must be an http:// or https:// address")
         return value.strip().rstrip("/")
+
+    @field_validator("database_replica_url")
+    @classmethod
+    def _replica_is_postgresql(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.strip().startswith("postgresql"):
+            raise ValueError(
+                "CASEDESK_DATABASE_REPLICA_URL must be a postgresql:// URL: a read replica "
+                "is a PostgreSQL hot standby of the primary"
+            )
+        return value.strip()
 
     @field_validator("allowed_hosts", "webhook_allow", mode="before")
     @classmethod

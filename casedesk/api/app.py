@@ -76,7 +76,11 @@ def create_app(
     the time the credential limits count by (Unix seconds)."""
     settings = settings or Settings()
     limits = SqliteLimits(**settings.sqlite_limits)
-    database = db or Database(settings.effective_database_url, sqlite=limits)
+    database = db or Database(
+        settings.effective_database_url,
+        sqlite=limits,
+        replica_url=settings.database_replica_url,
+    )
     rules_engine.install()
 
     @asynccontextmanager

@@ -15,10 +15,16 @@ What a SQLite connection may hold in memory is bounded (``SqliteLimits``): a pag
 per connection, how much of the file is mapped, where sorts spill, and a soft limit on
 the heap of the whole process. A worker's memory then stays flat however large the file
 and however large a query's result; docs/store.md gives the defaults and why.
+
+On PostgreSQL a read replica (a hot standby) may take the reads that are allowed to lag
+the last commits by the replication delay: text search, reports, exports
+(:meth:`Database.replica`). When the replica cannot be reached, they read from the
+primary instead.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,9 +33,12 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from casedesk.store.group_commit import GroupCommit
+
+log = logging.getLogger(__name__)
 
 _WRITE = "casedesk_write"
 _MB = 1024 * 1024
@@ -104,9 +113,22 @@ def _configure_sqlite(engine: Engine, limits: SqliteLimits) -> None:
 class Database:
     """Owns the engine and hands out one transaction per use-case."""
 
-    def __init__(self, url: str, *, echo: bool = False, sqlite: SqliteLimits | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        echo: bool = False,
+        sqlite: SqliteLimits | None = None,
+        replica_url: str | None = None,
+    ) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo, sqlite=sqlite)
+        self.replica_engine = make_engine(replica_url, echo=echo) if replica_url else None
+        self._replica = (
+            sessionmaker(bind=self.replica_engine, expire_on_commit=False)
+            if self.replica_engine is not None
+            else None
+        )
         self._write = sessionmaker(
             bind=self.engine.execution_options(**{_WRITE: True}), expire_on_commit=False
         )
@@ -116,6 +138,10 @@ class Database:
             if self.backend == "sqlite"
             else None
         )
+
+    @property
+    def has_replica(self) -> bool:
+        return self._replica is not None
 
     @property
     def backend(self) -> str:
@@ -138,6 +164,27 @@ class Database:
         with self._read() as session, session.begin():
             yield session
 
+    @contextmanager
+    def replica(self) -> Iterator[Session]:
+        """A read transaction for reads that may lag the last commits by the replication
+        delay (text search, reports, exports): on the read replica when one is
+        configured and answers, else on the primary as :meth:`read`."""
+        if self._replica is None:
+            with self.read() as session:
+                yield session
+            return
+        session = self._replica()
+        try:
+            session.connection()  # connects now: a replica that is down shows here
+        except OperationalError:
+            session.close()
+            log.warning("the read replica does not answer; reading from the primary")
+            with self.read() as primary:
+                yield primary
+            return
+        with session:
+            yield session
+
     def analyze(self) -> None:
         """Refresh the query planner's statistics of every table, as after a bulk load:
         which index a list or a search uses depends on them. On SQLite each index is
@@ -149,5 +196,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica_engine is not None:
+            self.replica_engine.dispose()
         if self._group is not None:
             self._group.close()

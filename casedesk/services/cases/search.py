@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -60,10 +61,16 @@ class Count:
     is_estimate: bool = False
 
 
+def _reader(db: Database, query: CaseQuery) -> AbstractContextManager[Session]:
+    """Where a query reads: a text search on the read replica when there is one (it may
+    lag the last commits by the replication delay), any other list on the primary."""
+    return db.replica() if query.q else db.read()
+
+
 def search_cases(
     db: Database, principal: Principal, query: CaseQuery, *, with_total: bool = False
 ) -> CasePage:
-    with db.read() as s:
+    with _reader(db, query) as s:
         return search_cases_in(s, principal, query, with_total=with_total)
 
 
@@ -112,7 +119,7 @@ def search_cases_in(
 
 def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:
     """The exact number of matching cases (for faces whose contract needs it)."""
-    with db.read() as s:
+    with _reader(db, query) as s:
         return count_cases_in(s, principal, query, up_to=None).count
 
 
@@ -121,7 +128,7 @@ def count_matches(
 ) -> Count:
     """How many cases match, exact up to ``tuning.exact_count_up_to`` and "at least"
     that many above it."""
-    with db.read() as s:
+    with _reader(db, query) as s:
         bound = (tuning or Tuning()).exact_count_up_to
         return count_cases_in(s, principal, query, up_to=bound)
 

@@ -68,7 +68,7 @@ def many(db: Database, principal: Principal, names: list[str], query: Query) -> 
         raise NotFound(f"group {query.group} not found", group=query.group)
     rollups.refresh(db)
     found = []
-    with db.read() as s:
+    with db.replica() as s:  # may lag the refresh above by the replication delay
         scope = _Scope(principal, query)
         for name in names:
             title, tables = REPORTS[name](s, scope)
