@@ -85,6 +85,22 @@ def authorised_mailbox(
 ) -> int:
     """A mailbox set up and authorised through the console's pages, the way an admin
     does it: save the provider, press Authorise, consent at the provider, come back."""
+    box = set_up_mailbox(console, db, world, settings, oauth, imap, smtp_url)
+    answer = authorise(console, oauth, box)
+    assert answer.status_code == 303, answer.text
+    assert answer.headers["location"].startswith(f"/console/admin/mailboxes/{box}")
+    return box
+
+
+def set_up_mailbox(
+    console: Browser,
+    db: Database,
+    world: MailWorld,
+    settings: Settings,
+    oauth: OAuthServer,
+    imap: dovecot.ImapServer,
+    smtp_url: str = "",
+) -> int:
     oauth.register(settings.link_base_url + CALLBACK)
     box = mailbox_admin.create_mailbox(
         db,
@@ -105,19 +121,19 @@ def authorised_mailbox(
             },
         )
     )
-    provider_page = redirected_to(
-        console.post(f"/console/admin/mailbox-oauth/{box.id}/authorise", {})
-    )
+    return box.id
+
+
+def authorise(console: Browser, oauth: OAuthServer, box: int) -> httpx.Response:
+    """Press Authorise, answer at the provider, follow it back: the callback's answer."""
+    provider_page = redirected_to(console.post(f"/console/admin/mailbox-oauth/{box}/authorise", {}))
     assert provider_page.startswith(oauth.endpoints["authorize_url"])
     assert "code_challenge_method=S256" in provider_page
     consent = httpx.get(provider_page)
     assert consent.status_code == 302
     back = urlsplit(consent.headers["location"])
     assert back.path == CALLBACK
-    answer = console.get(f"{back.path}?{back.query}")
-    assert answer.status_code == 303, answer.text
-    assert answer.headers["location"].startswith(f"/console/admin/mailboxes/{box.id}")
-    return box.id
+    return console.get(f"{back.path}?{back.query}")
 
 
 def poll(db: Database, blobs: LocalBlobStore, settings: Settings, now: datetime) -> int:
@@ -279,3 +295,26 @@ def _access_token(db: Database, settings: Settings, box: int) -> str:
         sealed = s.get_one(MailboxOAuth, box).access_token_encrypted
     assert sealed is not None
     return unseal(settings.secret_key, sealed)
+
+
+def test_a_consent_refused_at_the_provider_shows_on_the_page_and_stores_nothing(
+    console: Browser,
+    db: Database,
+    mail_world: MailWorld,
+    settings: Settings,
+    oauth: OAuthServer,
+    imap: dovecot.ImapServer,
+) -> None:
+    box = set_up_mailbox(console, db, mail_world, settings, oauth, imap)
+    oauth.refuse_consent = True
+    try:
+        answer = authorise(console, oauth, box)
+    finally:
+        oauth.refuse_consent = False
+    assert answer.status_code == 422
+    with db.read() as s:
+        row = s.get_one(MailboxOAuth, box)
+        assert row.refresh_token_encrypted is None and row.needs_authorisation
+        assert "access_denied" in row.problem
+    page = console.get(f"/console/admin/mailboxes/{box}").text
+    assert "Not authorised yet." in page and "access_denied" in page
