@@ -16,7 +16,7 @@ import secrets
 from datetime import datetime, timedelta
 from ipaddress import ip_address
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from authlib.common.errors import AuthlibBaseError
@@ -246,7 +246,7 @@ def _forget_tokens(row: MailboxOAuth) -> None:
 
 
 def _login_hint(imap_url: str) -> str:
-    return urlsplit(imap_url).username or ""
+    return unquote(urlsplit(imap_url).username or "")
 
 
 def _endpoint(url: str | None, field: str) -> str:

@@ -100,11 +100,15 @@ def access_token(
         ):
             return unseal(secret_key, row.access_token_encrypted)
         reg = registration(row, secret_key)
-        refresh_token = unseal(secret_key, row.refresh_token_encrypted)
+        sealed_refresh = row.refresh_token_encrypted
+        refresh_token = unseal(secret_key, sealed_refresh)
     try:
         with client(reg) as oauth:
             token = dict(oauth.refresh_token(reg.token_url, refresh_token=refresh_token))
     except AuthlibBaseError as exc:
+        rotated = _rotated_meanwhile(db, mailbox_id, sealed_refresh, secret_key)
+        if rotated is not None:
+            return rotated
         detail = f"the provider refused the refresh token: {exc.description or exc.error}"
         refused(db, mailbox_id, detail, now)
         raise NotAuthorised(detail) from None
@@ -120,6 +124,19 @@ def access_token(
         store_tokens(row, token, secret_key, now)
     log.info("access token of mailbox %s refreshed", mailbox_id)
     return str(token["access_token"])
+
+
+def _rotated_meanwhile(db: Database, mailbox_id: int, used: str, secret_key: str) -> str | None:
+    """The access token another process stored while this one refreshed with the same
+    refresh token: a provider that rotates refresh tokens refuses the old one then, and
+    that is no reason to ask an admin to authorise the mailbox again."""
+    with db.read() as s:
+        row = s.get(MailboxOAuth, mailbox_id)
+        if row is None or row.refresh_token_encrypted in (None, used):
+            return None
+        return (
+            unseal(secret_key, row.access_token_encrypted) if row.access_token_encrypted else None
+        )
 
 
 def refused(db: Database, mailbox_id: int, detail: str, now: datetime) -> None:
