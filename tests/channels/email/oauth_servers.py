@@ -44,31 +44,55 @@ def drop_mail(server: dovecot.ImapServer, user: str, raw: bytes) -> None:
 
 
 class BearerHandler(_Handler):
-    """Takes a mail only from a client signed in by XOAUTH2 with a good token; each
-    login is kept as (user, token, accepted)."""
+    """Takes a mail only from a client signed in by XOAUTH2 or OAUTHBEARER (RFC 7628)
+    with a good token; each login is kept as (mechanism, user, token, accepted)."""
 
     def __init__(self, inbox: Inbox, oauth: OAuthServer) -> None:
         super().__init__(inbox)
         self.oauth = oauth
-        self.logins: list[tuple[str, str, bool]] = []
+        self.logins: list[tuple[str, str, str, bool]] = []
 
     async def auth_XOAUTH2(self, server: Any, args: list[str]) -> AuthResult:
-        blob = args[1] if len(args) == 2 else ""
-        fields = dict(
-            part.split("=", 1) for part in base64.b64decode(blob).decode().split("\x01") if part
-        )
-        user, token = fields.get("user", ""), fields.get("auth", "").removeprefix("Bearer ")
+        fields = _fields(args)
+        return await self._check(server, "XOAUTH2", fields.get("user", ""), fields)
+
+    async def _check(
+        self, server: Any, mechanism: str, user: str, fields: dict[str, str]
+    ) -> AuthResult:
+        token = fields.get("auth", "").removeprefix("Bearer ")
         good = self.oauth.active(token, user)
-        self.logins.append((user, token, good))
+        self.logins.append((mechanism, user, token, good))
         if good:
             return AuthResult(success=True, auth_data=user)
         # As Google and Microsoft do: the reasons as a challenge, then the refusal.
         await server.challenge_auth(json.dumps({"status": "401", "schemes": "bearer"}))
         return AuthResult(success=False)
 
+    async def auth_OAUTHBEARER(self, server: Any, args: list[str]) -> AuthResult:
+        fields = _fields(args)
+        header = next((k for k in fields if k.startswith("n,")), "")
+        user = header.removeprefix("n,a=").rstrip(",").replace("=2C", ",").replace("=3D", "=")
+        return await self._check(server, "OAUTHBEARER", user, fields)
+
+
+def _fields(args: list[str]) -> dict[str, str]:
+    """The key=value parts of a SASL initial response (GS2 header kept as a key)."""
+    blob = base64.b64decode(args[1] if len(args) == 2 else "").decode()
+    fields: dict[str, str] = {}
+    for part in filter(None, blob.split("\x01")):
+        if part.startswith("n,"):
+            fields[part] = ""
+        else:
+            key, _, value = part.partition("=")
+            fields[key] = value
+    return fields
+
 
 @contextmanager
-def bearer_smtp(oauth: OAuthServer, user: str) -> Iterator[tuple[SmtpServer, BearerHandler]]:
+def bearer_smtp(
+    oauth: OAuthServer, user: str, *, without: tuple[str, ...] = ()
+) -> Iterator[tuple[SmtpServer, BearerHandler]]:
+    """The server on a free loopback port; it does not offer the mechanisms ``without``."""
     inbox = Inbox()
     handler = BearerHandler(inbox, oauth)
     port = free_port()
@@ -78,6 +102,7 @@ def bearer_smtp(oauth: OAuthServer, user: str) -> Iterator[tuple[SmtpServer, Bea
         port=port,
         auth_require_tls=False,
         auth_required=True,
+        auth_exclude_mechanism=["LOGIN", "PLAIN", *without],
     )
     controller.start()
     try:

@@ -286,8 +286,26 @@ def test_a_reply_goes_out_over_smtp_signed_in_by_xoauth2(
     assert reply.recipients == ["carol@customer.example"]
     assert "Tray 2" in reply.message.get_content()
     token = _access_token(db, settings, box)
-    assert (oauth.user, token, True) in handler.logins
-    assert all(user == oauth.user and good for user, _, good in handler.logins)
+    assert ("XOAUTH2", oauth.user, token, True) in handler.logins
+    assert all(user == oauth.user and good for _, user, _, good in handler.logins)
+
+
+def test_a_server_that_offers_only_oauthbearer_gets_it(
+    console: Browser,
+    db: Database,
+    mail_world: MailWorld,
+    settings: Settings,
+    oauth: OAuthServer,
+    imap: dovecot.ImapServer,
+) -> None:
+    with bearer_smtp(oauth, oauth.user, without=("XOAUTH2",)) as (smtp, handler):
+        box = authorised_mailbox(console, db, mail_world, settings, oauth, imap, smtp.url)
+        deliver_outbox(
+            db, None, now_of(oauth), default_from="x@y.example", secret_key=settings.secret_key
+        )
+        smtp.inbox.wait_for(1)
+    token = _access_token(db, settings, box)
+    assert handler.logins == [("OAUTHBEARER", oauth.user, token, True)]
 
 
 def _access_token(db: Database, settings: Settings, box: int) -> str:
