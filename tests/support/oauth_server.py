@@ -176,6 +176,8 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
         self.refuse_consent = False
         #: Who signs in at ``/authorize`` and consents.
         self.user = USER
+        #: Run once when the next refresh request arrives, before it is answered.
+        self.before_refresh: Callable[[], None] | None = None
         self.seen = Seen()
         self.lock = threading.RLock()
         self.register_token_generator(
@@ -393,6 +395,11 @@ def _handler(server: OAuthServer) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             path, request = self._request()
+            hook, server.before_refresh = server.before_refresh, None
+            if hook is not None and request.form.get("grant_type") == "refresh_token":
+                hook()
+            elif hook is not None:
+                server.before_refresh = hook
             with server.lock:
                 if path == "/token":
                     grant_type = request.form.get("grant_type", "")

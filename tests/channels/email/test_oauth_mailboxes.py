@@ -26,6 +26,7 @@ from casedesk.services.cases.schemas import MessageCreate
 from casedesk.services.identity.sealing import unseal
 from casedesk.services.mail import mailbox_admin
 from casedesk.services.mail.mailbox_admin import MailboxCreate
+from casedesk.services.mail.mailbox_tokens import access_token
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import Case, MailboxOAuth
@@ -227,6 +228,28 @@ def test_a_token_the_server_refuses_is_refreshed_once_and_used(
     assert (first, False) in oauth.seen.introspected
     second = _access_token(db, settings, box)
     assert second != first and (second, True) in oauth.seen.introspected
+
+
+def test_a_refresh_token_rotated_meanwhile_by_another_process_is_no_reason_to_reauthorise(
+    console: Browser,
+    db: Database,
+    mail_world: MailWorld,
+    settings: Settings,
+    oauth: OAuthServer,
+    imap: dovecot.ImapServer,
+) -> None:
+    box = authorised_mailbox(console, db, mail_world, settings, oauth, imap)
+    theirs: list[str] = []
+
+    def other_process() -> None:  # refreshes with the same refresh token, and wins
+        theirs.append(access_token(db, box, settings.secret_key, now_of(oauth), fresh=True))
+
+    oauth.before_refresh = other_process
+    mine = access_token(db, box, settings.secret_key, now_of(oauth), fresh=True)
+    assert oauth.seen.grants[-2:] == ["refresh_token:200", "refresh_token:400"]
+    assert mine == theirs[0] == _access_token(db, settings, box)
+    with db.read() as s:
+        assert not s.get_one(MailboxOAuth, box).needs_authorisation
 
 
 def test_a_withdrawn_consent_marks_the_mailbox_and_shows_on_its_page(
