@@ -87,21 +87,14 @@ def access_token(
     one has not run out (the server refused it). ``NotAuthorised`` when there is no
     refresh token or the provider refused it; ``httpx.HTTPError`` when the provider
     cannot be reached (tried again at the next poll, the mailbox is not marked)."""
-    with db.read() as s:
-        row = s.get(MailboxOAuth, mailbox_id)
-        if row is None or row.refresh_token_encrypted is None:
-            raise NotAuthorised("the mailbox has not been authorised")
-        if row.needs_authorisation:
-            raise NotAuthorised(row.problem or "the mailbox must be authorised again")
-        if (
-            not fresh
-            and row.access_token_encrypted
-            and not needs_refresh(row.access_expires_at, now)
-        ):
-            return unseal(secret_key, row.access_token_encrypted)
-        reg = registration(row, secret_key)
-        sealed_refresh = row.refresh_token_encrypted
-        refresh_token = unseal(secret_key, sealed_refresh)
+    try:
+        stored = _stored(db, mailbox_id, secret_key, now, fresh)
+    except ValueError as exc:  # sealed under another CASEDESK_SECRET_KEY
+        refused(db, mailbox_id, str(exc), now)
+        raise NotAuthorised(str(exc)) from None
+    if isinstance(stored, str):
+        return stored
+    reg, sealed_refresh, refresh_token = stored
     try:
         with client(reg) as oauth:
             token = dict(oauth.refresh_token(reg.token_url, refresh_token=refresh_token))
@@ -124,6 +117,26 @@ def access_token(
         store_tokens(row, token, secret_key, now)
     log.info("access token of mailbox %s refreshed", mailbox_id)
     return str(token["access_token"])
+
+
+def _stored(
+    db: Database, mailbox_id: int, secret_key: str, now: datetime, fresh: bool
+) -> str | tuple[Registration, str, str]:
+    """The stored access token if it is good for use, else what a refresh needs."""
+    with db.read() as s:
+        row = s.get(MailboxOAuth, mailbox_id)
+        if row is None or row.refresh_token_encrypted is None:
+            raise NotAuthorised("the mailbox has not been authorised")
+        if row.needs_authorisation:
+            raise NotAuthorised(row.problem or "the mailbox must be authorised again")
+        if (
+            not fresh
+            and row.access_token_encrypted
+            and not needs_refresh(row.access_expires_at, now)
+        ):
+            return unseal(secret_key, row.access_token_encrypted)
+        sealed = row.refresh_token_encrypted
+        return registration(row, secret_key), sealed, unseal(secret_key, sealed)
 
 
 def _rotated_meanwhile(db: Database, mailbox_id: int, used: str, secret_key: str) -> str | None:

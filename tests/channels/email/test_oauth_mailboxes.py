@@ -26,7 +26,7 @@ from casedesk.services.cases.schemas import MessageCreate
 from casedesk.services.identity.sealing import unseal
 from casedesk.services.mail import mailbox_admin
 from casedesk.services.mail.mailbox_admin import MailboxCreate
-from casedesk.services.mail.mailbox_tokens import access_token
+from casedesk.services.mail.mailbox_tokens import NotAuthorised, access_token
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 from casedesk.store.models import Case, MailboxOAuth
@@ -250,6 +250,22 @@ def test_a_refresh_token_rotated_meanwhile_by_another_process_is_no_reason_to_re
     assert mine == theirs[0] == _access_token(db, settings, box)
     with db.read() as s:
         assert not s.get_one(MailboxOAuth, box).needs_authorisation
+
+
+def test_tokens_sealed_under_another_secret_key_ask_for_a_new_authorisation(
+    console: Browser,
+    db: Database,
+    mail_world: MailWorld,
+    settings: Settings,
+    oauth: OAuthServer,
+    imap: dovecot.ImapServer,
+) -> None:
+    box = authorised_mailbox(console, db, mail_world, settings, oauth, imap)
+    with pytest.raises(NotAuthorised):
+        access_token(db, box, "another-secret-key", now_of(oauth))
+    with db.read() as s:
+        row = s.get_one(MailboxOAuth, box)
+        assert row.needs_authorisation and "CASEDESK_SECRET_KEY" in row.problem
 
 
 def test_a_withdrawn_consent_marks_the_mailbox_and_shows_on_its_page(
