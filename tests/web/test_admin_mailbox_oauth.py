@@ -68,6 +68,8 @@ def test_a_preset_fills_in_the_provider_and_the_secret_stays_hidden(
     page = admin.get(f"/console/admin/mailboxes/{box}")
     assert markup_problems(page.text) == []
     assert "Not authorised yet." in page.text and SECRET not in page.text
+    listing = admin.get("/console/admin/mailboxes").text
+    assert "OAuth2" in listing and "needs authorisation" in listing
 
     mailbox_tokens.refused(db, box, "the IMAP server refused the access token", datetime.now(UTC))
     page = admin.get(f"/console/admin/mailboxes/{box}")

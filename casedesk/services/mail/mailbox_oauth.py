@@ -78,6 +78,19 @@ def oauth_of(db: Database, principal: Principal, mailbox_id: int) -> OAuthOut | 
         return _out(row) if row else None
 
 
+def oauth_states(db: Database, principal: Principal) -> dict[int, bool]:
+    """For the mailbox list: which of the corporation's mailboxes sign in with OAuth2,
+    and whether each needs to be authorised."""
+    require_manager(principal)
+    with db.read() as s:
+        rows = s.execute(
+            select(MailboxOAuth.mailbox_id, MailboxOAuth.needs_authorisation)
+            .join(Mailbox, Mailbox.id == MailboxOAuth.mailbox_id)
+            .where(Mailbox.corporation_id == principal.corporation_id)
+        )
+        return {int(box): bool(needs) for box, needs in rows}
+
+
 def set_up_oauth(
     db: Database, principal: Principal, mailbox_id: int, data: OAuthSetup, secret_key: str
 ) -> OAuthOut:

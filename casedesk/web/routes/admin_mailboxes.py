@@ -53,6 +53,7 @@ def list_mailboxes(request: Request, agent: Agent) -> Response:
         "admin/mailboxes.html",
         {
             "mailboxes": rows,
+            "oauth_states": mailbox_oauth.oauth_states(db, agent.principal),
             "groups": options(group_rows),
             "group_names": {g.id: g.name for g in group_rows},
             "actions": ACTIONS,
