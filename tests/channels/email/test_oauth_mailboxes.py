@@ -101,12 +101,14 @@ def set_up_mailbox(
     oauth: OAuthServer,
     imap: dovecot.ImapServer,
     smtp_url: str = "",
+    login: str = "",
 ) -> int:
     oauth.register(settings.link_base_url + CALLBACK)
+    user = login or oauth.user
     box = mailbox_admin.create_mailbox(
         db,
         world.base.admin.principal,
-        MailboxCreate(name="Office", imap_url=f"imap://{oauth.user}@127.0.0.1:{imap.port}/INBOX"),
+        MailboxCreate(name="Office", imap_url=f"imap://{user}@127.0.0.1:{imap.port}/INBOX"),
     )
     redirected_to(
         console.post(
@@ -266,6 +268,29 @@ def test_tokens_sealed_under_another_secret_key_ask_for_a_new_authorisation(
     with db.read() as s:
         row = s.get_one(MailboxOAuth, box)
         assert row.needs_authorisation and "CASEDESK_SECRET_KEY" in row.problem
+
+
+def test_a_server_refusing_even_a_fresh_token_marks_the_mailbox(
+    console: Browser,
+    db: Database,
+    mail_world: MailWorld,
+    settings: Settings,
+    blobs: LocalBlobStore,
+    oauth: OAuthServer,
+    imap: dovecot.ImapServer,
+) -> None:
+    # The admin consented as another user than the mailbox signs in as.
+    box = set_up_mailbox(console, db, mail_world, settings, oauth, imap, login="someone-else")
+    assert authorise(console, oauth, box).status_code == 303
+    refreshes = oauth.seen.grants.count("refresh_token:200")
+    assert poll(db, blobs, settings, now_of(oauth)) == 0
+    assert oauth.seen.grants.count("refresh_token:200") == refreshes + 1  # one more try
+    with db.read() as s:
+        row = s.get_one(MailboxOAuth, box)
+        assert row.needs_authorisation and row.access_token_encrypted is None
+    page = console.get(f"/console/admin/mailboxes/{box}").text
+    assert "Needs to be authorised again." in page
+    assert "the IMAP server refused the access token" in page
 
 
 def test_a_withdrawn_consent_marks_the_mailbox_and_shows_on_its_page(
