@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -30,98 +29,14 @@ from authlib.oauth2.rfc6750 import BearerTokenGenerator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oauth2.rfc7662 import IntrospectionEndpoint
 
+from tests.support.oauth_records import Client, Code, Seen, Token
+
 USER = "support"
 CLIENT_ID = "casedesk-mail"
 CLIENT_SECRET = "mail-client-secret"
 #: The client Dovecot authenticates as when it asks about a token.
 INTROSPECTOR_ID = "dovecot"
 INTROSPECTOR_SECRET = "dovecot-secret"
-
-
-@dataclass
-class Client:
-    client_id: str
-    client_secret: str
-    redirect_uris: list[str]
-    grant_types: tuple[str, ...]
-
-    def get_client_id(self) -> str:
-        return self.client_id
-
-    def get_default_redirect_uri(self) -> str | None:
-        return self.redirect_uris[0] if self.redirect_uris else None
-
-    def get_allowed_scope(self, scope: str) -> str:
-        return scope
-
-    def check_redirect_uri(self, redirect_uri: str) -> bool:
-        return redirect_uri in self.redirect_uris
-
-    def check_client_secret(self, client_secret: str) -> bool:
-        return secrets.compare_digest(client_secret, self.client_secret)
-
-    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method in ("client_secret_post", "client_secret_basic")
-
-    def check_response_type(self, response_type: str) -> bool:
-        return response_type == "code"
-
-    def check_grant_type(self, grant_type: str) -> bool:
-        return grant_type in self.grant_types
-
-
-@dataclass
-class Code:
-    code: str
-    client_id: str
-    redirect_uri: str
-    scope: str
-    user: str
-    code_challenge: str | None
-    code_challenge_method: str | None
-
-    def get_redirect_uri(self) -> str:
-        return self.redirect_uri
-
-    def get_scope(self) -> str:
-        return self.scope
-
-
-@dataclass
-class Token:
-    access_token: str
-    refresh_token: str | None
-    client_id: str
-    scope: str
-    user: str
-    issued_at: float
-    expires_in: int
-    server: OAuthServer
-    revoked: bool = False
-
-    def check_client(self, client: Client) -> bool:
-        return client.client_id == self.client_id
-
-    def get_scope(self) -> str:
-        return self.scope
-
-    def get_expires_in(self) -> int:
-        return self.expires_in
-
-    def expires_at(self) -> float:
-        return self.issued_at + self.expires_in
-
-    def is_expired(self) -> bool:
-        return self.server.now() >= self.expires_at()
-
-    def is_revoked(self) -> bool:
-        return self.revoked
-
-    def get_user(self) -> str:
-        return self.user
-
-    def get_client(self) -> Client:
-        return self.server.clients[self.client_id]
 
 
 class _Request(OAuth2Request):  # type: ignore[misc]
@@ -139,28 +54,6 @@ class _Request(OAuth2Request):  # type: ignore[misc]
     @property
     def form(self) -> dict[str, str]:
         return self._form
-
-
-@dataclass
-class Seen:
-    """What the server was asked: token grants, and tokens introspected (with the
-    answer ``active``)."""
-
-    grants: list[str] = field(default_factory=list)
-    introspected: list[tuple[str, bool]] = field(default_factory=list)
-    changed: threading.Condition = field(default_factory=threading.Condition)
-
-    def note(self, action: Callable[[], None]) -> None:
-        with self.changed:
-            action()
-            self.changed.notify_all()
-
-    def wait_for(self, test: Callable[[], bool], timeout: float = 10.0) -> None:
-        with self.changed:
-            if not self.changed.wait_for(test, timeout):
-                raise AssertionError(
-                    f"not seen: grants {self.grants}, {len(self.introspected)} introspections"
-                )
 
 
 class OAuthServer(AuthorizationServer):  # type: ignore[misc]
@@ -251,7 +144,8 @@ class OAuthServer(AuthorizationServer):  # type: ignore[misc]
                     request.user,
                     self.now(),
                     int(token["expires_in"]),
-                    self,
+                    request.client,
+                    self.now,
                 )
             )
 
@@ -331,7 +225,7 @@ def _claims(token: Token) -> dict[str, Any]:
         "scope": token.scope,
         "token_type": "Bearer",
         "exp": int(token.expires_at()),
-        "expires_in": max(1, int(token.expires_at() - token.server.now())),
+        "expires_in": max(1, int(token.expires_at() - token.clock())),
     }
 
 
