@@ -1,5 +1,5 @@
 """Fixtures of the OAuth2 mailbox tests: the authorization server (Authlib's, on
-loopback) and a Dovecot that asks it about every token, shared by the module; a
+loopback) and a Dovecot that asks it about every token, shared by the package; a
 console signed in as the admin; and the admin's way through the console to an
 authorised mailbox."""
 
