@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
@@ -17,6 +18,7 @@ from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.services.mail import mailbox_admin, mailbox_oauth, mailbox_tokens
 from casedesk.services.mail.mailbox_admin import MailboxCreate
 from casedesk.store.db import Database
+from casedesk.store.models import MailboxOAuth
 from tests.factories import World, make_actor, make_world
 from tests.web.admin_client import Browser, notice_of, redirected_to
 from tests.web.markup import markup_problems
@@ -116,3 +118,14 @@ def test_other_corporations_and_agents_cannot_touch_a_mailboxs_sign_in(
     agent = Browser(TestClient(create_app(settings, db)), world.agent_a.email)
     assert agent.post(f"/console/admin/mailbox-oauth/{box}", form).status_code == 403
     assert mailbox_oauth.oauth_of(db, world.admin.principal, box) is None
+
+
+def test_deleting_a_mailbox_deletes_its_sign_in_and_tokens(
+    admin: Browser, db: Database, world: World
+) -> None:
+    box = _mailbox(db, world)
+    form = {"provider": "google", "client_id": "app-id", "client_secret": SECRET}
+    redirected_to(admin.post(f"/console/admin/mailbox-oauth/{box}", form))
+    redirected_to(admin.post(f"/console/admin/mailboxes/{box}/delete", {}))
+    with db.read() as s:
+        assert s.scalars(select(MailboxOAuth)).all() == []
