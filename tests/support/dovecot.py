@@ -3,7 +3,9 @@
 Dovecot comes from Debian's ``dovecot-imapd`` package (``scripts/test`` installs it when
 missing; so does ``ensure_installed`` when run as root). The server runs with a config
 of its own in a temporary directory: one test user in a passwd-file, Maildirs under the
-same directory, plain-text login on a free loopback port, and no TLS. Started with a
+same directory, plain-text login on a free loopback port, and no TLS. Started with
+``oauth`` (an ``OAuthPassdb``), it takes OAuth2 access tokens (XOAUTH2, OAUTHBEARER)
+instead of passwords and asks the authorization server about each one. Started with a
 server certificate, it requires TLS instead (``ssl = required``): IMAPS on one port,
 plain IMAP with STARTTLS on the other, and no login before TLS. It is stopped and its
 directory removed afterwards.
@@ -50,6 +52,15 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class OAuthPassdb:
+    """Where Dovecot's OAuth2 passdb checks a token: RFC 7662 introspection (POST, with
+    HTTP Basic credentials in the URL) after the token-info URL the token is appended to."""
+
+    introspection_url: str
+    tokeninfo_url: str
 
 
 @dataclass
@@ -99,7 +110,38 @@ def _imaps_listener(tls_port: int | None) -> str:
     return f"address = 127.0.0.1\n    port = {tls_port}\n    ssl = yes"
 
 
-def _config(root: Path, port: int, tls: ServerCertificate | None, tls_port: int | None) -> str:
+def _passdb(root: Path, oauth: OAuthPassdb | None) -> str:
+    if oauth is None:
+        return f"""auth_mechanisms = plain login
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/passwd
+}}"""
+    (root / "dovecot-oauth2.conf.ext").write_text(
+        f"""tokeninfo_url = {oauth.tokeninfo_url}
+introspection_url = {oauth.introspection_url}
+introspection_mode = post
+force_introspection = yes
+username_attribute = username
+active_attribute = active
+active_value = true
+"""
+    )
+    return f"""auth_mechanisms = xoauth2 oauthbearer
+passdb {{
+  driver = oauth2
+  mechanisms = xoauth2 oauthbearer
+  args = {root}/dovecot-oauth2.conf.ext
+}}"""
+
+
+def _config(
+    root: Path,
+    port: int,
+    tls: ServerCertificate | None,
+    tls_port: int | None,
+    oauth: OAuthPassdb | None = None,
+) -> str:
     internal, login, mail_user = _accounts()
     return f"""
 protocols = imap
@@ -108,16 +150,12 @@ base_dir = {root}/run
 state_dir = {root}/state
 log_path = {root}/dovecot.log
 {_ssl_config(tls)}
-auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
 default_internal_user = {internal}
 default_internal_group = {grp.getgrgid(pwd.getpwnam(internal).pw_gid).gr_name}
 default_login_user = {login}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/passwd
-}}
+{_passdb(root, oauth)}
 userdb {{
   driver = static
   args = uid={mail_user.pw_uid} gid={mail_user.pw_gid} home={root}/home/%u
@@ -140,8 +178,9 @@ service imap-login {{
 """
 
 
-def start(tls: ServerCertificate | None = None) -> ImapServer:
-    """A running server; with ``tls``, one that requires TLS (IMAPS and STARTTLS)."""
+def start(tls: ServerCertificate | None = None, oauth: OAuthPassdb | None = None) -> ImapServer:
+    """A running server; with ``tls``, one that requires TLS (IMAPS and STARTTLS); with
+    ``oauth``, one that signs users in by OAuth2 access token."""
     binary = ensure_installed()
     root = Path(tempfile.mkdtemp(prefix="casedesk-imap-"))
     root.chmod(0o755)
@@ -156,7 +195,7 @@ def start(tls: ServerCertificate | None = None) -> ImapServer:
         port = _free_port()
         tls_port = _free_port() if tls is not None else None
         conf = root / "dovecot.conf"
-        conf.write_text(_config(root, port, tls, tls_port))
+        conf.write_text(_config(root, port, tls, tls_port, oauth))
         # The daemon keeps inherited descriptors open: its output goes to a file.
         with (root / "start.log").open("w") as out:
             done = subprocess.run([binary, "-c", str(conf)], stdout=out, stderr=out)

@@ -22,8 +22,9 @@ from casedesk.services.bulk.schemas import BulkChange, BulkRequest
 from casedesk.services.cases import messages, templates
 from casedesk.services.cases.schemas import MessageCreate
 from casedesk.services.cases.templates import TemplateCreate
-from casedesk.services.mail import mailbox_admin
+from casedesk.services.mail import mailbox_admin, mailbox_oauth
 from casedesk.services.mail.mailbox_admin import MailboxCreate
+from casedesk.services.mail.mailbox_oauth import OAuthSetup
 from casedesk.services.reference import (
     calendars,
     categories,
@@ -143,6 +144,17 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
         db,
         admin,
         MailboxCreate(name=LONG_WORD, imap_url=f"imaps://{LONG_WORD}@mail.example.test/INBOX"),
+    )
+    mailbox_oauth.set_up_oauth(
+        db,
+        admin,
+        mailbox.id,
+        OAuthSetup(
+            provider="microsoft",
+            client_id=LONG_WORD,
+            smtp_url=f"smtp://{LONG_WORD}@smtp.example.test:587?starttls",
+        ),
+        "small-screens-key",
     )
     policy = sla_policies.create_policy(
         db,

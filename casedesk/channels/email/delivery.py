@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from casedesk.channels.email import render
+from casedesk.channels.email.outgoing import OutgoingServers
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
 from casedesk.channels.email.tls import UntrustedServer
 from casedesk.services.mail import notification_plans, notifications
@@ -26,19 +27,22 @@ log = logging.getLogger("casedesk.mail")
 
 def deliver_outbox(
     db: Database,
-    smtp_url: str,
+    smtp_url: str | None,
     now: datetime,
     *,
     default_from: str,
     batch: int = 50,
     ca_file: Path | None = None,
+    secret_key: str = "",
 ) -> int:
-    """Deliver every due event; how many were completed."""
+    """Deliver every due event; how many were completed. A corporation with an OAuth2
+    mailbox that names an SMTP server sends through it (``outgoing``)."""
     done = 0
-    with SmtpSender(smtp_url, ca_file=ca_file) as sender:
+    with OutgoingServers(db, smtp_url, now, ca_file=ca_file, secret_key=secret_key) as servers:
         while events := notifications.claim(db, now, batch=batch):
             for index, event in enumerate(events):
                 try:
+                    sender = servers.for_corporation(event.corporation_id)
                     _deliver(db, sender, event, now, default_from)
                 except TRANSIENT as exc:
                     due = notifications.retry_later(db, event, now)

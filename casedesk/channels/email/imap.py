@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+from casedesk.channels.email.sasl import Bearer, imap_login
 from casedesk.channels.email.tls import UntrustedServer, client_context, untrusted
 from casedesk.channels.email.urls import ServerUrl, parse_server_url
 
@@ -22,12 +23,21 @@ class ImapError(Exception):
 
 
 class ImapFolder:
-    """One folder of one mailbox. ``ca_file`` is trusted besides the system's store."""
+    """One folder of one mailbox. ``ca_file`` is trusted besides the system's store; with
+    ``bearer`` the mailbox signs in with an OAuth2 access token instead of a password."""
 
-    def __init__(self, url: str, folder: str | None = None, *, ca_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        folder: str | None = None,
+        *,
+        ca_file: Path | None = None,
+        bearer: Bearer | None = None,
+    ) -> None:
         self.url: ServerUrl = parse_server_url(url, "imap")
         self.folder = folder or self.url.path or "INBOX"
         self.ca_file = ca_file
+        self.bearer = bearer
         self._conn: imaplib.IMAP4 | None = None
 
     def __enter__(self) -> ImapFolder:
@@ -38,7 +48,10 @@ class ImapFolder:
             raise UntrustedServer(untrusted("IMAP", u.host, u.port, exc)) from None
         conn = self._conn
         try:
-            conn.login(u.user, u.password)
+            if self.bearer is not None:
+                imap_login(conn, u.user, self.bearer)
+            else:
+                conn.login(u.user, u.password)
             self._ok(conn.select(_quote(self.folder)), f"select {self.folder}")
         except BaseException:
             self.__exit__(None, None, None)

@@ -8,6 +8,7 @@ from casedesk.channels.email.delivery import deliver_outbox
 from casedesk.channels.email.intake import Limits
 from casedesk.channels.email.poller import poll_all
 from casedesk.config import Settings
+from casedesk.services.mail.mailbox_tokens import any_sending_mailbox
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database
 
@@ -22,13 +23,15 @@ def poll_mail(db: Database, now: datetime) -> int:
         now,
         env_imap_url=settings.imap_url,
         ca_file=settings.mail_ca_file,
+        secret_key=settings.secret_key,
     )
 
 
 def deliver_mail(db: Database, now: datetime) -> int:
-    """Deliver the outbox; without ``CASEDESK_SMTP_URL`` events wait until there is one."""
+    """Deliver the outbox; without ``CASEDESK_SMTP_URL`` or an OAuth2 mailbox that sends,
+    events wait until there is one."""
     settings = Settings()
-    if not settings.smtp_url:
+    if not settings.smtp_url and not any_sending_mailbox(db):
         return 0
     return deliver_outbox(
         db,
@@ -36,4 +39,5 @@ def deliver_mail(db: Database, now: datetime) -> int:
         now,
         default_from=settings.mail_from,
         ca_file=settings.mail_ca_file,
+        secret_key=settings.secret_key,
     )

@@ -16,7 +16,10 @@ from pathlib import Path
 
 from casedesk.channels.email.imap import ImapFolder
 from casedesk.channels.email.intake import Limits, ingest_raw, too_large
+from casedesk.channels.email.sasl import BearerRefused, MailboxBearer
 from casedesk.channels.email.tls import UntrustedServer
+from casedesk.services.kernel.clock import utcnow
+from casedesk.services.mail.mailbox_tokens import NotAuthorised
 from casedesk.services.mail.mailboxes import MailboxConfig, active_mailboxes
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
@@ -32,14 +35,20 @@ def poll_all(
     *,
     env_imap_url: str | None = None,
     ca_file: Path | None = None,
+    secret_key: str = "",
 ) -> int:
-    """Poll every active mailbox; how many mails were handled."""
+    """Poll every active mailbox; how many mails were handled. ``secret_key`` opens
+    the tokens of OAuth2 mailboxes."""
     handled = 0
     for box in active_mailboxes(db, env_imap_url):
         try:
-            handled += poll_mailbox(db, store, box, limits, now, ca_file=ca_file)
+            handled += poll_mailbox(
+                db, store, box, limits, now, ca_file=ca_file, secret_key=secret_key
+            )
         except UntrustedServer as exc:
             log.error("mailbox %s not polled: %s", box.id or "CASEDESK_IMAP_URL", exc)
+        except (NotAuthorised, BearerRefused) as exc:
+            log.warning("mailbox %s not polled: %s", box.id, exc)
         except Exception:  # a mailbox that cannot be read now is tried again next minute
             log.exception("polling mailbox %s failed", box.id or "CASEDESK_IMAP_URL")
     return handled
@@ -53,9 +62,13 @@ def poll_mailbox(
     now: datetime | None = None,
     *,
     ca_file: Path | None = None,
+    secret_key: str = "",
 ) -> int:
+    bearer = None
+    if box.oauth and box.id is not None:
+        bearer = MailboxBearer(db, box.id, secret_key, now or utcnow())
     handled = 0
-    with ImapFolder(box.imap_url, box.folder or None, ca_file=ca_file) as folder:
+    with ImapFolder(box.imap_url, box.folder or None, ca_file=ca_file, bearer=bearer) as folder:
         for uid in folder.pending(box.action):
             try:
                 if folder.size(uid) > limits.max_mail_bytes:

@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from pathlib import Path
 from types import TracebackType
 
+from casedesk.channels.email.sasl import Bearer, smtp_login
 from casedesk.channels.email.tls import UntrustedServer, client_context, untrusted
 from casedesk.channels.email.urls import parse_server_url
 
@@ -19,11 +20,15 @@ TRANSIENT = (smtplib.SMTPException, OSError)
 
 
 class SmtpSender:
-    """``ca_file`` is trusted besides the system's store; see ``tls``."""
+    """``ca_file`` is trusted besides the system's store; see ``tls``. With ``bearer``
+    the sender signs in with an OAuth2 access token as the URL's user."""
 
-    def __init__(self, url: str, *, ca_file: Path | None = None) -> None:
+    def __init__(
+        self, url: str, *, ca_file: Path | None = None, bearer: Bearer | None = None
+    ) -> None:
         self._url = parse_server_url(url, "smtp")
         self._ca_file = ca_file
+        self._bearer = bearer
         self._conn: smtplib.SMTP | None = None
 
     def __enter__(self) -> SmtpSender:
@@ -41,7 +46,9 @@ class SmtpSender:
         except ssl.SSLCertVerificationError as exc:
             raise UntrustedServer(untrusted("SMTP", u.host, u.port, exc)) from None
         try:
-            if u.user:
+            if self._bearer is not None:
+                smtp_login(conn, u.user, self._bearer)
+            elif u.user:
                 conn.login(u.user, u.password)
         except BaseException:
             conn.close()

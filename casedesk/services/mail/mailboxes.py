@@ -10,7 +10,7 @@ from sqlalchemy import select
 from casedesk.domain.errors import Conflict, NotFound, ValidationFailed
 from casedesk.services.kernel.bootstrap import default_corporation
 from casedesk.store.db import Database
-from casedesk.store.models import Group, Mailbox, MailSettings
+from casedesk.store.models import Group, Mailbox, MailboxOAuth, MailSettings
 
 ACTIONS = ("flag", "move")
 
@@ -23,6 +23,8 @@ class MailboxConfig:
     folder: str
     action: str
     move_to: str | None
+    #: Signs in with an OAuth2 access token (``mailbox_tokens``) instead of a password.
+    oauth: bool = False
 
 
 def add_mailbox(
@@ -75,9 +77,16 @@ def add_mailbox(
 
 def active_mailboxes(db: Database, env_imap_url: str | None = None) -> list[MailboxConfig]:
     with db.read() as s:
+        oauth = set(s.scalars(select(MailboxOAuth.mailbox_id)))
         boxes = [
             MailboxConfig(
-                b.id, b.corporation_id, b.imap_url, b.folder, b.processed_action, b.move_to
+                b.id,
+                b.corporation_id,
+                b.imap_url,
+                b.folder,
+                b.processed_action,
+                b.move_to,
+                b.id in oauth,
             )
             for b in s.scalars(
                 select(Mailbox).where(Mailbox.is_active.is_(True)).order_by(Mailbox.id)

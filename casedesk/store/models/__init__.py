@@ -42,6 +42,7 @@ from casedesk.store.models.mail import (
     MailTemplate,
     OutboundMail,
 )
+from casedesk.store.models.mail_oauth import MailboxOAuth
 from casedesk.store.models.notifications import Notification, NotificationSetting
 from casedesk.store.models.privacy import AnonymisedCase, RetentionPolicy
 from casedesk.store.models.records import AuditEntry, IdempotencyRecord, OutboxEvent, SearchDocument
@@ -121,6 +122,7 @@ __all__ = [
     "MailSettings",
     "MailTemplate",
     "Mailbox",
+    "MailboxOAuth",
     "NoteType",
     "Notification",
     "NotificationSetting",

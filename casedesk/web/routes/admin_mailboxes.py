@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from casedesk.services.mail import mailbox_admin
+from casedesk.services.mail import mailbox_admin, mailbox_oauth
 from casedesk.services.mail.mailbox_admin import MailboxCreate, MailboxPatch
 from casedesk.services.reference import groups
 from casedesk.web.routes.admin_forms import (
@@ -23,6 +23,7 @@ from casedesk.web.routes.admin_forms import (
     show,
     text,
 )
+from casedesk.web.routes.admin_mailbox_oauth import redirect_uri
 from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/mailboxes")
@@ -52,6 +53,7 @@ def list_mailboxes(request: Request, agent: Agent) -> Response:
         "admin/mailboxes.html",
         {
             "mailboxes": rows,
+            "oauth_states": mailbox_oauth.oauth_states(db, agent.principal),
             "groups": options(group_rows),
             "group_names": {g.id: g.name for g in group_rows},
             "actions": ACTIONS,
@@ -78,6 +80,8 @@ def edit_mailbox(request: Request, agent: Agent, mailbox_id: RowId) -> Response:
             "mailbox": row,
             "groups": options(groups.list_groups(db, agent.principal)),
             "actions": ACTIONS,
+            "oauth": mailbox_oauth.oauth_of(db, agent.principal, mailbox_id),
+            "oauth_callback": redirect_uri(request),
         },
     )
 
