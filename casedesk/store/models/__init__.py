@@ -56,6 +56,12 @@ from casedesk.store.models.reference import (
 )
 from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor
 from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
+from casedesk.store.models.sso import (
+    PasswordSignInPolicy,
+    ProviderSession,
+    SignInIdentity,
+    SignInProvider,
+)
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -129,7 +135,9 @@ __all__ = [
     "OutboundMail",
     "OutboxEvent",
     "Passkey",
+    "PasswordSignInPolicy",
     "PendingUpload",
+    "ProviderSession",
     "Priority",
     "Queue",
     "RecoveryCode",
@@ -142,7 +150,9 @@ __all__ = [
     "SearchDocument",
     "SecondFactorPolicy",
     "SignInFailure",
+    "SignInIdentity",
     "SignInLink",
+    "SignInProvider",
     "SlaBreach",
     "SlaPolicy",
     "StatusHistory",
