@@ -321,7 +321,9 @@ def get_password_sign_in(db: Database, principal: Principal) -> PasswordSignIn:
         return PasswordSignIn(allowed=password_allowed(s, principal.corporation_id))
 
 
-def set_password_sign_in(db: Database, principal: Principal, data: PasswordSignIn) -> PasswordSignIn:
+def set_password_sign_in(
+    db: Database, principal: Principal, data: PasswordSignIn
+) -> PasswordSignIn:
     """Allow or refuse password sign-in for the corporation's agents and admins. With it
     refused, they sign in through a provider; their API tokens keep working, HTTP Basic
     does not. Sessions already open are not ended."""

@@ -129,7 +129,9 @@ def open_user_session(
     e.g. through an OpenID provider), and the session row's id."""
     signed_in = _open(s, user.corporation_id, now, user_id=user.id, pending=pending)
     s.flush()
-    session_id = s.scalar(select(WebSession.id).where(WebSession.token_hash == _hash(signed_in.token)))
+    session_id = s.scalar(
+        select(WebSession.id).where(WebSession.token_hash == _hash(signed_in.token))
+    )
     assert session_id is not None
     return signed_in, session_id
 

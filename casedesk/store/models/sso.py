@@ -52,9 +52,7 @@ class SignInIdentity(Base):
     __table_args__ = (UniqueConstraint("provider_id", "subject"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    provider_id: Mapped[int] = mapped_column(
-        ForeignKey("sign_in_providers.id", ondelete="CASCADE")
-    )
+    provider_id: Mapped[int] = mapped_column(ForeignKey("sign_in_providers.id", ondelete="CASCADE"))
     subject: Mapped[str] = mapped_column(String(255))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)

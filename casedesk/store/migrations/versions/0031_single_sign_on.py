@@ -96,9 +96,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("web_session_id", name=op.f("pk_provider_sessions")),
     )
-    op.create_index(
-        op.f("ix_provider_sessions_provider_id"), "provider_sessions", ["provider_id"]
-    )
+    op.create_index(op.f("ix_provider_sessions_provider_id"), "provider_sessions", ["provider_id"])
     op.create_table(
         "password_sign_in_policies",
         sa.Column("corporation_id", ID, nullable=False),
