@@ -67,7 +67,7 @@ server.listen(0, "127.0.0.1", () => {
     jwks: { keys: [signingJwk] },
     cookies: { keys: ["casedesk-test-provider-cookie-key"] },
     claims: {
-      openid: ["sub"],
+      openid: ["sub", "amr"],
       email: ["email", "email_verified"],
       profile: ["name"],
       groups: ["groups"],

@@ -161,9 +161,9 @@ def start(
     return Started(url, sealed)
 
 
-def open_flow(secret_key: str, sealed: str, provider_id: int, now: float | None = None) -> Flow:
-    """The flow a callback belongs to; ``SignInFailed`` when the browser has none for
-    this provider or it is too old."""
+def open_flow(secret_key: str, sealed: str, now: float | None = None) -> Flow:
+    """The flow a callback belongs to; ``SignInFailed`` when the browser has none or it
+    is too old."""
     try:
         data = json.loads(unseal(secret_key, sealed))
         flow = Flow(
@@ -171,7 +171,7 @@ def open_flow(secret_key: str, sealed: str, provider_id: int, now: float | None 
         )
     except (ValueError, KeyError, TypeError):
         raise SignInFailed("this sign-in was not started in this browser; start again") from None
-    if flow.provider_id != provider_id or flow.expires < (now or time.time()):
+    if flow.expires < (now or time.time()):
         raise SignInFailed("this sign-in took too long or was not started here; start again")
     return flow
 
@@ -210,10 +210,30 @@ def finish(
     id_token = token.get("id_token")
     if not isinstance(id_token, str):
         raise SignInFailed("the sign-in provider gave no ID token")
+    access_token = token.get("access_token")
     claims = validate_id_token(
-        id_token, meta, config, nonce=flow.nonce, access_token=token.get("access_token"), now=now
+        id_token, meta, config, nonce=flow.nonce, access_token=access_token, now=now
     )
+    if isinstance(meta.get("userinfo_endpoint"), str) and isinstance(access_token, str):
+        claims = user_info(meta["userinfo_endpoint"], access_token, claims)
     return sso_accounts.sign_in(db, config, claims, id_token, now=now)
+
+
+def user_info(endpoint: str, access_token: str, claims: dict[str, Any]) -> dict[str, Any]:
+    """The ID token's claims with those of the UserInfo endpoint added: many providers
+    put the profile claims (email, name, groups) there and not in the ID token. The
+    answer counts only for the same subject, and never overrides the ID token."""
+    try:
+        answer = httpx.get(
+            endpoint, headers={"Authorization": f"Bearer {access_token}"}, timeout=HTTP_TIMEOUT
+        )
+        answer.raise_for_status()
+        info = answer.json()
+    except (httpx.HTTPError, ValueError) as exc:
+        raise SignInFailed(f"the sign-in provider's user info could not be read ({exc})") from None
+    if not isinstance(info, dict) or info.get("sub") != claims.get("sub"):
+        raise SignInFailed("the sign-in provider's user info is about someone else")
+    return info | claims
 
 
 def validate_id_token(

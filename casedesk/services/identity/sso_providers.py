@@ -130,8 +130,8 @@ class ProviderOut(BaseModel):
     sign_out_at_provider: bool
     is_active: bool
     created_at: datetime
-    #: The path of the address to register at the provider as a redirect URI (after
-    #: CASEDESK_PUBLIC_URL).
+    #: The path of the address to register at the provider as its redirect URI (after
+    #: CASEDESK_PUBLIC_URL); the same for every provider.
     redirect_path: str
 
 
@@ -141,8 +141,8 @@ class PasswordSignIn(_In):
     allowed: bool
 
 
-def callback_path(provider_id: int) -> str:
-    return f"/console/sign-in/oidc/{provider_id}/callback"
+#: Where every provider sends the browser back (the provider is in the flow's cookie).
+CALLBACK_PATH = "/console/sign-in/oidc/callback"
 
 
 def group_rules(row: SignInProvider) -> list[GroupRule]:
@@ -164,7 +164,7 @@ def _out(row: SignInProvider) -> ProviderOut:
         sign_out_at_provider=row.sign_out_at_provider,
         is_active=row.is_active,
         created_at=row.created_at,
-        redirect_path=callback_path(row.id),
+        redirect_path=CALLBACK_PATH,
     )
 
 
