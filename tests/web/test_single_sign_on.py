@@ -331,7 +331,11 @@ def test_password_sign_in_turned_off_leaves_the_providers_and_tokens(
     assert 'type="password"' not in page.text
     refused = client.post(
         "/console/sign-in",
-        data={"email": "alice@acme.test", "password": PASSWORD, "csrf_token": form_token(page.text)},
+        data={
+            "email": "alice@acme.test",
+            "password": PASSWORD,
+            "csrf_token": client.cookies.get("casedesk_sign_in"),
+        },
         follow_redirects=False,
     )
     assert refused.status_code == 401 and "single sign-on" in refused.text
