@@ -70,7 +70,11 @@ def openid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenId
                         "client_secret": SECRET,
                         "redirect_uris": [REDIRECT_URI],
                         "post_logout_redirect_uris": [AFTER_SIGN_OUT],
-                        **({"tamper": client.removeprefix("tamper-")} if client != "casedesk" else {}),
+                        **(
+                            {"tamper": client.removeprefix("tamper-")}
+                            if client != "casedesk"
+                            else {}
+                        ),
                     }
                     for client in CLIENTS
                 ],
@@ -96,9 +100,7 @@ def openid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenId
         process.communicate(timeout=30)
 
 
-def visit_provider(
-    browser: httpx.Client, url: str, *, account: str, mfa: bool = False
-) -> str:
+def visit_provider(browser: httpx.Client, url: str, *, account: str, mfa: bool = False) -> str:
     """Follow the provider's redirects from ``url`` as a browser would, signing in as
     ``account`` on its form when it asks; the address it finally sends the browser to
     back at casedesk."""
