@@ -39,10 +39,23 @@ class Mapped:
         return self.is_admin or bool(self.group_ids)
 
 
+def _claim(claims: Mapping[str, object], name: str) -> object:
+    """Claim ``name``; a dotted name that is no claim of its own walks into objects
+    (Keycloak's realm roles are ``realm_access.roles``)."""
+    if name in claims or "." not in name:
+        return claims.get(name)
+    value: object = claims
+    for part in name.split("."):
+        if not isinstance(value, Mapping):
+            return None
+        value = value.get(part)
+    return value
+
+
 def claim_values(claims: Mapping[str, object], name: str) -> frozenset[str]:
     """The values of claim ``name`` as strings: a list of them, or one string (some
     providers send a single group as a string, or a space-separated list)."""
-    value = claims.get(name)
+    value = _claim(claims, name)
     if isinstance(value, str):
         return frozenset(value.split())
     if isinstance(value, Sequence):

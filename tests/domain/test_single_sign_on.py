@@ -49,6 +49,14 @@ def test_claim_values_take_lists_strings_and_numbers() -> None:
     assert claim_values({"g": 5}, "g") == frozenset()
 
 
+def test_a_dotted_claim_name_reaches_into_objects() -> None:
+    claims = {"realm_access": {"roles": ["admin", "user"]}, "a.b": ["flat"]}
+    assert claim_values(claims, "realm_access.roles") == {"admin", "user"}
+    assert claim_values(claims, "a.b") == {"flat"}
+    assert claim_values(claims, "realm_access.missing") == frozenset()
+    assert claim_values({"x": "text"}, "x.y") == frozenset()
+
+
 @pytest.mark.parametrize(
     ("amr", "counts"),
     [
