@@ -14,6 +14,7 @@ import json
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,6 @@ import pytest
 PROVIDER_DIR = Path(__file__).resolve().parent.parent / "oidc"
 #: Where casedesk lives in the tests (its CASEDESK_PUBLIC_URL) and the redirect URI.
 PUBLIC_URL = "http://testserver"
-REDIRECT_URI = f"{PUBLIC_URL}/console/sign-in/oidc/callback"
 AFTER_SIGN_OUT = f"{PUBLIC_URL}/console/sign-in"
 SECRET = "a-client-secret-of-the-tests"
 #: Clients whose ID tokens the provider alters, by how.
@@ -54,9 +54,10 @@ def _node() -> str:
     return node
 
 
-@pytest.fixture(scope="session")
-def openid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIdProvider]:
-    folder = tmp_path_factory.mktemp("openid-provider")
+@contextmanager
+def running_provider(folder: Path, public_url: str = PUBLIC_URL) -> Iterator[OpenIdProvider]:
+    """The provider, its clients sending browsers back to casedesk at ``public_url``;
+    stopped on leaving."""
     accounts = folder / "accounts.json"
     accounts.write_text("{}")
     config = folder / "config.json"
@@ -68,8 +69,8 @@ def openid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenId
                     {
                         "client_id": client,
                         "client_secret": SECRET,
-                        "redirect_uris": [REDIRECT_URI],
-                        "post_logout_redirect_uris": [AFTER_SIGN_OUT],
+                        "redirect_uris": [f"{public_url}/console/sign-in/oidc/callback"],
+                        "post_logout_redirect_uris": [f"{public_url}/console/sign-in"],
                         **(
                             {"tamper": client.removeprefix("tamper-")}
                             if client != "casedesk"
@@ -98,6 +99,13 @@ def openid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenId
     finally:
         process.terminate()
         process.communicate(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def openid_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OpenIdProvider]:
+    """The provider for casedesk at ``PUBLIC_URL`` (the tests' HTTP client)."""
+    with running_provider(tmp_path_factory.mktemp("openid-provider")) as provider:
+        yield provider
 
 
 def visit_provider(browser: httpx.Client, url: str, *, account: str, mfa: bool = False) -> str:

@@ -274,7 +274,17 @@ def validate_id_token(
     return dict(claims)
 
 
-def sign_out(db: Database, session_token: str, *, post_logout_redirect_uri: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class SignOutAt:
+    """Where the browser signs out at the provider, and the provider's name."""
+
+    url: str
+    provider: str
+
+
+def sign_out(
+    db: Database, session_token: str, *, post_logout_redirect_uri: str
+) -> SignOutAt | None:
     """End the console session; where to send the browser to sign out at the provider
     too (its end-session endpoint, RP-initiated logout), or None for a local sign-out
     only (a password session, a provider set not to, or one without the endpoint)."""
@@ -287,6 +297,7 @@ def sign_out(db: Database, session_token: str, *, post_logout_redirect_uri: str)
         ).first()
         found = None if row is None else (row[0].id_token, row[1])
         issuer = found[1].issuer if found else ""
+        name = found[1].name if found else ""
         client_id = found[1].client_id if found else ""
         at_provider = bool(found and found[1].sign_out_at_provider and found[1].is_active)
     web_sessions.sign_out(db, session_token)
@@ -298,13 +309,12 @@ def sign_out(db: Database, session_token: str, *, post_logout_redirect_uri: str)
         return None
     if not isinstance(endpoint, str):
         return None
-    return str(
-        add_params_to_uri(
-            endpoint,
-            [
-                ("id_token_hint", found[0]),
-                ("post_logout_redirect_uri", post_logout_redirect_uri),
-                ("client_id", client_id),
-            ],
-        )
+    url = add_params_to_uri(
+        endpoint,
+        [
+            ("id_token_hint", found[0]),
+            ("post_logout_redirect_uri", post_logout_redirect_uri),
+            ("client_id", client_id),
+        ],
     )
+    return SignOutAt(str(url), name)

@@ -115,11 +115,15 @@ def sign_in(
 @router.post("/sign-out")
 def sign_out(request: Request, _: AnyStageAgent) -> Response:
     """End the session here and, for one opened through a provider that is set to,
-    send the browser on to sign out at the provider too."""
+    send the browser on to sign out at the provider too (by a page: the console's
+    forms may post only to casedesk, and a browser holds a redirect to that)."""
     back = request.app.state.settings.link_base_url + "/console/sign-in"
     at_provider = oidc.sign_out(
         database(request), request.cookies.get(AGENT_COOKIE, ""), post_logout_redirect_uri=back
     )
-    response = RedirectResponse(at_provider or "/console/sign-in", status_code=303)
+    response: Response = RedirectResponse("/console/sign-in", status_code=303)
+    if at_provider is not None:
+        context = {"end_session_url": at_provider.url, "provider_name": at_provider.provider}
+        response = render(request, "console/signed_out.html", context)
     response.delete_cookie(AGENT_COOKIE, path="/")
     return response
