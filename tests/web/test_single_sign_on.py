@@ -15,7 +15,7 @@ import httpx
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from casedesk.api.app import create_app
 from casedesk.config import Settings
@@ -26,7 +26,7 @@ from casedesk.services.identity.sso_providers import (
     ProviderCreate,
 )
 from casedesk.store.db import Database
-from casedesk.store.models import GroupMembership, User
+from casedesk.store.models import Group, GroupMembership, User
 from tests.factories import PASSWORD, World, make_case, make_world
 from tests.support.openid_provider import (
     AFTER_SIGN_OUT,
@@ -351,3 +351,30 @@ def test_password_sign_in_turned_off_leaves_the_providers_and_tokens(
     openid_provider.set_account("alice-8", email="alice@acme.test", name="A", groups=["support"])
     assert sign_in_through(client, idp_browser, provider_id, "alice-8").status_code == 303
     assert client.get("/console/cases").status_code == 200
+
+
+def test_a_rule_naming_a_group_removed_since_maps_to_nothing(
+    app_settings: Settings,
+    db: Database,
+    world: World,
+    openid_provider: OpenIdProvider,
+    idp_browser: httpx.Client,
+) -> None:
+    with db.write() as s:
+        group = Group(corporation_id=world.corporation_id, name="QA")
+        s.add(group)
+        s.flush()
+        qa = group.id
+    provider_id = add_provider(db, world, openid_provider)
+    sso_providers.update_provider(
+        db,
+        world.admin.principal,
+        provider_id,
+        sso_providers.ProviderPatch(group_rules=[GroupRuleIn(value="qa", group_id=qa)]),
+        "test-secret-key",
+    )
+    with db.write() as s:
+        s.execute(delete(Group).where(Group.id == qa))
+    openid_provider.set_account("ivy-10", email="ivy@acme.test", name="Ivy", groups=["qa"])
+    refused = sign_in_through(console(app_settings, db), idp_browser, provider_id, "ivy-10")
+    assert refused.status_code == 403 and "no group and no role" in refused.text

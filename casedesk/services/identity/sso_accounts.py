@@ -27,6 +27,7 @@ from casedesk.domain.errors import Forbidden
 from casedesk.domain.permissions import Role
 from casedesk.domain.single_sign_on import (
     GroupRule,
+    Mapped,
     map_claims,
     provider_did_second_factor,
 )
@@ -37,6 +38,7 @@ from casedesk.services.identity.web_sessions import SignedIn
 from casedesk.services.kernel import audit
 from casedesk.store.db import Database
 from casedesk.store.models import (
+    Group,
     GroupMembership,
     ProviderSession,
     SignInIdentity,
@@ -113,6 +115,12 @@ def sign_in(
         admin_claim=config.admin_claim,
         admin_values=config.admin_values,
     )
+    with db.read() as s:
+        # A rule may name a group removed since: it maps to nothing.
+        existing = set(
+            s.scalars(select(Group.id).where(Group.corporation_id == config.corporation_id))
+        )
+    mapped = Mapped(mapped.is_admin, frozenset(g for g in mapped.group_ids if g in existing))
     if not mapped.allowed:
         raise SignInRefused(
             f"your account at {config.name} gives you no group and no role in casedesk; "
