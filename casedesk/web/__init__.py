@@ -52,6 +52,7 @@ def install(app: FastAPI) -> None:
         sign_in.router,
         sign_in_second_step.router,
         sign_in_oidc.router,
+        sign_in_oidc.portal_router,
         console_security.router,
         console_cases.router,
         console_new_case.router,  # before the case page: /console/cases/new is no case id

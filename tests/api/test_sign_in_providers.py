@@ -152,3 +152,21 @@ def test_password_sign_in_is_per_corporation(
         "allowed": True
     }
     served(client.get("/api/v1/cases", auth=(world.agent_a.email, PASSWORD)))
+
+
+def test_a_provider_of_contacts_has_the_portals_redirect_path(
+    client: TestClient, world: World
+) -> None:
+    created = client.post(
+        "/api/v1/sign-in-providers",
+        json=body(world, audience="contacts"),
+        headers=world.admin.headers,
+    )
+    assert created.status_code == 201
+    assert created.json()["redirect_path"] == "/portal/sign-in/oidc/callback"
+    wrong = client.post(
+        "/api/v1/sign-in-providers",
+        json=body(world, audience="robots"),
+        headers=world.admin.headers,
+    )
+    assert wrong.status_code == 422 and "audience" in wrong.text

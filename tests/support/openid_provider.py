@@ -69,7 +69,10 @@ def running_provider(folder: Path, public_url: str = PUBLIC_URL) -> Iterator[Ope
                     {
                         "client_id": client,
                         "client_secret": SECRET,
-                        "redirect_uris": [f"{public_url}/console/sign-in/oidc/callback"],
+                        "redirect_uris": [
+                            f"{public_url}/console/sign-in/oidc/callback",
+                            f"{public_url}/portal/sign-in/oidc/callback",
+                        ],
                         "post_logout_redirect_uris": [f"{public_url}/console/sign-in"],
                         **(
                             {"tamper": client.removeprefix("tamper-")}

@@ -25,6 +25,8 @@ from casedesk.services.identity.sso_providers import (
     PasswordSignIn,
     ProviderCreate,
 )
+from casedesk.services.reference import contacts
+from casedesk.services.reference.contacts import ContactCreate
 from casedesk.store.db import Database
 from casedesk.store.models import Group, GroupMembership, User
 from tests.factories import PASSWORD, World, make_case, make_world
@@ -378,3 +380,56 @@ def test_a_rule_naming_a_group_removed_since_maps_to_nothing(
     openid_provider.set_account("ivy-10", email="ivy@acme.test", name="Ivy", groups=["qa"])
     refused = sign_in_through(console(app_settings, db), idp_browser, provider_id, "ivy-10")
     assert refused.status_code == 403 and "no group and no role" in refused.text
+
+
+def test_a_customer_contact_signs_in_to_the_portal_through_a_provider_of_contacts(
+    app_settings: Settings,
+    db: Database,
+    world: World,
+    openid_provider: OpenIdProvider,
+    idp_browser: httpx.Client,
+) -> None:
+    contact = contacts.create_contact(
+        db,
+        world.admin.principal,
+        ContactCreate(first_name="Cleo", last_name="Client", emails=["cleo@client.test"]),
+    )
+    mine = make_case(db, world.agent_a, title="Cleo's printer", contact_id=contact.id)
+    other = make_case(db, world.agent_a, title="Someone else's case")
+    provider_id = sso_providers.create_provider(
+        db,
+        world.admin.principal,
+        ProviderCreate(
+            name="Customer ID",
+            audience="contacts",
+            issuer=openid_provider.issuer,
+            client_id="casedesk",
+            client_secret=SECRET,
+        ),
+        "test-secret-key",
+    ).id
+    client = console(app_settings, db)
+    page = client.get("/portal/sign-in")
+    assert "Sign in with Customer ID" in page.text and markup_problems(page.text) == []
+    assert "Sign in with Customer ID" not in client.get("/console/sign-in").text
+    # A provider of contacts does not sign anyone in to the console, nor the reverse.
+    assert client.get(f"/console/sign-in/oidc/{provider_id}").status_code == 404
+
+    openid_provider.set_account("cleo-11", email="cleo@client.test", name="Cleo")
+    start = client.get(f"/portal/sign-in/oidc/{provider_id}", follow_redirects=False)
+    back = visit_provider(idp_browser, start.headers["location"], account="cleo-11")
+    done = client.get(local(back), follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == "/portal"
+    assert client.get(f"/portal/cases/{mine.id}").status_code == 200
+    assert client.get(f"/portal/cases/{other.id}").status_code == 404
+    assert client.get("/console/cases", follow_redirects=False).status_code == 303
+    assert user_row(db, "cleo@client.test") is None
+
+    # Someone the helpdesk does not know is refused, and no contact is made.
+    openid_provider.set_account("zed-12", email="zed@client.test", name="Zed")
+    stranger = console(app_settings, db)
+    start = stranger.get(f"/portal/sign-in/oidc/{provider_id}", follow_redirects=False)
+    with httpx.Client(timeout=30) as fresh:
+        back = visit_provider(fresh, start.headers["location"], account="zed-12")
+    refused = stranger.get(local(back), follow_redirects=False)
+    assert refused.status_code == 403 and "no customer account" in refused.text

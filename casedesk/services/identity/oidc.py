@@ -82,10 +82,12 @@ class Flow:
     expires: float
 
 
-def _provider(db: Database, provider_id: int, secret_key: str) -> sso_accounts.ProviderConfig:
+def _provider(
+    db: Database, provider_id: int, secret_key: str, audience: str
+) -> sso_accounts.ProviderConfig:
     with db.read() as s:
         row = s.get(SignInProvider, provider_id)
-        if row is None or not row.is_active:
+        if row is None or not row.is_active or row.audience != audience:
             raise NotFound(f"sign-in provider {provider_id} not found")
         return sso_accounts.config_of(row, secret_key)
 
@@ -125,10 +127,12 @@ def start(
     redirect_uri: str,
     secret_key: str,
     next_url: str = "",
+    audience: str = "agents",
     now: float | None = None,
 ) -> Started:
-    """The provider's authorization address for a new sign-in, and its sealed flow."""
-    config = _provider(db, provider_id, secret_key)
+    """The provider's authorization address for a new sign-in of ``audience`` (agents
+    or contacts), and its sealed flow."""
+    config = _provider(db, provider_id, secret_key, audience)
     meta = discover(config.issuer)
     flow = Flow(
         provider_id,
@@ -183,17 +187,19 @@ def finish(
     *,
     redirect_uri: str,
     secret_key: str,
+    audience: str = "agents",
     now: datetime | None = None,
 ) -> SignedIn:
     """Check the provider's answer (``params`` of the callback), fetch and validate the
-    ID token, and open a console session for the user its claims map to."""
+    ID token, and open a console session for the user its claims map to (a portal
+    session for the contact, for a provider of contacts)."""
     now = now or utcnow()
     if not secrets.compare_digest(params.get("state", "").encode(), flow.state.encode()):
         raise SignInFailed("the provider's answer does not belong to this sign-in; start again")
     if params.get("error"):
         reason = params.get("error_description") or params["error"]
         raise SignInFailed(f"the sign-in provider refused: {reason[:200]}")
-    config = _provider(db, flow.provider_id, secret_key)
+    config = _provider(db, flow.provider_id, secret_key, audience)
     meta = discover(config.issuer)
     if "iss" in params and params["iss"] != config.issuer:
         raise SignInFailed("the answer came from another sign-in provider")
@@ -216,6 +222,8 @@ def finish(
     )
     if isinstance(meta.get("userinfo_endpoint"), str) and isinstance(access_token, str):
         claims = user_info(meta["userinfo_endpoint"], access_token, claims)
+    if config.audience == "contacts":
+        return sso_accounts.sign_in_contact(db, config, claims, now=now)
     return sso_accounts.sign_in(db, config, claims, id_token, now=now)
 
 

@@ -38,6 +38,8 @@ from casedesk.services.identity.web_sessions import SignedIn
 from casedesk.services.kernel import audit
 from casedesk.store.db import Database
 from casedesk.store.models import (
+    Contact,
+    ContactEmail,
     Group,
     GroupMembership,
     ProviderSession,
@@ -60,6 +62,7 @@ class ProviderConfig:
     id: int
     corporation_id: int
     name: str
+    audience: str
     issuer: str
     client_id: str
     client_secret: str
@@ -77,6 +80,7 @@ def config_of(row: SignInProvider, secret_key: str) -> ProviderConfig:
         row.id,
         row.corporation_id,
         row.name,
+        row.audience,
         row.issuer,
         row.client_id,
         unseal(secret_key, row.client_secret_sealed),
@@ -216,6 +220,28 @@ def sign_in(
             at=now,
         )
         return signed_in
+
+
+def sign_in_contact(
+    db: Database, config: ProviderConfig, claims: Mapping[str, Any], *, now: datetime
+) -> SignedIn:
+    """A portal session for the customer contact whose email the provider vouches for.
+    Contacts are not created here: only a contact the helpdesk already knows, of the
+    provider's corporation, signs in."""
+    email = _email(claims)
+    with db.write() as s:
+        contact = s.scalars(
+            select(Contact)
+            .join(ContactEmail, ContactEmail.contact_id == Contact.id)
+            .where(ContactEmail.email == email, Contact.corporation_id == config.corporation_id)
+            .order_by(Contact.id)
+        ).first()
+        if contact is None:
+            raise SignInRefused(
+                "there is no customer account with this email address here; "
+                "ask the helpdesk for access"
+            )
+        return web_sessions.open_contact_session(s, contact, now, f"oidc:{config.name}")
 
 
 def _set_groups(s: Any, user_id: int, wanted: frozenset[int]) -> frozenset[int]:

@@ -9,7 +9,7 @@ it out keeps the one stored. Group rules may name only the corporation's own gro
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -33,6 +33,7 @@ ClientId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1,
 Scopes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, max_length=500)]
 Issuer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=1000)]
 GroupId = Annotated[int, Field(ge=1, le=2**53)]
+Audience = Literal["agents", "contacts"]
 
 
 def _no_nul(value: Any) -> Any:
@@ -80,6 +81,9 @@ def _scopes(value: str | None) -> str | None:
 
 class ProviderCreate(_In):
     name: Name = Field(description="Shown on the sign-in button")
+    audience: Audience = Field(
+        "agents", description="agents sign in to the console, contacts to the portal"
+    )
     issuer: Issuer = Field(description="Its discovery document is ISSUER/.well-known/…")
     client_id: ClientId
     client_secret: Secret = Field(description="Stored encrypted, never shown again")
@@ -100,6 +104,7 @@ class ProviderCreate(_In):
 
 class ProviderPatch(_In):
     name: Name | None = None
+    audience: Audience | None = None
     issuer: Issuer | None = None
     client_id: ClientId | None = None
     client_secret: Secret | None = None
@@ -119,6 +124,7 @@ class ProviderPatch(_In):
 class ProviderOut(BaseModel):
     id: int
     name: str
+    audience: str
     issuer: str
     client_id: str
     scopes: str
@@ -141,8 +147,12 @@ class PasswordSignIn(_In):
     allowed: bool
 
 
-#: Where every provider sends the browser back (the provider is in the flow's cookie).
-CALLBACK_PATH = "/console/sign-in/oidc/callback"
+#: Where every provider sends the browser back (the provider is in the flow's cookie),
+#: by audience.
+CALLBACK_PATHS = {
+    "agents": "/console/sign-in/oidc/callback",
+    "contacts": "/portal/sign-in/oidc/callback",
+}
 
 
 def group_rules(row: SignInProvider) -> list[GroupRule]:
@@ -153,6 +163,7 @@ def _out(row: SignInProvider) -> ProviderOut:
     return ProviderOut(
         id=row.id,
         name=row.name,
+        audience=row.audience,
         issuer=row.issuer,
         client_id=row.client_id,
         scopes=row.scopes,
@@ -164,7 +175,7 @@ def _out(row: SignInProvider) -> ProviderOut:
         sign_out_at_provider=row.sign_out_at_provider,
         is_active=row.is_active,
         created_at=row.created_at,
-        redirect_path=CALLBACK_PATH,
+        redirect_path=CALLBACK_PATHS[row.audience],
     )
 
 
@@ -224,6 +235,7 @@ def create_provider(
         row = SignInProvider(
             corporation_id=principal.corporation_id,
             name=data.name,
+            audience=data.audience,
             issuer=data.issuer,
             client_id=data.client_id,
             client_secret_sealed=seal(secret_key, data.client_secret),
@@ -349,13 +361,13 @@ def set_password_sign_in(
         return PasswordSignIn(allowed=data.allowed)
 
 
-def active_providers(db: Database) -> list[tuple[int, str]]:
-    """Every active provider of the installation (id, name), for the sign-in page: it
-    does not know yet which corporation the person belongs to."""
+def active_providers(db: Database, audience: str = "agents") -> list[tuple[int, str]]:
+    """Every active provider of the installation for ``audience`` (id, name), for the
+    sign-in page: it does not know yet which corporation the person belongs to."""
     with db.read() as s:
         rows = s.execute(
             select(SignInProvider.id, SignInProvider.name)
-            .where(SignInProvider.is_active.is_(True))
+            .where(SignInProvider.is_active.is_(True), SignInProvider.audience == audience)
             .order_by(SignInProvider.id)
         ).all()
         return [(row.id, row.name) for row in rows]

@@ -136,6 +136,12 @@ def open_user_session(
     return signed_in, session_id
 
 
+def open_contact_session(s: Session, contact: Contact, now: datetime, method: str) -> SignedIn:
+    """A new portal session of ``contact`` (signed in through an OpenID provider)."""
+    _record_contact_sign_in(s, contact.corporation_id, contact.id, method, now)
+    return _open(s, contact.corporation_id, now, contact_id=contact.id)
+
+
 def sign_in_agent(
     db: Database,
     email: str,

@@ -26,6 +26,8 @@ class SignInProvider(Base):
     corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
     #: Shown on the sign-in button ("Sign in with …").
     name: Mapped[str] = mapped_column(String(100))
+    #: Who signs in through it: ``agents`` (the console) or ``contacts`` (the portal).
+    audience: Mapped[str] = mapped_column(String(16), default="agents")
     issuer: Mapped[str] = mapped_column(String(1000))
     client_id: Mapped[str] = mapped_column(String(500))
     #: The client secret, encrypted with a key derived from CASEDESK_SECRET_KEY.

@@ -60,6 +60,7 @@ def _rules(request: Request, agent: Agent, typed: str) -> list[dict[str, Any]]:
 def _fields(request: Request, agent: Agent, form: Posted) -> dict[str, Any]:
     fields: dict[str, Any] = {
         "name": text(form, "name"),
+        "audience": text(form, "audience") or "agents",
         "issuer": text(form, "issuer"),
         "client_id": text(form, "client_id"),
         "scopes": text(form, "scopes") or "openid email profile",

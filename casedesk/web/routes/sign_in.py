@@ -51,6 +51,13 @@ def sign_in_page(
         choices = {
             "providers": sso_providers.active_providers(db),
             "password_form": sso_providers.password_form_shown(db),
+            "area": "console",
+        }
+        context = choices | dict(context)
+    elif template == "portal/sign_in.html":
+        choices = {
+            "providers": sso_providers.active_providers(database(request), "contacts"),
+            "area": "portal",
         }
         context = choices | dict(context)
     response = render(request, template, dict(context), status_code=status)

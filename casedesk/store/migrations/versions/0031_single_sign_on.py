@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("id", ID, nullable=False),
         sa.Column("corporation_id", ID, nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
+        sa.Column("audience", sa.String(length=16), nullable=False),
         sa.Column("issuer", sa.String(length=1000), nullable=False),
         sa.Column("client_id", sa.String(length=500), nullable=False),
         sa.Column("client_secret_sealed", sa.Text(), nullable=False),
