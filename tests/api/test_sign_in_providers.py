@@ -76,6 +76,7 @@ def test_only_admins_manage_providers(client: TestClient, world: World) -> None:
     ("extra", "field"),
     [
         ({"issuer": "ftp://example.com"}, "issuer"),
+        ({"issuer": "http://sso.example.com/realms/staff"}, "issuer"),
         ({"scopes": "email profile"}, "scopes"),
         ({"client_secret": ""}, "client_secret"),
         ({"group_rules": [{"value": "x", "group_id": 999999}]}, "group_rules"),

@@ -34,6 +34,8 @@ Scopes = Annotated[str, StringConstraints(strip_whitespace=True, min_length=6, m
 Issuer = Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=1000)]
 GroupId = Annotated[int, Field(ge=1, le=2**53)]
 Audience = Literal["agents", "contacts"]
+#: Hosts an issuer may be reached on over plain http (a provider on the same machine).
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
 
 
 def _no_nul(value: Any) -> Any:
@@ -69,7 +71,10 @@ def _issuer(value: str | None) -> str | None:
         return None
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
-        raise ValueError("an issuer is an http or https address without a query")
+        raise ValueError("an issuer is an https address without a query")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        # The client secret and the tokens would cross the network in the clear.
+        raise ValueError("an issuer is an https address (http only on the loopback)")
     return value.rstrip("/")
 
 
