@@ -85,19 +85,22 @@ def running_provider(folder: Path, public_url: str = PUBLIC_URL) -> Iterator[Ope
             }
         )
     )
-    process = subprocess.Popen(
-        [_node(), str(PROVIDER_DIR / "provider.mjs"), str(config)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    # Its log goes to a file: a pipe nobody reads would stop it once full.
+    log = folder / "provider.log"
+    with log.open("w") as errors:
+        process = subprocess.Popen(
+            [_node(), str(PROVIDER_DIR / "provider.mjs"), str(config)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+        )
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         if not line.startswith("ready "):
             process.kill()
-            _, errors = process.communicate()
-            pytest.fail(f"the OpenID provider did not start: {line}{errors}")
+            process.wait()
+            pytest.fail(f"the OpenID provider did not start: {line}{log.read_text()}")
         yield OpenIdProvider(line.split()[1], accounts)
     finally:
         process.terminate()

@@ -433,3 +433,27 @@ def test_a_customer_contact_signs_in_to_the_portal_through_a_provider_of_contact
         back = visit_provider(fresh, start.headers["location"], account="zed-12")
     refused = stranger.get(local(back), follow_redirects=False)
     assert refused.status_code == 403 and "no customer account" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("next_url", "landing"),
+    [("/console/cases?q=printer", "/console/cases?q=printer"), ("//evil.example/", "/console")],
+)
+def test_the_sign_in_goes_on_to_the_page_asked_for_within_the_console(
+    next_url: str,
+    landing: str,
+    app_settings: Settings,
+    db: Database,
+    world: World,
+    openid_provider: OpenIdProvider,
+    idp_browser: httpx.Client,
+) -> None:
+    provider_id = add_provider(db, world, openid_provider)
+    openid_provider.set_account("jo-13", email="jo@acme.test", name="Jo", groups=["support"])
+    client = console(app_settings, db)
+    start = client.get(
+        f"/console/sign-in/oidc/{provider_id}", params={"next": next_url}, follow_redirects=False
+    )
+    back = visit_provider(idp_browser, start.headers["location"], account="jo-13")
+    done = client.get(local(back), follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == landing
