@@ -41,6 +41,7 @@ from casedesk.api.routers import (
     reports,
     rules,
     schedules,
+    sign_in_providers,
     templates,
     time_entries,
     timekeeping,
@@ -143,6 +144,7 @@ def create_app(
         reports.router,
         notifications.router,
         rules.router,
+        sign_in_providers.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

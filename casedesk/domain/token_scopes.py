@@ -38,6 +38,8 @@ _NATIVE_AREAS = {
     "webhooks": "admin",
     "corporations": "admin",
     "mailboxes": "admin",
+    "sign-in-providers": "admin",
+    "sign-in-rules": "admin",
     "mail": "admin",
 }
 

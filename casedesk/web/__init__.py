@@ -37,6 +37,7 @@ from casedesk.web.routes import (
     portal_cases,
     portal_sign_in,
     sign_in,
+    sign_in_oidc,
     sign_in_second_step,
 )
 from casedesk.web.templating import STATIC_DIR
@@ -50,6 +51,8 @@ def install(app: FastAPI) -> None:
     for router in (
         sign_in.router,
         sign_in_second_step.router,
+        sign_in_oidc.router,
+        sign_in_oidc.portal_router,
         console_security.router,
         console_cases.router,
         console_new_case.router,  # before the case page: /console/cases/new is no case id

@@ -51,3 +51,24 @@ ensure_chromium() {
         apt_install chromium fonts-dejavu-core
     fi
 }
+
+ensure_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        step "installing nodejs and npm (the single sign-on tests run an OpenID provider)"
+        apt_install nodejs npm
+    fi
+}
+
+# The OpenID provider of the single sign-on tests (panva's oidc-provider, pinned in
+# tests/oidc/package-lock.json), installed into tests/oidc/node_modules (git-ignored)
+# when missing or when the lock file changed.
+ensure_openid_provider() {
+    ensure_node
+    local dir=tests/oidc stamp=tests/oidc/node_modules/.casedesk-installed wanted
+    wanted=$(sha256sum <"$dir/package-lock.json" | cut -d' ' -f1)
+    if [[ ! -f $stamp || $(cat "$stamp") != "$wanted" ]]; then
+        step "installing the test OpenID provider (npm ci in $dir)"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+        echo "$wanted" >"$stamp"
+    fi
+}

@@ -22,6 +22,8 @@ from casedesk.services.bulk.schemas import BulkChange, BulkRequest
 from casedesk.services.cases import messages, templates
 from casedesk.services.cases.schemas import MessageCreate
 from casedesk.services.cases.templates import TemplateCreate
+from casedesk.services.identity import sso_providers
+from casedesk.services.identity.sso_providers import ProviderCreate
 from casedesk.services.mail import mailbox_admin, mailbox_oauth
 from casedesk.services.mail.mailbox_admin import MailboxCreate
 from casedesk.services.mail.mailbox_oauth import OAuthSetup
@@ -95,6 +97,7 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/console/admin/schedules/{schedule}"),
     ("admin", "/console/admin/quarantine/{mail}"),
     ("admin", "/console/admin/mail-templates/case_created_contact"),
+    ("admin", "/console/admin/single-sign-on/{sso}"),
     ("customer", "/portal"),
     ("customer", "/portal/cases/new"),
     ("customer", "/portal/cases/{case}"),
@@ -181,7 +184,20 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
         [case.id],
         BulkRequest(ids=[case.id], change=BulkChange(add_tags=["small"])),
     )
+    provider = sso_providers.create_provider(
+        db,
+        admin,
+        ProviderCreate(
+            name=LONG_WORD[:100],
+            issuer=LONG_URL.split("?")[0][:900],
+            client_id=LONG_WORD,
+            client_secret="secret",
+            admin_values=[LONG_WORD],
+        ),
+        live_server.settings.secret_key,
+    )
     ids = {
+        "sso": provider.id,
         "bulk": bulk.id,
         "export": export.id,
         "case": case.id,

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import DomainError, RateLimited, TooManyAttempts, Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.domain.rate_limits import RateState
-from casedesk.services.identity import auth, credential_limits, second_factors
+from casedesk.services.identity import auth, credential_limits, second_factors, sso_providers
 from casedesk.services.identity.auth import TokenCaller
 from casedesk.services.identity.rate_limits import TokenRateLimiter
 from casedesk.store.db import Database
@@ -65,6 +65,11 @@ class Credentials:
             credential_limits.record_failure(self.db, account, client, now)
             raise
         with self.db.read() as s:
+            if not sso_providers.password_allowed(s, principal.corporation_id):
+                raise TokensOnly(
+                    "this organization signs in through single sign-on: sign in to the API "
+                    "with an API token, not a password"
+                )
             if second_factors.has_second_factor(s, principal.user_id):
                 raise TokensOnly(
                     "this account has a second factor: sign in to the API with an API token, "

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.errors import Unauthenticated
 from casedesk.domain.permissions import ContactCaller, Principal
 from casedesk.domain.sign_in import LINK_LIFETIME, SESSION_LIFETIME
-from casedesk.services.identity import credential_limits, second_factors
+from casedesk.services.identity import credential_limits, second_factors, sso_providers
 from casedesk.services.identity.auth import principal_for, verify_password
 from casedesk.services.identity.preferences import browser_zone
 from casedesk.services.kernel import audit
@@ -56,6 +56,10 @@ class SecondStepPending(Unauthenticated):
         self.pending = pending
 
 
+class PasswordSignInOff(Unauthenticated):
+    """A right password of a user whose corporation turned password sign-in off."""
+
+
 @dataclass(frozen=True, slots=True)
 class AgentSession:
     principal: Principal
@@ -80,6 +84,10 @@ class ContactSession:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: How a session's cookie token is kept (for other modules that find a session).
+session_hash = _hash
 
 
 def _fail(db: Database, email: str, client: str, now: datetime) -> Unauthenticated:
@@ -114,6 +122,26 @@ def _open(
     return SignedIn(token, csrf, pending)
 
 
+def open_user_session(
+    s: Session, user: User, now: datetime, pending: str | None
+) -> tuple[SignedIn, int]:
+    """A new console session of ``user`` (signed in some other way than a password,
+    e.g. through an OpenID provider), and the session row's id."""
+    signed_in = _open(s, user.corporation_id, now, user_id=user.id, pending=pending)
+    s.flush()
+    session_id = s.scalar(
+        select(WebSession.id).where(WebSession.token_hash == _hash(signed_in.token))
+    )
+    assert session_id is not None
+    return signed_in, session_id
+
+
+def open_contact_session(s: Session, contact: Contact, now: datetime, method: str) -> SignedIn:
+    """A new portal session of ``contact`` (signed in through an OpenID provider)."""
+    _record_contact_sign_in(s, contact.corporation_id, contact.id, method, now)
+    return _open(s, contact.corporation_id, now, contact_id=contact.id)
+
+
 def sign_in_agent(
     db: Database,
     email: str,
@@ -135,6 +163,10 @@ def sign_in_agent(
         user = s.scalars(select(User).where(User.email == email)).one_or_none()
         ok = verify_password(user.password_hash if user else None, password)
         if user is not None and ok and user.is_active:
+            if not sso_providers.password_allowed(s, user.corporation_id):
+                raise PasswordSignInOff(
+                    "your organization signs in through single sign-on: use its button"
+                )
             browser_zone(user, time_zone)
             pending = (
                 "verify"

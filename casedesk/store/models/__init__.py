@@ -57,6 +57,12 @@ from casedesk.store.models.reference import (
 )
 from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor
 from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
+from casedesk.store.models.sso import (
+    PasswordSignInPolicy,
+    ProviderSession,
+    SignInIdentity,
+    SignInProvider,
+)
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -131,8 +137,10 @@ __all__ = [
     "OutboundMail",
     "OutboxEvent",
     "Passkey",
+    "PasswordSignInPolicy",
     "PendingUpload",
     "Priority",
+    "ProviderSession",
     "Queue",
     "RecoveryCode",
     "ReportCursor",
@@ -144,7 +152,9 @@ __all__ = [
     "SearchDocument",
     "SecondFactorPolicy",
     "SignInFailure",
+    "SignInIdentity",
     "SignInLink",
+    "SignInProvider",
     "SlaBreach",
     "SlaPolicy",
     "StatusHistory",

@@ -108,6 +108,7 @@ SECTIONS = (
     ("/console/admin/groups", "Groups", "Who sees which cases; one group is the default."),
     ("/console/admin/tokens", "API tokens", "Tokens for the API, shown once, revocable."),
     ("/console/admin/sign-in", "Sign-in rules", "Whether everyone needs a second factor."),
+    ("/console/admin/single-sign-on", "Single sign-on", "OpenID providers; password sign-in."),
     ("/console/admin/categories", "Categories", "The category tree and its assignment rules."),
     ("/console/admin/priorities", "Priorities", "Urgency order and business calendar."),
     ("/console/admin/calendars", "Calendars", "Office hours and holidays in a time zone."),

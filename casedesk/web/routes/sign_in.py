@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from casedesk.domain.errors import TooManyAttempts, Unauthenticated
-from casedesk.services.identity import web_sessions
+from casedesk.services.identity import oidc, sso_providers, web_sessions
 from casedesk.services.identity.web_sessions import SignedIn
 from casedesk.store.db import Database
 from casedesk.web.session import (
@@ -46,6 +46,20 @@ def sign_in_page(
 ) -> Response:
     """A page with a sign-in form (no session yet): its CSRF token is a cookie's."""
     token = sign_in_csrf(request)
+    if template == "console/sign_in.html":
+        db = database(request)
+        choices = {
+            "providers": sso_providers.active_providers(db),
+            "password_form": sso_providers.password_form_shown(db),
+            "area": "console",
+        }
+        context = choices | dict(context)
+    elif template == "portal/sign_in.html":
+        choices = {
+            "providers": sso_providers.active_providers(database(request), "contacts"),
+            "area": "portal",
+        }
+        context = choices | dict(context)
     response = render(request, template, dict(context), status_code=status)
     remember_sign_in_csrf(request, response, token)
     return response
@@ -107,7 +121,16 @@ def sign_in(
 
 @router.post("/sign-out")
 def sign_out(request: Request, _: AnyStageAgent) -> Response:
-    web_sessions.sign_out(database(request), request.cookies.get(AGENT_COOKIE, ""))
-    response = RedirectResponse("/console/sign-in", status_code=303)
+    """End the session here and, for one opened through a provider that is set to,
+    send the browser on to sign out at the provider too (by a page: the console's
+    forms may post only to casedesk, and a browser holds a redirect to that)."""
+    back = request.app.state.settings.link_base_url + "/console/sign-in"
+    at_provider = oidc.sign_out(
+        database(request), request.cookies.get(AGENT_COOKIE, ""), post_logout_redirect_uri=back
+    )
+    response: Response = RedirectResponse("/console/sign-in", status_code=303)
+    if at_provider is not None:
+        context = {"end_session_url": at_provider.url, "provider_name": at_provider.provider}
+        response = render(request, "console/signed_out.html", context)
     response.delete_cookie(AGENT_COOKIE, path="/")
     return response

@@ -2,7 +2,7 @@
 must be authorised again.
 
 Revision ID: 0032
-Revises: 0028
+Revises: 0031
 Create Date: 2026-12-06 01:30:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0032"
-down_revision: str | Sequence[str] | None = "0028"
+down_revision: str | Sequence[str] | None = "0031"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
