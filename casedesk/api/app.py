@@ -59,6 +59,7 @@ from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
 from casedesk.services.reports.metrics import BusinessMetrics
 from casedesk.services.rules import engine as rules_engine
+from casedesk.services.surveys import sending as survey_sending
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database, SqliteLimits
 from casedesk.web import install as install_web
@@ -79,6 +80,7 @@ def create_app(
     database = db or Database(settings.effective_database_url, sqlite=limits)
     database = db or Database(settings.effective_database_url)
     rules_engine.install()
+    survey_sending.install(settings.link_base_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:

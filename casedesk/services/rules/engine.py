@@ -72,6 +72,8 @@ def trigger_events(topic: str, payload: dict[str, Any]) -> list[str]:
         return ["sla_warning"]
     if topic == "sla.breached":
         return ["sla_breached"]
+    if topic == "survey.answered":
+        return ["survey_answered"]
     return []
 
 
@@ -143,6 +145,11 @@ def run(
         "event.changed": list(changed),
         "_message_id": event.payload.get("message_id"),
     }
+    if event.topic == "survey.answered":
+        event_values |= {
+            "survey.rating": event.payload.get("rating"),
+            "survey.comment": event.payload.get("comment") or "",
+        }
     needs = frozenset().union(*(r.reads for r in rules))
     current = facts.build(s, case, now, event=event_values, depth=event.depth, needs=needs)
     for rule in rules:

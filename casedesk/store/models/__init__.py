@@ -56,6 +56,7 @@ from casedesk.store.models.reference import (
 )
 from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor
 from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
+from casedesk.store.models.surveys import Survey, SurveySettings
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -146,6 +147,8 @@ __all__ = [
     "SlaBreach",
     "SlaPolicy",
     "StatusHistory",
+    "Survey",
+    "SurveySettings",
     "Tag",
     "TimeEntry",
     "TotpSecret",
