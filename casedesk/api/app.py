@@ -41,6 +41,7 @@ from casedesk.api.routers import (
     reports,
     rules,
     schedules,
+    surveys,
     templates,
     time_entries,
     timekeeping,
@@ -142,6 +143,7 @@ def create_app(
         reports.router,
         notifications.router,
         rules.router,
+        surveys.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)
