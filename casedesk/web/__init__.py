@@ -36,6 +36,7 @@ from casedesk.web.routes import (
     console_views,
     portal_cases,
     portal_sign_in,
+    portal_survey,
     sign_in,
     sign_in_second_step,
 )
@@ -75,6 +76,8 @@ def install(app: FastAPI) -> None:
         console_live.router,
         portal_sign_in.router,
         portal_cases.router,
+        portal_survey.router,
+        portal_survey.case_router,
         *admin_routers.ROUTERS,
     ):
         app.include_router(router, include_in_schema=False)
