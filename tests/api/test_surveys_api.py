@@ -61,9 +61,7 @@ def test_settings_are_for_admins(client: TestClient, pw: PortalWorld) -> None:
     saved = client.put("/api/v1/surveys/settings", json=body, headers=admin)
     assert saved.status_code == 200 and saved.json()["on_bad"] == "notify"
     assert client.put("/api/v1/surveys/settings", json=body, headers=alice).status_code == 403
-    bad = client.put(
-        "/api/v1/surveys/settings", json={"on_bad": "notify"}, headers=admin
-    )
+    bad = client.put("/api/v1/surveys/settings", json={"on_bad": "notify"}, headers=admin)
     assert bad.status_code == 422
     assert client.get("/api/v1/surveys/settings", headers=admin).json()["notify_address"] == (
         "lead@acme.test"

@@ -114,9 +114,7 @@ def test_the_portal_case_page_offers_the_survey_to_the_asked_contact(
 ) -> None:
     case_id = closed_case_for(db, pw, pw.carol)
     assert sign_in(client, "carol@customer.example").status_code == 303
-    assert 'hx-get="/portal/cases/%d/survey"' % case_id in client.get(
-        f"/portal/cases/{case_id}"
-    ).text
+    assert f'hx-get="/portal/cases/{case_id}/survey"' in client.get(f"/portal/cases/{case_id}").text
     part = client.get(f"/portal/cases/{case_id}/survey")
     assert "How did we do?" in part.text
     answer = client.post(

@@ -81,7 +81,7 @@ def test_an_unanswered_survey_closes(db: Database, pw: PortalWorld) -> None:
 
 
 def test_bad_input_is_refused_and_changes_nothing(db: Database, pw: PortalWorld) -> None:
-    case_id, token = _token(db, pw)
+    _, token = _token(db, pw)
     with pytest.raises(ValidationFailed):
         answering.answer_by_link(db, token, "meh")
     with pytest.raises(ValidationFailed):
