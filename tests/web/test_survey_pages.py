@@ -23,6 +23,7 @@ from tests.services.surveys.conftest import (
     requested,
     survey_of,
 )
+from tests.web.markup import markup_problems
 from tests.web.portal_client import form_token, sign_in
 
 
@@ -181,3 +182,17 @@ def test_the_admin_page_turns_surveys_on_and_sets_their_texts(
         data={"email": "alice@acme.test", "password": PASSWORD, "csrf_token": agent_token},
     )
     assert agent.get("/console/admin/surveys").status_code == 403
+
+
+def test_the_survey_pages_keep_the_markup_rules(
+    client: TestClient, pw: PortalWorld, db: Database
+) -> None:
+    closed_case_for(db, pw, pw.carol)
+    path = _path(db)
+    page = client.get(path + "?rating=good")
+    assert markup_problems(page.text) == []
+    answer = client.post(path, data={"csrf_token": form_token(page.text), "rating": "good"})
+    assert markup_problems(answer.text) == []
+    assert markup_problems(client.get(path).text) == []  # the spent link's page
+    _console(client, "admin@acme.test")
+    assert markup_problems(client.get("/console/admin/surveys").text) == []
