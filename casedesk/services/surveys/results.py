@@ -1,6 +1,7 @@
 """The answers, as agents may read them: an agent sees the surveys of their groups'
-cases only, an admin every group's; a survey of another group is not found, like a
-missing one. The scores per agent, group and period are ``reports.satisfaction``'s."""
+cases only, an admin every group's, a caller limited to one organization only its
+cases'; a survey of another group is not found, like a missing one. The scores per
+agent, group and period are ``reports.satisfaction``'s."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy import Select, select
 from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.store.db import Database
-from casedesk.store.models import Survey
+from casedesk.store.models import Case, Survey
 
 MAX_LIMIT = 500
 
@@ -47,6 +48,9 @@ def _visible(principal: Principal) -> Select[Survey]:
     groups = principal.visible_group_ids
     if groups is not None:
         stmt = stmt.where(Survey.group_id.in_(groups))
+    if principal.organization_id is not None:
+        cases = select(Case.id).where(Case.organization_id == principal.organization_id)
+        stmt = stmt.where(Survey.case_id.in_(cases))
     return stmt
 
 

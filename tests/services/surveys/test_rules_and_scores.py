@@ -7,8 +7,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from casedesk.domain.errors import NotFound
+from casedesk.domain.statuses import InternalStatus
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.mail import notification_plans
 from casedesk.services.mail.planned import Event
@@ -18,6 +20,7 @@ from casedesk.services.rules import definitions, engine
 from casedesk.services.rules.definitions import RuleIn
 from casedesk.services.surveys import answering, results
 from casedesk.store.db import Database
+from casedesk.store.models import Case, OutboxEvent
 from tests.services.portal.world import PortalWorld
 from tests.services.rules.conftest import tags_of
 from tests.services.surveys.conftest import closed_case_for, enable, requested, token_of
@@ -103,3 +106,34 @@ def test_the_survey_mail_carries_the_good_and_bad_links(db: Database, pw: Portal
     assert mail.context["survey_body"] == "Dear Carol Customer"
     assert mail.context["good_link"] == payload["url"] + "?rating=good"
     assert mail.context["bad_link"] == payload["url"] + "?rating=bad"
+
+
+def test_the_trigger_of_the_docs_reopens_and_mails_on_a_bad_answer(
+    db: Database, pw: PortalWorld, rules_engine: None
+) -> None:
+    definitions.create_rule(
+        db,
+        pw.base.admin.principal,
+        "trigger",
+        RuleIn(
+            name="Unhappy customer",
+            events=["survey_answered"],
+            conditions={"field": "survey.rating", "op": "eq", "value": "bad"},
+            actions=[
+                {"type": "set", "field": "status", "value": 1},
+                {
+                    "type": "mail",
+                    "template": "rule_mail",
+                    "to": "address",
+                    "address": "lead@acme.example",
+                },
+            ],
+        ),
+    )
+    case_id = closed_case_for(db, pw, pw.carol)
+    answering.answer_by_link(db, token_of(requested(db)[-1]), "bad", "Still broken")
+    with db.read() as s:
+        case = s.get(Case, case_id)
+        assert case is not None and case.status == InternalStatus.OPEN
+        mails = s.scalars(select(OutboxEvent.payload).where(OutboxEvent.topic == "rule.mail"))
+        assert [m["address"] for m in mails] == ["lead@acme.example"]
