@@ -16,13 +16,16 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.orm import Session
 
+from casedesk.domain.numbering import format_case_number
 from casedesk.domain.permissions import Principal
 from casedesk.domain.surveys import satisfaction
 from casedesk.services.reports.figures import bucket_start, buckets
 from casedesk.services.reports.schemas import Cell, Query, Table
-from casedesk.store.models import Case, CaseFact, Group, Survey, User
+from casedesk.store.models import Case, CaseFact, Corporation, Group, Survey, User
 
 TITLE = "Customer satisfaction"
+#: How many of the latest comments the report lists.
+COMMENTS = 20
 
 
 def _terms(principal: Principal, query: Query) -> list[ColumnElement[bool]]:
@@ -94,6 +97,35 @@ def report(s: Session, principal: Principal, query: Query) -> tuple[str, list[Ta
             columns=[by, "answers", "good", "bad", "satisfaction %"],
             rows=by_key,
         ),
+        Table(
+            key="satisfaction-comments",
+            title=f"The latest {COMMENTS} comments",
+            chart=None,
+            columns=["answered", "case", "rating", "comment"],
+            rows=_comments(s, principal, query),
+        ),
+    ]
+
+
+def _comments(s: Session, principal: Principal, query: Query) -> list[list[Cell]]:
+    """What the contacts wrote, newest first: what a figure cannot say."""
+    corp = s.get(Corporation, principal.corporation_id)
+    prefix = corp.case_prefix if corp is not None else ""
+    found = s.execute(
+        select(Survey.answered_at, Case.number, Survey.rating, Survey.comment)
+        .join(Case, Case.id == Survey.case_id)
+        .where(and_(*_terms(principal, query)), Survey.comment != "")
+        .order_by(Survey.answered_at.desc(), Survey.id.desc())
+        .limit(COMMENTS)
+    ).all()
+    return [
+        [
+            when.astimezone(UTC).isoformat(timespec="minutes") if when else None,
+            format_case_number(prefix, number),
+            rating,
+            comment,
+        ]
+        for when, number, rating, comment in found
     ]
 
 

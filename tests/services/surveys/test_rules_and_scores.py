@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from casedesk.channels.email import render
 from casedesk.domain.errors import NotFound
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.kernel.clock import utcnow
@@ -58,11 +59,21 @@ def test_a_trigger_on_a_bad_answer_acts_on_the_case(
     assert tags_of(db, sad) == ["unhappy"]
 
 
-def _answered(db: Database, pw: PortalWorld, rating: str, title: str) -> int:
+def _answered(db: Database, pw: PortalWorld, rating: str, title: str, comment: str = "") -> int:
     enable(db, pw, cap_days=0)
     case_id = closed_case_for(db, pw, pw.carol, title)
-    answering.answer_by_link(db, token_of(requested(db)[-1]), rating)
+    answering.answer_by_link(db, token_of(requested(db)[-1]), rating, comment)
     return case_id
+
+
+def test_the_latest_comments_are_listed_with_their_case(db: Database, pw: PortalWorld) -> None:
+    _answered(db, pw, "good", "one", "Quick")
+    _answered(db, pw, "bad", "two")
+    _answered(db, pw, "bad", "three", "Took a week")
+    report = dashboards.report(db, pw.base.admin.principal, "satisfaction", _query())
+    rows = report.tables[2].rows
+    assert [(r[2], r[3]) for r in rows] == [("bad", "Took a week"), ("good", "Quick")]
+    assert str(rows[0][1]).startswith("TCK-")
 
 
 def _query(**kw: object) -> Query:
@@ -77,7 +88,8 @@ def test_scores_per_group_and_agent_within_the_callers_groups(
         _answered(db, pw, rating, title)
     closed_case_for(db, pw, pw.carol, "unanswered")
     report = dashboards.report(db, pw.base.admin.principal, "satisfaction", _query())
-    over_time, by_group = report.tables
+    over_time, by_group, comments = report.tables
+    assert comments.rows == []
     assert sum(int(r[1] or 0) for r in over_time.rows) == 2
     assert over_time.rows[-1][1:] == [2, 1, 66.7]
     assert by_group.rows[0] == ["All", 3, 2, 1, 66.7]
@@ -137,3 +149,19 @@ def test_the_trigger_of_the_docs_reopens_and_mails_on_a_bad_answer(
         assert case is not None and case.status == InternalStatus.OPEN
         mails = s.scalars(select(OutboxEvent.payload).where(OutboxEvent.topic == "rule.mail"))
         assert [m["address"] for m in mails] == ["lead@acme.example"]
+
+
+def test_the_notice_of_a_bad_rating_names_the_case_and_the_comment(
+    db: Database, pw: PortalWorld
+) -> None:
+    enable(db, pw, on_bad="notify", notify_address="lead@acme.test")
+    closed_case_for(db, pw, pw.carol, "Scanner offline")
+    answering.answer_by_link(db, token_of(requested(db)[-1]), "bad", "Nobody called back")
+    with db.read() as s:
+        row = s.scalars(select(OutboxEvent).where(OutboxEvent.topic == answering.BAD_RATING)).one()
+        event = Event(row.id, row.corporation_id, row.topic, dict(row.payload), 1)
+    (mail,) = notification_plans.plan(db, event, default_from="desk@acme.test").mails
+    assert mail.recipient == "lead@acme.test" and mail.automatic
+    subject, body = render.render(mail.template, mail.context, None)
+    assert subject.startswith("Bad rating for case TCK-") and "Scanner offline" in subject
+    assert "Nobody called back" in body
