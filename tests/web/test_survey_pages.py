@@ -23,6 +23,7 @@ from tests.services.surveys.conftest import (
     requested,
     survey_of,
 )
+from tests.web.console_support import agent_client
 from tests.web.markup import markup_problems
 from tests.web.portal_client import form_token, sign_in
 
@@ -196,3 +197,23 @@ def test_the_survey_pages_keep_the_markup_rules(
     assert markup_problems(client.get(path).text) == []  # the spent link's page
     _console(client, "admin@acme.test")
     assert markup_problems(client.get("/console/admin/surveys").text) == []
+
+
+def test_the_console_case_page_shows_the_answer_to_agents_who_see_the_case(
+    settings: Settings, client: TestClient, pw: PortalWorld, db: Database
+) -> None:
+    case_id = closed_case_for(db, pw, pw.carol)
+    open_case = pw.case_for(pw.carol, "Still open")
+    path = _path(db)
+    page = client.get(path)
+    client.post(
+        path, data={"csrf_token": form_token(page.text), "rating": "bad", "comment": "Too slow"}
+    )
+    alice = agent_client(settings, db, "alice@acme.test")
+    case_page = alice.get(f"/console/cases/{case_id}")
+    assert f'hx-get="/console/cases/{case_id}/survey"' in case_page.text
+    panel = alice.get(f"/console/cases/{case_id}/survey")
+    assert panel.status_code == 200 and "Too slow" in panel.text and ">bad<" in panel.text
+    assert alice.get(f"/console/cases/{open_case.id}/survey").text == ""
+    bob = agent_client(settings, db, "bob@acme.test")
+    assert bob.get(f"/console/cases/{case_id}/survey").status_code == 404

@@ -12,6 +12,7 @@ from sqlalchemy import Select, select
 
 from casedesk.domain.errors import NotFound
 from casedesk.domain.permissions import Permission, Principal
+from casedesk.services.kernel.access import load_case
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Survey
 
@@ -80,3 +81,11 @@ def get_survey(db: Database, principal: Principal, survey_id: int) -> SurveyOut:
         if row is None:
             raise NotFound(f"survey {survey_id} not found", survey_id=survey_id)
         return _out(row)
+
+
+def for_case(db: Database, principal: Principal, case_id: int) -> SurveyOut | None:
+    """The survey of a case the caller may see (NotFound for one they may not), or None."""
+    with db.read() as s:
+        load_case(s, principal, case_id)
+        row = s.scalars(select(Survey).where(Survey.case_id == case_id)).one_or_none()
+        return _out(row) if row is not None else None
