@@ -10,7 +10,8 @@ tokens once existed).
 
 Opening a link reads only; the answer is a POST from the page (a mail scanner that
 fetches every link of a mail records nothing). Each answer is audited and emits
-``survey.answered`` with its rating, which rules see as the ``survey_answered`` trigger
+``survey.answered`` with its rating (the comment stays in the survey's row, so the
+outbox holds no copy of what a contact wrote), which rules see as the ``survey_answered`` trigger
 event; a bad rating also does what the settings' ``on_bad`` says (reopen the case, or
 a ``survey.bad_rating`` mail to the address they name).
 """
@@ -147,7 +148,6 @@ def _record(
         "case_id": survey.case_id,
         "survey_id": survey.id,
         "rating": rating,
-        "comment": comment,
         "changed": changed,
     }
     audit.emit(s, survey.corporation_id, ANSWERED, payload)

@@ -50,13 +50,24 @@ def test_a_trigger_on_a_bad_answer_acts_on_the_case(
             actions=[{"type": "add_tags", "tags": ["unhappy"]}],
         ),
     )
+    definitions.create_rule(
+        db,
+        pw.base.admin.principal,
+        "trigger",
+        RuleIn(
+            name="Complaints about manners",
+            events=["survey_answered"],
+            conditions={"field": "survey.comment", "op": "contains", "value": "rude"},
+            actions=[{"type": "add_tags", "tags": ["manners"]}],
+        ),
+    )
     happy = closed_case_for(db, pw, pw.carol, "Happy")
     answering.answer_by_link(db, token_of(requested(db)[-1]), "good")
     enable(db, pw, cap_days=0)
     sad = closed_case_for(db, pw, pw.carol, "Sad")
-    answering.answer_by_link(db, token_of(requested(db)[-1]), "bad")
+    answering.answer_by_link(db, token_of(requested(db)[-1]), "bad", "He was rude")
     assert tags_of(db, happy) == []
-    assert tags_of(db, sad) == ["unhappy"]
+    assert sorted(tags_of(db, sad)) == ["manners", "unhappy"]
 
 
 def _answered(db: Database, pw: PortalWorld, rating: str, title: str, comment: str = "") -> int:
