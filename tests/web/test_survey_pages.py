@@ -106,7 +106,8 @@ def test_an_altered_link_and_a_missing_form_token_are_refused(
     assert client.post(path, data={"csrf_token": "forged", "rating": "bad"}).status_code == 403
     assert client.get("/portal/survey/short").status_code == 422
     bad = client.post(path, data={"csrf_token": form_token(page.text), "rating": "meh"})
-    assert bad.status_code == 422
+    assert bad.status_code == 422 and "rating must be good or bad" in bad.text
+    assert 'name="comment"' in bad.text  # the form again: the link is not spent
     survey = survey_of(db, case_id)
     assert survey is not None and survey.rating is None
 

@@ -47,11 +47,17 @@ def answer(
     rating: Annotated[str, Form(max_length=8)],
     comment: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
+    db = database(request)
     try:
-        view, fresh = answering.answer_by_link(database(request), token, rating, comment)
+        view, fresh = answering.answer_by_link(db, token, rating, comment)
     except DomainError as exc:
         status, detail = status_of(exc)
-        return sign_in_page(request, TEMPLATE, {"error": detail, "view": None}, status)
+        try:  # refused input leaves the link unspent: the form again, with why
+            still = answering.open_survey(db, token)
+        except DomainError:
+            return sign_in_page(request, TEMPLATE, {"error": detail, "view": None}, status)
+        again = {"view": still, "token": token, "chosen": rating, "error": "", "saved": False}
+        return sign_in_page(request, TEMPLATE, again | {"refused": detail}, status)
     context = {"view": view, "token": fresh, "chosen": view.rating, "error": "", "saved": True}
     return sign_in_page(request, TEMPLATE, context)
 
