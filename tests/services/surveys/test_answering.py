@@ -4,6 +4,7 @@ may be changed for a week, and a bad rating does what the settings say."""
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 
 import pytest
 from sqlalchemy import select
@@ -15,6 +16,7 @@ from casedesk.services.kernel.clock import utcnow
 from casedesk.services.surveys import answering
 from casedesk.store.db import Database
 from casedesk.store.models import AuditEntry, Case, OutboxEvent
+from tests.services.cases.test_concurrency import race
 from tests.services.portal.world import PortalWorld
 from tests.services.surveys.conftest import (
     close,
@@ -138,3 +140,14 @@ def test_a_bad_rating_notifies_the_address_when_set_so(db: Database, pw: PortalW
 def test_notify_without_an_address_is_refused(db: Database, pw: PortalWorld) -> None:
     with pytest.raises(ValidationFailed):
         enable(db, pw, on_bad="notify")
+
+
+def test_racing_answers_through_one_link_record_one(db: Database, pw: PortalWorld) -> None:
+    case_id, token = _token(db, pw)
+    ratings = ["good", "bad"] * 4
+    outcomes = race([partial(answering.answer_by_link, db, token, r) for r in ratings])
+    done = [o for o in outcomes if o.error is None]
+    assert len(done) == 1
+    assert all(isinstance(o.error, NotFound) for o in outcomes if o.error is not None)
+    survey = survey_of(db, case_id)
+    assert survey is not None and survey.rating == ratings[outcomes.index(done[0])]
