@@ -87,10 +87,12 @@ def _database(settings: Settings, *, report: bool = False) -> Iterator[Database]
     """The configured database, migrated to the current schema. ``report`` says on
     stdout whether it was created, brought up to date or already was."""
     from casedesk.services.rules import engine as rules_engine
+    from casedesk.services.surveys import sending as survey_sending
     from casedesk.store.db import Database, SqliteLimits
     from casedesk.store.migrate import current_revision, upgrade
 
     rules_engine.install()  # every command's changes go through the triggers
+    survey_sending.install(settings.link_base_url)
     url = settings.effective_database_url
     with _expected_errors():
         db = Database(  # makes the folder

@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from playwright.sync_api import FloatRect, Page, ViewportSize, sync_playwright
+from sqlalchemy import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -25,12 +26,15 @@ sys.path.insert(0, str(ROOT))
 from casedesk.api.app import create_app  # noqa: E402
 from casedesk.channels.email.intake import Limits, ingest_raw  # noqa: E402
 from casedesk.config import Settings  # noqa: E402
+from casedesk.domain.statuses import InternalStatus  # noqa: E402
 from casedesk.server import serving  # noqa: E402
 from casedesk.services import demo  # noqa: E402
 from casedesk.services.mail import mailboxes  # noqa: E402
+from casedesk.services.surveys import answering, sending  # noqa: E402
 from casedesk.store.blobs import LocalBlobStore  # noqa: E402
 from casedesk.store.db import Database  # noqa: E402
 from casedesk.store.migrate import upgrade  # noqa: E402
+from casedesk.store.models import Case, OutboxEvent, SurveySettings  # noqa: E402
 from tests.support.browser import launch  # noqa: E402
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 860}
@@ -66,6 +70,7 @@ CONSOLE_PAGES = [
     ("admin-triggers", "/console/admin/triggers"),
     ("admin-macros", "/console/admin/macros"),
     ("admin-webhooks", "/console/admin/webhooks"),
+    ("admin-surveys", "/console/admin/surveys"),
 ]
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (
@@ -130,9 +135,53 @@ def main() -> None:
             portal.wait_for_load_state()
             shoot(portal, out, "portal-case", portal.url)
             shoot(portal, out, "portal-new-case", f"{base}/portal/cases/new")
+            survey_shots(db, browser.new_page(viewport=DESKTOP), page, base, out, corporation)
             browser.close()
         db.dispose()
     print(f"screenshots in {out}")
+
+
+def survey_shots(
+    db: Database, visitor: Page, admin: Page, base: str, out: Path, corporation: int
+) -> None:
+    """Surveys of the demo's closed cases, most of them answered (for the reports), and
+    the pages of one link: the confirm page a mail's link opens, and the thanks."""
+    sending.install(base)
+    with db.write() as s:
+        settings = SurveySettings(corporation_id=corporation, enabled=True, cap_days=0)
+        s.merge(settings)
+        s.flush()
+        closed = s.scalars(
+            select(Case)
+            .where(Case.corporation_id == corporation, Case.status == InternalStatus.CLOSED)
+            .order_by(Case.id)
+            .limit(15)
+        ).all()
+        for case in closed:
+            sending.request_survey(s, case, settings)
+    with db.read() as s:
+        links = [
+            str(p["url"])
+            for p in s.scalars(
+                select(OutboxEvent.payload).where(OutboxEvent.topic == sending.TOPIC)
+            )
+        ]
+    for index, link in enumerate(links[:-1]):
+        rating = "bad" if index % 4 == 3 else "good"
+        answering.answer_by_link(db, link.rsplit("/", 1)[1], rating, "")
+    shoot(visitor, out, "survey-confirm", links[-1] + "?rating=good")
+    visitor.get_by_label("Comment (optional)").fill("Quick and friendly, thank you!")
+    visitor.get_by_role("button", name="Send my answer").click()
+    visitor.wait_for_load_state()
+    visitor.screenshot(path=out / "survey-thanks.png")
+    _optimise(out / "survey-thanks.png")
+    admin.set_viewport_size(DESKTOP)
+    admin.goto(f"{base}/console/reports?by=agent")
+    section = admin.locator("section.report").filter(
+        has=admin.get_by_role("heading", name="Customer satisfaction")
+    )
+    section.screenshot(path=out / "console-reports-satisfaction.png")
+    _optimise(out / "console-reports-satisfaction.png")
 
 
 def sign_in(page: Page, url: str, email: str, password: str) -> None:

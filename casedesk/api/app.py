@@ -42,6 +42,7 @@ from casedesk.api.routers import (
     rules,
     schedules,
     sign_in_providers,
+    surveys,
     templates,
     time_entries,
     timekeeping,
@@ -60,6 +61,7 @@ from casedesk.dialects.trackit.router import router as trackit_router
 from casedesk.services.identity.credentials import Clock, Credentials
 from casedesk.services.reports.metrics import BusinessMetrics
 from casedesk.services.rules import engine as rules_engine
+from casedesk.services.surveys import sending as survey_sending
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.store.db import Database, SqliteLimits
 from casedesk.web import install as install_web
@@ -83,6 +85,7 @@ def create_app(
         replica_url=settings.database_replica_url,
     )
     rules_engine.install()
+    survey_sending.install(settings.link_base_url)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -145,6 +148,7 @@ def create_app(
         notifications.router,
         rules.router,
         sign_in_providers.router,
+        surveys.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

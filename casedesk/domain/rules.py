@@ -42,6 +42,7 @@ TRIGGER_EVENTS = (
     "sla_warning",
     "sla_breached",
     "mail_received",
+    "survey_answered",
 )
 
 OPERATORS = frozenset(
@@ -106,6 +107,8 @@ EVENT_FIELDS = frozenset(
         "actor.kind",
         "actor.user_id",
         "time.business_hours",
+        "survey.rating",
+        "survey.comment",
     }
 )
 FAMILIES = ("case.custom.", "message.headers.", "elapsed.")

@@ -35,6 +35,7 @@ _NATIVE_AREAS = {
     "changes": "cases",
     "exports": "reports",
     "reports": "reports",
+    "surveys": "reports",
     "webhooks": "admin",
     "corporations": "admin",
     "mailboxes": "admin",

@@ -18,6 +18,7 @@ from casedesk.web.routes import (
     console_case_actions,
     console_case_fields,
     console_case_macros,
+    console_case_survey,
     console_case_work,
     console_cases,
     console_composer,
@@ -36,6 +37,7 @@ from casedesk.web.routes import (
     console_views,
     portal_cases,
     portal_sign_in,
+    portal_survey,
     sign_in,
     sign_in_oidc,
     sign_in_second_step,
@@ -65,6 +67,7 @@ def install(app: FastAPI) -> None:
         console_case_fields.router,
         console_case_actions.router,
         console_case_macros.router,
+        console_case_survey.router,
         console_attachments.router,
         console_composer.router,
         console_case_work.router,
@@ -78,6 +81,8 @@ def install(app: FastAPI) -> None:
         console_live.router,
         portal_sign_in.router,
         portal_cases.router,
+        portal_survey.router,
+        portal_survey.case_router,
         *admin_routers.ROUTERS,
     ):
         app.include_router(router, include_in_schema=False)

@@ -45,10 +45,12 @@ from casedesk.services.reference.sla_policies import SlaPolicyCreate
 from casedesk.services.reports import export_jobs
 from casedesk.services.scheduling import schedules
 from casedesk.services.scheduling.schedules import RecurrenceIn, ScheduleCreate
+from casedesk.services.surveys import sending
 from casedesk.store.blobs import LocalBlobStore
 from casedesk.web.routes.admin_forms import SECTIONS
 from tests.factories import PASSWORD
-from tests.services.portal.world import PORTAL_PASSWORD, make_portal_world
+from tests.services.portal.world import PORTAL_PASSWORD, PortalWorld, make_portal_world
+from tests.services.surveys.conftest import close, enable, requested, token_of
 from tests.web.conftest import LiveServer, sign_in_agent
 
 WIDTH = 375
@@ -60,6 +62,7 @@ PAGES: list[tuple[str, str]] = [
     ("anonymous", "/console/sign-in"),
     ("anonymous", "/portal/sign-in"),
     ("anonymous", "/portal/sign-in/link"),
+    ("anonymous", "/portal/survey/{survey}?rating=good"),
     ("agent", "/console"),
     ("agent", "/console/cases"),
     ("agent", "/console/cases?q=printer"),
@@ -101,6 +104,7 @@ PAGES: list[tuple[str, str]] = [
     ("customer", "/portal"),
     ("customer", "/portal/cases/new"),
     ("customer", "/portal/cases/{case}"),
+    ("customer", "/portal/cases/{closed}"),
 ]
 
 HELD = (
@@ -120,7 +124,7 @@ class Overflow:
     client_width: int
 
 
-def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]]:
+def small_world(live_server: LiveServer) -> tuple[dict[str, int | str], dict[str, str]]:
     """Rows for every kind of page, with long words in them; (ids by name, emails by role)."""
     db = live_server.db
     world = make_portal_world(db)
@@ -196,8 +200,11 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
         ),
         live_server.settings.secret_key,
     )
-    ids = {
+    closed, survey = surveyed_case(live_server, world)
+    ids: dict[str, int | str] = {
         "sso": provider.id,
+        "closed": closed,
+        "survey": survey,
         "bulk": bulk.id,
         "export": export.id,
         "case": case.id,
@@ -223,6 +230,16 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int], dict[str, str]
         "customer": "carol@customer.example",
     }
     return ids, emails
+
+
+def surveyed_case(live_server: LiveServer, world: PortalWorld) -> tuple[int, str]:
+    """A closed case of Carol's with its survey, and the survey link's token."""
+    db = live_server.db
+    sending.install(live_server.url)
+    enable(db, world, page_text=f"{LONG_WORD} {LONG_URL}")
+    case = world.case_for(world.carol, title=f"Closed: {LONG_WORD} {LONG_URL}")
+    close(db, world, case.id)
+    return case.id, token_of(requested(db)[-1])
 
 
 def sign_in(page: Page, base_url: str, who: str, emails: dict[str, str]) -> None:

@@ -14,7 +14,9 @@ from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reports import dashboards, schemas
 from casedesk.services.reports.schemas import Dimension, Period, Report
 
-ReportName = Literal["volume", "times", "sla", "reopens", "messages", "busiest-hours", "open-load"]
+ReportName = Literal[
+    "volume", "times", "sla", "reopens", "messages", "busiest-hours", "open-load", "satisfaction"
+]  # fmt: skip
 _ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"description": desc, "content": {PROBLEM: {}}}
     for code, desc in (

@@ -16,6 +16,8 @@ What goes to whom (ITFlow's notifications, plus followers and escalations):
 | contact.sign_in_link | the address the portal link was asked for |
 | webhook.disabled | the corporation's active admins |
 | rule.mail | what a rule's mail action names: the contact, assignee, group or an address |
+| survey.requested | the contact asked: the survey with its links (``survey_mails``) |
+| survey.bad_rating | the address the survey settings name |
 """
 
 from __future__ import annotations
@@ -30,7 +32,12 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.rules import RULE_MAIL_TEMPLATES
 from casedesk.domain.statuses import InternalStatus
-from casedesk.services.mail import agent_choices, case_free_mails, reply_recipients
+from casedesk.services.mail import (
+    agent_choices,
+    case_free_mails,
+    reply_recipients,
+    survey_mails,
+)
 from casedesk.services.mail.planned import Event, Identity, PlannedMail
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -133,6 +140,8 @@ class _Planner:
             )
         elif topic == "rule.mail":
             out += self._rule_mail(p)
+        elif topic in ("survey.requested", "survey.bad_rating"):
+            out += self._survey_mail(topic, p)
         elif topic == "case.chaser":
             message = self._message(p.get("message_id")) or self._last_system_message()
             if message is not None:
@@ -162,6 +171,19 @@ class _Planner:
         if to == "address" and isinstance(address, str) and "@" in address:
             return [self._mail(address, "", template, automatic=True)]
         return []
+
+    def _survey_mail(self, topic: str, p: dict[str, Any]) -> list[PlannedMail]:
+        def make(address: str, name: str, template: str, extra: dict[str, Any]) -> PlannedMail:
+            return self._mail(address, name, template, extra, automatic=True)
+
+        if topic == "survey.bad_rating":
+            return survey_mails.bad_rating(self.s, p, make)
+        assert self.case is not None
+        facts = {
+            "case_reference": self._reference(self.case.number),
+            "case_title": self.case.title,
+        }
+        return survey_mails.request(self.s, self.event.corporation_id, p, facts, make)
 
     def _message_mails(self, message_id: object) -> list[PlannedMail]:
         message = self._message(message_id)

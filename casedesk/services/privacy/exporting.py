@@ -31,7 +31,7 @@ from casedesk.services.privacy.subject import (
 )
 from casedesk.store.blobs import BlobStore
 from casedesk.store.db import Database
-from casedesk.store.models import Attachment, AuditEntry, Case, CaseMessage, Contact
+from casedesk.store.models import Attachment, AuditEntry, Case, CaseMessage, Contact, Survey
 
 CHUNK = 64 * 1024
 _CASE_FIELDS = ("id", "number", "title", "description", "status", "origin", "created_at")
@@ -154,6 +154,16 @@ def _gather(s: Session, subject: Subject) -> _Archive:
             )
             archive.files.append((path, a.storage_key))
         archive.documents[f"cases/{case.number}.json"] = doc
+    archive.documents["surveys.json"] = [
+        {
+            "case_id": v.case_id,
+            "sent_at": audit.jsonable(v.sent_at),
+            "rating": v.rating,
+            "comment": v.comment,
+            "answered_at": audit.jsonable(v.answered_at),
+        }
+        for v in s.scalars(select(Survey).where(Survey.contact_id == cid).order_by(Survey.id))
+    ]
     entries = s.scalars(
         select(AuditEntry)
         .where(

@@ -41,6 +41,7 @@ from casedesk.store.models import (
     ContactPhone,
     InboundMail,
     SignInLink,
+    Survey,
     WebSession,
 )
 from casedesk.store.search_index import index_text
@@ -170,7 +171,8 @@ def anonymise_in(s: Session, subject: Subject) -> tuple[RequestOut, list[str]]:
         for m in own:
             index_text(s, m.case_id, "message", m.id, mark)
     keys += _scrub_mail(s, subject, own_ids)
-    scrubbed = scrub(s, subject.corporation_id, copies, mark)
+    scrubbed = _blank_survey_comments(s, subject)
+    scrubbed += scrub(s, subject.corporation_id, copies, mark)
     scrubbed += scrub(s, subject.corporation_id, subject.needles, mark)
     about = Base.metadata.tables["audit_log"]
     scrubbed += scrub(
@@ -190,6 +192,30 @@ def anonymise_in(s: Session, subject: Subject) -> tuple[RequestOut, list[str]]:
         rows_scrubbed=scrubbed,
     )
     return out, keys
+
+
+def _blank_survey_comments(s: Session, subject: Subject) -> int:
+    """Their survey comments become the placeholder, and so do the copies in the audit
+    entries and outbox events of their answers; how many rows were rewritten."""
+    cid, mark = subject.contact_id, subject.placeholder
+    rows = s.execute(
+        select(Survey.id, Survey.comment).where(Survey.contact_id == cid, Survey.comment != "")
+    ).all()
+    if not rows:
+        return 0
+    ids, said = [r.id for r in rows], tuple({r.comment.strip() for r in rows})
+    s.execute(
+        update(Survey)
+        .where(Survey.id.in_(ids))
+        .values(comment=mark)
+        .execution_options(synchronize_session=False)
+    )
+    log, events = Base.metadata.tables["audit_log"], Base.metadata.tables["outbox"]
+    about = (log.c.entity_type == "survey") & log.c.entity_id.in_(ids)
+    corp = subject.corporation_id
+    done = scrub(s, corp, said, mark, only=(log, about))
+    done += scrub(s, corp, said, mark, only=(events, events.c.topic == "survey.answered"))
+    return len(ids) + done
 
 
 def _scrub_file_records(s: Session, subject: Subject, ids: list[int], names: list[str]) -> None:

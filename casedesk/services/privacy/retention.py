@@ -37,6 +37,7 @@ from casedesk.store.models import (
     CaseSecondaryContact,
     InboundMail,
     RetentionPolicy,
+    Survey,
 )
 from casedesk.store.search_index import index_text
 
@@ -178,12 +179,24 @@ def anonymise_case(s: Session, corp: int, case_id: int) -> list[str]:
         mails = InboundMail.case_id == case_id
         keys += [k for k in s.scalars(select(InboundMail.raw_key).where(mails)) if k]
         s.execute(update(InboundMail).where(mails).values(original_text=mark, raw_key=None))
+        _blank_survey_comment(s, corp, case_id, contact_id, mark)
         for table in _case_tables():
             scrub(s, corp, subject.needles, mark, only=(table, table.c.case_id == case_id))
         cases = Base.metadata.tables["cases"]
         scrub(s, corp, subject.needles, mark, only=(cases, cases.c.id == case_id))
     s.expire_all()
     return keys
+
+
+def _blank_survey_comment(s: Session, corp: int, case_id: int, contact_id: int, mark: str) -> None:
+    """The contact's survey comment on the case, and its copies in the case's audit log."""
+    survey = Survey.case_id == case_id
+    said = s.scalars(select(Survey.comment).where(survey, Survey.contact_id == contact_id)).all()
+    if not any(said):
+        return
+    s.execute(update(Survey).where(survey, Survey.contact_id == contact_id).values(comment=mark))
+    log = Base.metadata.tables["audit_log"]
+    scrub(s, corp, [c for c in said if c], mark, only=(log, log.c.case_id == case_id))
 
 
 def _case_tables() -> list[Table]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services.reports import rollups
+from casedesk.services.reports import rollups, satisfaction
 from casedesk.services.reports.figures import (
     bucket_start,
     buckets,
@@ -359,6 +359,7 @@ REPORTS: dict[str, Callable[[Session, _Scope], tuple[str, list[Table]]]] = {
     "messages": _messages,
     "busiest-hours": _hours,
     "open-load": _load,
+    "satisfaction": lambda s, scope: satisfaction.report(s, scope.principal, scope.query),
 }
 
 

@@ -50,6 +50,7 @@ TriggerEvent = Literal[
     "sla_warning",
     "sla_breached",
     "mail_received",
+    "survey_answered",
 ]
 assert set(TriggerEvent.__args__) == set(TRIGGER_EVENTS)  # type: ignore[attr-defined]
 Operator = Literal[

@@ -31,7 +31,7 @@ from casedesk.domain.rules import MAX_DEPTH, Predicate, compile_conditions, fiel
 from casedesk.services.kernel import audit, event_hooks
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.rules import actions, facts
-from casedesk.store.models import Case, Rule
+from casedesk.store.models import Case, Rule, Survey
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +72,8 @@ def trigger_events(topic: str, payload: dict[str, Any]) -> list[str]:
         return ["sla_warning"]
     if topic == "sla.breached":
         return ["sla_breached"]
+    if topic == "survey.answered":
+        return ["survey_answered"]
     return []
 
 
@@ -143,6 +145,13 @@ def run(
         "event.changed": list(changed),
         "_message_id": event.payload.get("message_id"),
     }
+    if event.topic == "survey.answered":
+        survey_id = event.payload.get("survey_id")
+        survey = s.get(Survey, survey_id) if isinstance(survey_id, int) else None
+        event_values |= {
+            "survey.rating": event.payload.get("rating"),
+            "survey.comment": survey.comment if survey is not None else "",
+        }
     needs = frozenset().union(*(r.reads for r in rules))
     current = facts.build(s, case, now, event=event_values, depth=event.depth, needs=needs)
     for rule in rules:

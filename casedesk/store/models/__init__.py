@@ -63,6 +63,7 @@ from casedesk.store.models.sso import (
     SignInIdentity,
     SignInProvider,
 )
+from casedesk.store.models.surveys import Survey, SurveySettings
 from casedesk.store.models.tenancy import (
     ApiToken,
     ApiTokenUsage,
@@ -158,6 +159,8 @@ __all__ = [
     "SlaBreach",
     "SlaPolicy",
     "StatusHistory",
+    "Survey",
+    "SurveySettings",
     "Tag",
     "TimeEntry",
     "TotpSecret",

@@ -122,6 +122,7 @@ SECTIONS = (
     ("/console/admin/quarantine", "Mail quarantine", "Mail kept back: read, release, delete."),
     ("/console/admin/mail-settings", "Mail settings", "Sender address, notifications, hourly cap."),
     ("/console/admin/mail-templates", "Mail templates", "Your wording of the mails sent."),
+    ("/console/admin/surveys", "Surveys", "Satisfaction surveys when cases close."),
     ("/console/admin/webhooks", "Webhooks", "Case events posted to other systems, signed."),
     ("/console/admin/triggers", "Triggers", "Rules run on every case event and on new mail."),
     ("/console/admin/automations", "Automations", "Rules run on the clock over live cases."),

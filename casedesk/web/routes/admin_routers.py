@@ -22,6 +22,7 @@ from casedesk.web.routes import (
     admin_sla,
     admin_sso,
     admin_statuses,
+    admin_surveys,
     admin_templates,
     admin_tokens,
     admin_users,
@@ -48,6 +49,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_schedules.router,
     admin_quarantine.router,
     admin_mail.router,
+    admin_surveys.router,
     admin_webhooks.router,
     *admin_rules.ROUTERS,
 )

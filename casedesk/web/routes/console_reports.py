@@ -29,7 +29,16 @@ from casedesk.web.templating import render
 router = APIRouter(prefix="/console/reports", route_class=SessionFirstRoute)
 
 #: The reports the page shows, in order.
-SHOWN = ["volume", "times", "sla", "reopens", "messages", "busiest-hours", "open-load"]
+SHOWN = [
+    "volume",
+    "times",
+    "sla",
+    "reopens",
+    "messages",
+    "busiest-hours",
+    "open-load",
+    "satisfaction",
+]
 _MAX_ID = 2**53
 From = Annotated[date | None, Query(alias="from")]
 To = Annotated[date | None, Query(alias="to")]
