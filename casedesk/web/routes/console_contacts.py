@@ -19,6 +19,7 @@ from pydantic import ValidationError as PydanticError
 from casedesk.domain.errors import DomainError, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.customers import merging, overview, portal_access
+from casedesk.services.kernel.translations import N_
 from casedesk.services.reference import contacts
 from casedesk.services.reference.organizations import list_organizations
 from casedesk.store.db import Database
@@ -101,12 +102,14 @@ def contact_page(
     ] = None,
 ) -> Response:
     notices = {
-        "saved": "Saved.",
-        "merged": "The duplicate was merged into this contact.",
-        "invite": "A sign-in link to the portal was mailed to the contact.",
-        "reset": "Portal access was reset: the password is removed, their sessions ended, "
-        "and a new sign-in link was mailed.",
-        "anonymised": "The contact's personal data was replaced by placeholders.",
+        "saved": N_("Saved."),
+        "merged": N_("The duplicate was merged into this contact."),
+        "invite": N_("A sign-in link to the portal was mailed to the contact."),
+        "reset": N_(
+            "Portal access was reset: the password is removed, their sessions ended, "
+            "and a new sign-in link was mailed."
+        ),
+        "anonymised": N_("The contact's personal data was replaced by placeholders."),
     }
     notice = notices[done] if done else ""
     return _page(request, db_of(request), agent.principal, contact_id, notice=notice)
