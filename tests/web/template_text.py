@@ -17,9 +17,11 @@ import jinja2
 
 #: Attributes a reader sees or hears.
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "value", "label"}
-#: Text that has letters yet is no word to translate.
-NON_WORDS = {"SLA", "CSV", "JSON", "ID", "×", "UTC", "TOTP", "URL", "HTML", "API", "SMTP"}
+#: Text that has letters yet is no word to translate: names, protocols, formats.
+NON_WORDS = {"casedesk", "· casedesk", "SLA", "CSV", "JSON", "HTTP", "CC", "Message-ID"}
 _LETTER = re.compile(r"[^\W\d_]")
+#: A key (``j``), a name in code (``case_title``, ``webhook-signature``).
+_CODE = re.compile(r"^[^\W\d_]$|^[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+$")
 _ENTITY = re.compile(r"&[#a-zA-Z0-9]+;")
 
 _LEXER_ENV = jinja2.Environment(extensions=["jinja2.ext.i18n"])
@@ -40,7 +42,7 @@ def needs_words(text: str) -> bool:
     bare = _ENTITY.sub(" ", text).strip()
     if not _LETTER.search(bare):
         return False
-    return bare not in NON_WORDS
+    return bare not in NON_WORDS and not _CODE.match(bare)
 
 
 def tokens(source: str) -> Iterator[tuple[int, str, str]]:
@@ -56,20 +58,22 @@ def tokens(source: str) -> Iterator[tuple[int, str, str]]:
 
 
 def literals(source: str) -> list[Literal]:
-    """The words of ``source`` that a reader would see untranslated."""
+    """The words of ``source`` that a reader would see untranslated (text inside
+    ``<code>`` and ``<kbd>`` is code or a key, not words)."""
     found: list[Literal] = []
     state = "text"  # text | tag | value
     quote = ""
     tag = ""
     attr = ""
     raw_until = ""  # inside <script>/<style>: skip to its end tag
+    in_code = ""  # inside <code>/<kbd>: names and keys, not words
     text_start = -1
     value_start = -1
     attrs: dict[str, str] = {}
 
     def close_text(end: int) -> None:
         nonlocal text_start
-        if text_start >= 0 and not raw_until:
+        if text_start >= 0 and not raw_until and not in_code:
             piece = source[text_start:end]
             if needs_words(piece):
                 lead = len(piece) - len(piece.lstrip())
@@ -100,6 +104,8 @@ def literals(source: str) -> list[Literal]:
                     if raw_until:
                         raw_until = ""
                     tag = ("/" if m and m.group(1) else "") + name
+                    if name in ("code", "kbd"):
+                        in_code = "" if tag.startswith("/") else name
                     attrs = {}
                     state = "tag"
                     i += len(m.group(0)) if m else 1
@@ -131,8 +137,6 @@ def literals(source: str) -> list[Literal]:
                     value_start = -1
                     state = "tag"
             i += 1
-        if state == "text" and text_start >= 0 and not raw_until:
-            pass  # the text may go on in the next data token; it is closed by the next tag
     if state == "text":
         close_text(len(source))
     return found
