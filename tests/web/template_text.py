@@ -16,9 +16,9 @@ from dataclasses import dataclass
 import jinja2
 
 #: Attributes a reader sees or hears.
-VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "value", "label"}
+VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "value", "label", "hx-confirm"}
 #: Text that has letters yet is no word to translate: names, protocols, formats.
-NON_WORDS = {"casedesk", "· casedesk", "SLA", "CSV", "JSON", "HTTP", "CC", "Message-ID"}
+NON_WORDS = {"casedesk", "· casedesk", "SLA", "CSV", "JSON", "HTTP", "CC", "Message-ID", "UTC", "URL"}
 _LETTER = re.compile(r"[^\W\d_]")
 #: A key (``j``), a name in code (``case_title``, ``webhook-signature``).
 _CODE = re.compile(r"^[^\W\d_]$|^[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+$")
