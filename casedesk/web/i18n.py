@@ -52,8 +52,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 
 
 def pgettext(context: str, message: str) -> str:
-    return translations.translations(_language.get()).pgettext(context, message)
+    return str(translations.translations(_language.get()).pgettext(context, message))
 
 
 def npgettext(context: str, singular: str, plural: str, n: int) -> str:
-    return translations.translations(_language.get()).npgettext(context, singular, plural, n)
+    return str(translations.translations(_language.get()).npgettext(context, singular, plural, n))

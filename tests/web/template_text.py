@@ -18,7 +18,8 @@ import jinja2
 #: Attributes a reader sees or hears.
 VISIBLE_ATTRIBUTES = {"title", "placeholder", "aria-label", "alt", "value", "label", "hx-confirm"}
 #: Text that has letters yet is no word to translate: names, protocols, formats.
-NON_WORDS = {"casedesk", "· casedesk", "SLA", "CSV", "JSON", "HTTP", "CC", "Message-ID", "UTC", "URL"}
+NON_WORDS = {"casedesk", "· casedesk", "SLA", "CSV", "JSON", "HTTP", "CC", "UTC", "URL"}
+NON_WORDS |= {"Message-ID"}
 _LETTER = re.compile(r"[^\W\d_]")
 #: A key (``j``), a name in code (``case_title``, ``webhook-signature``).
 _CODE = re.compile(r"^[^\W\d_]$|^[a-z][a-z0-9]*(?:[_.-][a-z0-9]+)+$")
@@ -94,7 +95,8 @@ def literals(source: str) -> list[Literal]:
             ch = value[i]
             pos = at + i
             if state == "text":
-                if ch == "<" and (i + 1 < len(value) and (value[i + 1].isalpha() or value[i + 1] in "/!")):
+                after = value[i + 1] if i + 1 < len(value) else ""
+                if ch == "<" and (after.isalpha() or (after != "" and after in "/!")):
                     close_text(pos)
                     m = re.match(r"<(/?)([a-zA-Z0-9!-]*)", value[i:])
                     name = m.group(2).lower() if m else ""

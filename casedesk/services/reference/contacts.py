@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
-from casedesk.services.identity.auth import hash_password
 from casedesk.services.identity import preferences
+from casedesk.services.identity.auth import hash_password
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference.common import (
@@ -85,6 +85,8 @@ PortalPassword = Annotated[
         "null removes it (they can still sign in by an emailed link)."
     ),
 ]
+
+
 def known_language(value: str) -> str:
     if value not in preferences.LANGUAGES:
         raise ValueError(f"unknown language {value!r}; one of {', '.join(preferences.LANGUAGES)}")
