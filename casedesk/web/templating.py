@@ -39,7 +39,7 @@ env.filters["when"] = when
 env.filters["ago"] = ago
 env.filters["number"] = number
 #: A text made in Python and marked there with ``N_``: translated as it is shown.
-env.filters["translate"] = i18n.gettext
+env.filters["translate"] = i18n.translate
 
 #: Scripts and styles come only from our own /static: no inline script can run, so an
 #: escaping mistake cannot become script execution. Images may be data: URLs (inline
