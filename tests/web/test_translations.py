@@ -9,6 +9,7 @@ say which are still untranslated."""
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,11 @@ from babel.messages.pofile import read_po
 from starlette.requests import Request
 
 import casedesk
+from casedesk.domain.history import Actor, Entry, sentences
 from casedesk.services.kernel import translations
-from casedesk.web.templating import render
+from casedesk.web import i18n
+from casedesk.web.local_times import local_text, relative_text
+from casedesk.web.templating import env, render
 from tests.web.template_text import literals
 
 PACKAGE = Path(casedesk.__file__).parent
@@ -156,3 +160,26 @@ def test_pages_rendered_at_once_in_threads_keep_their_own_language() -> None:
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_dates_and_numbers_take_the_languages_forms() -> None:
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
+    assert local_text(summer, "Europe/Berlin", "en") == "2026-07-01 14:00 CEST"
+    assert local_text(summer, "Europe/Berlin", "de") == "01.07.2026, 14:00 CEST"
+    assert local_text(summer, None, "de-AT") == "01.07.2026, 12:00 UTC"
+    assert relative_text(summer - timedelta(hours=2), summer, "de") == "vor 2 Std."
+    template = env.from_string("{{ 1234.5|number }}")
+    with i18n.speaking("de"):
+        assert template.render(signed_in=None) == "1.234,5"
+    assert template.render(signed_in=None) == "1,234.5"
+
+
+def test_a_history_line_is_said_in_the_pages_language() -> None:
+    (line,) = sentences(
+        Entry("case.updated", Actor(channel="email"), {"deadline_at": {"from": None, "to": "x"}}),
+        lambda _field, value: str(value) if value else "",
+    )
+    assert line == "Deadline set to x by email"
+    with i18n.speaking("de"):
+        assert i18n.translate(line) == "Frist auf x gesetzt per E-Mail"
+    assert i18n.translate(line) == "Deadline set to x by email"
