@@ -72,6 +72,9 @@ CONSOLE_PAGES = [
     ("admin-webhooks", "/console/admin/webhooks"),
     ("admin-surveys", "/console/admin/surveys"),
 ]
+#: The sign-in form's words: (email, password, button), in English and German.
+ENGLISH = ("Email", "Password", "Sign in")
+GERMAN = ("E-Mail", "Passwort", "Anmelden")
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (
     b"From: Vendor Sales <sales@vendor.example>\r\n"
@@ -136,6 +139,16 @@ def main() -> None:
             shoot(portal, out, "portal-case", portal.url)
             shoot(portal, out, "portal-new-case", f"{base}/portal/cases/new")
             survey_shots(db, browser.new_page(viewport=DESKTOP), page, base, out, corporation)
+
+            # The same pages for a browser that asks for German.
+            german = browser.new_context(viewport=DESKTOP, locale="de-DE").new_page()
+            shoot(german, out, "portal-sign-in-de", f"{base}/portal/sign-in")
+            portal_sign_in = f"{base}/portal/sign-in"
+            sign_in(german, portal_sign_in, summary.portal_email, summary.portal_password, GERMAN)
+            shoot(german, out, "portal-cases-de", f"{base}/portal")
+            console_sign_in = f"{base}/console/sign-in"
+            sign_in(german, console_sign_in, summary.admin_email, summary.admin_password, GERMAN)
+            shoot(german, out, "console-case-de", case_url, ready=".customer-name")
             browser.close()
         db.dispose()
     print(f"screenshots in {out}")
@@ -184,11 +197,13 @@ def survey_shots(
     _optimise(out / "console-reports-satisfaction.png")
 
 
-def sign_in(page: Page, url: str, email: str, password: str) -> None:
+def sign_in(
+    page: Page, url: str, email: str, password: str, words: tuple[str, str, str] = ENGLISH
+) -> None:
     page.goto(url)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(words[0], exact=True).fill(email)
+    page.get_by_label(words[1], exact=True).fill(password)
+    page.get_by_role("button", name=words[2], exact=True).click()
     page.wait_for_load_state()
     if "/sign-in" in page.url:
         raise SystemExit(f"could not sign in as {email}")

@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casedesk.domain import errors
+from casedesk.services.kernel.translations import N_
 from casedesk.web.session import SignInRequired
 from casedesk.web.templating import render
 
@@ -31,16 +32,16 @@ _STATUS: dict[type[errors.DomainError], int] = {
 }
 
 _TITLES = {
-    400: "Bad request",
-    401: "Please sign in",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Not allowed",
-    409: "Conflict",
-    412: "Changed meanwhile",
-    413: "Too large",
-    422: "Please check your input",
-    429: "Too many attempts",
+    400: N_("Bad request"),
+    401: N_("Please sign in"),
+    403: N_("Not allowed"),
+    404: N_("Not found"),
+    405: N_("Not allowed"),
+    409: N_("Conflict"),
+    412: N_("Changed meanwhile"),
+    413: N_("Too large"),
+    422: N_("Please check your input"),
+    429: N_("Too many attempts"),
 }
 
 
@@ -89,7 +90,7 @@ def error_page(request: Request, exc: Exception) -> Response:
             status_code=status,
             headers=headers,
         )
-    title = _TITLES.get(status, "Error")
+    title = _TITLES.get(status, N_("Error"))
     return render(
         request,
         "error.html",

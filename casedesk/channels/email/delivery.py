@@ -73,7 +73,7 @@ def _deliver(
         if mail.recipient in sent:
             continue
         override = notifications.template_override(db, event.corporation_id, mail.template)
-        subject, body = render.render(mail.template, mail.context, override)
+        subject, body = render.render(mail.template, mail.context, override, mail.language)
         state = "sent"
         message_id = ""
         if mail.automatic and not notifications.under_cap(

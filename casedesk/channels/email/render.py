@@ -1,6 +1,11 @@
 """Outgoing mail from Jinja2 templates: the shipped ones in ``templates/``, each
 replaceable per corporation (``mail_templates``).
 
+The shipped templates come in English (``templates/<name>.txt``) and in other languages
+(``templates/<tag>/<name>.txt``); the recipient's language picks one, English when that
+language has none. A corporation's own version of a template is its wording for every
+recipient, whatever their language.
+
 A template file is a ``Subject:`` line, a blank line and the body. Templates run in
 Jinja2's sandbox (a corporation's admins write them) and a broken one falls back to the
 shipped version. Header values are cleaned of control characters and names go through
@@ -33,9 +38,15 @@ Override = Callable[[str], tuple[str, str] | None]
 
 
 @cache
-def shipped(name: str) -> tuple[str, str]:
-    """The shipped template ``name``: its subject and body sources."""
-    text = resources.files(__package__).joinpath("templates", f"{name}.txt").read_text("utf-8")
+def shipped(name: str, language: str | None = None) -> tuple[str, str]:
+    """The shipped template ``name`` in ``language`` (English if it has none): its
+    subject and body sources."""
+    folder = resources.files(__package__).joinpath("templates")
+    source = folder.joinpath(f"{name}.txt")
+    tag = (language or "").split("-")[0].lower()
+    if tag.isalpha() and folder.joinpath(tag, f"{name}.txt").is_file():
+        source = folder.joinpath(tag, f"{name}.txt")
+    text = source.read_text("utf-8")
     head, _, body = text.partition("\n\n")
     return head.removeprefix("Subject:").strip(), body
 
@@ -46,16 +57,27 @@ def shipped_names() -> list[str]:
     return sorted(f.name.removesuffix(".txt") for f in folder.iterdir() if f.name.endswith(".txt"))
 
 
+def shipped_languages(name: str) -> list[str]:
+    """The languages besides English the shipped template ``name`` comes in."""
+    folder = resources.files(__package__).joinpath("templates")
+    return sorted(
+        d.name for d in folder.iterdir() if d.is_dir() and d.joinpath(f"{name}.txt").is_file()
+    )
+
+
 def render(
-    name: str, context: dict[str, object], override: tuple[str, str] | None
+    name: str,
+    context: dict[str, object],
+    override: tuple[str, str] | None,
+    language: str | None = None,
 ) -> tuple[str, str]:
-    """Subject and body of template ``name``."""
+    """Subject and body of template ``name``, for a reader of ``language``."""
     if override is not None:
         try:
             return _render(override, context)
         except TemplateError:
             pass  # a corporation's broken template: the shipped one still says it
-    return _render(shipped(name), context)
+    return _render(shipped(name, language), context)
 
 
 def _render(sources: tuple[str, str], context: dict[str, object]) -> tuple[str, str]:

@@ -80,6 +80,8 @@ class ContactSession:
     email: str
     name: str
     time_zone: str | None = None
+    #: The contact's own language (None: the browser's).
+    language: str | None = None
 
 
 def _hash(token: str) -> str:
@@ -354,4 +356,6 @@ def contact_session(db: Database, token: str, *, now: datetime | None = None) ->
             contact.sees_organization_cases and contact.organization_id is not None,
         )
         name = f"{contact.first_name} {contact.last_name}".strip()
-        return ContactSession(caller, row.csrf_token, email or "", name, contact.time_zone)
+        return ContactSession(
+            caller, row.csrf_token, email or "", name, contact.time_zone, contact.language
+        )

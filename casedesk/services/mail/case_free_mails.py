@@ -29,7 +29,15 @@ def sign_in_link(s: Session, event: Event, identity: Identity) -> list[PlannedMa
         "recipient_name": name,
         "organization": identity.from_name,
     }
-    return [PlannedMail(address.lower(), name, "portal_sign_in_link", context, automatic=True)]
+    mail = PlannedMail(
+        address.lower(),
+        name,
+        "portal_sign_in_link",
+        context,
+        automatic=True,
+        language=contact.language,
+    )
+    return [mail]
 
 
 def webhook_disabled(s: Session, event: Event, identity: Identity) -> list[PlannedMail]:
@@ -55,6 +63,7 @@ def webhook_disabled(s: Session, event: Event, identity: Identity) -> list[Plann
             "webhook_disabled",
             context | {"recipient_name": u.name},
             automatic=True,
+            language=u.language,
         )
         for u in admins
     ]

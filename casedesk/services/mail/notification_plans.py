@@ -204,7 +204,15 @@ class _Planner:
             return []
         to, name, cc = found
         extra = {"message_text": message.body_text}
-        mail = self._mail(to, name, "agent_reply", extra, automatic=False, carries=message.id)
+        mail = self._mail(
+            to,
+            name,
+            "agent_reply",
+            extra,
+            automatic=False,
+            carries=message.id,
+            language=self._contact_language(),
+        )
         return [replace(mail, cc=cc)]
 
     def _message(self, message_id: object) -> CaseMessage | None:
@@ -227,6 +235,12 @@ class _Planner:
             .limit(1)
         ).first()
 
+    def _contact_language(self) -> str | None:
+        """The language of the case's contact, if they chose one."""
+        contact_id = self._active(MemberRole.CONTACT, "contact_id")
+        contact = self.s.get(Contact, contact_id) if contact_id is not None else None
+        return contact.language if contact else None
+
     def _to_contact(
         self,
         template: str,
@@ -237,9 +251,10 @@ class _Planner:
     ) -> list[PlannedMail]:
         assert self.case is not None
         contact_id = self._active(MemberRole.CONTACT, "contact_id")
-        address, name = "", ""
+        address, name, language = "", "", None
         if contact_id is not None:
             contact = self.s.get(Contact, contact_id)
+            language = contact.language if contact else None
             name = f"{contact.first_name} {contact.last_name}".strip() if contact else ""
             address = (
                 self.s.scalar(
@@ -253,7 +268,10 @@ class _Planner:
         address = address or (self.case.from_address or "")
         if not address:
             return []
-        return [self._mail(address, name, template, extra, automatic=automatic, carries=carries)]
+        mail = self._mail(
+            address, name, template, extra, automatic=automatic, carries=carries, language=language
+        )
+        return [mail]
 
     def _to_users(
         self, user_ids: list[int | None], template: str, extra: dict[str, Any] | None = None
@@ -268,7 +286,10 @@ class _Planner:
                 User.is_active.is_(True),
             )
         ).all()
-        return [self._mail(u.email, u.name, template, extra, automatic=True) for u in users]
+        return [
+            self._mail(u.email, u.name, template, extra, automatic=True, language=u.language)
+            for u in users
+        ]
 
     def _assignee(self) -> int | None:
         return self._active(MemberRole.ASSIGNED_USER, "user_id")
@@ -331,6 +352,7 @@ class _Planner:
         *,
         automatic: bool,
         carries: int | None = None,
+        language: str | None = None,
     ) -> PlannedMail:
         case = self.case
         assert case is not None
@@ -352,6 +374,7 @@ class _Planner:
             case_number=case.number,
             references=self._thread(),
             case_message_id=carries,
+            language=language,
         )
 
 

@@ -45,3 +45,5 @@ class PlannedMail:
     case_message_id: int | None = None
     #: Copies: further recipients of the same mail, named in its ``Cc``.
     cc: tuple[str, ...] = ()
+    #: The recipient's language (a contact's field, a user's profile); None: English.
+    language: str | None = None

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
+from casedesk.services.identity import preferences
 from casedesk.services.identity.auth import hash_password
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.references import require_ref
@@ -43,6 +44,7 @@ _FIELDS = (
     "title",
     "location",
     "department",
+    "language",
     "sees_organization_cases",
     "organization_id",
 )
@@ -83,6 +85,22 @@ PortalPassword = Annotated[
         "null removes it (they can still sign in by an emailed link)."
     ),
 ]
+
+
+def known_language(value: str) -> str:
+    if value not in preferences.LANGUAGES:
+        raise ValueError(f"unknown language {value!r}; one of {', '.join(preferences.LANGUAGES)}")
+    return value
+
+
+Language = Annotated[
+    str,
+    AfterValidator(known_language),
+    Field(
+        description="The language mail to the contact and their portal pages are in "
+        "(a tag such as en or de); null: the browser's, else English."
+    ),
+]
 SeesOrganization = Annotated[
     bool, Field(description="In the portal, see every case of the contact's organization.")
 ]
@@ -95,6 +113,7 @@ class ContactOut(Out):
     title: str
     location: str
     department: str
+    language: str | None = None
     organization_id: int | None
     sees_organization_cases: bool
     has_portal_password: bool
@@ -109,6 +128,7 @@ class ContactCreate(In):
     title: Text100 = ""
     location: Text200 = ""
     department: Text200 = ""
+    language: Language | None = None
     organization_id: Id | None = None
     sees_organization_cases: SeesOrganization = False
     portal_password: PortalPassword | None = None
@@ -122,6 +142,7 @@ class ContactPatch(In):
     title: Text100 | None = None
     location: Text200 | None = None
     department: Text200 | None = None
+    language: Language | None = None
     organization_id: Id | None = None
     sees_organization_cases: SeesOrganization | None = None
     portal_password: PortalPassword | None = None
@@ -228,7 +249,8 @@ def create_contact_in(s: Session, principal: Principal, data: ContactCreate) -> 
 def update_contact(
     db: Database, principal: Principal, contact_id: int, patch: ContactPatch
 ) -> ContactOut:
-    values = present(patch, (*_FIELDS[:-1], "emails", "phones"))
+    nullable = ("organization_id", "language")
+    values = present(patch, (*(f for f in _FIELDS if f not in nullable), "emails", "phones"))
     password_sent = "portal_password" in values
     values.pop("portal_password", None)
     if "phones" in values:

@@ -55,6 +55,8 @@ class Contact(Base):
     sees_organization_cases: Mapped[bool] = mapped_column(Boolean, default=False)
     #: IANA zone the portal shows times in (None: not chosen yet, shown in UTC).
     time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    #: Language of mail to the contact and of their portal pages (None: the browser's).
+    language: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
 
 
 class ContactEmail(Base):

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
 from casedesk.domain.errors import ValidationFailed
+from casedesk.services.kernel.translations import N_
 from casedesk.web.templating import render
 
 M = TypeVar("M", bound=BaseModel)
@@ -28,16 +29,16 @@ RowId = Annotated[int, Path(ge=1, le=MAX_ID)]
 #: What a page says after a change; the query names one of these, never free text, so a
 #: link cannot make a page say something else.
 DONE = {
-    "created": "Created.",
-    "saved": "Saved.",
-    "deleted": "Deleted.",
-    "revoked": "Token revoked.",
-    "paused": "Paused.",
-    "resumed": "Resumed.",
-    "released": "Released into intake.",
-    "discarded": "Mail deleted.",
-    "reset": "Back to the shipped template.",
-    "queued": "Queued for delivery.",
+    "created": N_("Created."),
+    "saved": N_("Saved."),
+    "deleted": N_("Deleted."),
+    "revoked": N_("Token revoked."),
+    "paused": N_("Paused."),
+    "resumed": N_("Resumed."),
+    "released": N_("Released into intake."),
+    "discarded": N_("Mail deleted."),
+    "reset": N_("Back to the shipped template."),
+    "queued": N_("Queued for delivery."),
 }
 
 
@@ -104,29 +105,61 @@ def options(rows: Iterable[Any], label: str = "name") -> list[tuple[str, str]]:
 
 #: The admin sections, in the order the menu and the index page show them.
 SECTIONS = (
-    ("/console/admin/users", "Users", "Agents and admins: role, groups, password, active."),
-    ("/console/admin/groups", "Groups", "Who sees which cases; one group is the default."),
-    ("/console/admin/tokens", "API tokens", "Tokens for the API, shown once, revocable."),
-    ("/console/admin/sign-in", "Sign-in rules", "Whether everyone needs a second factor."),
-    ("/console/admin/single-sign-on", "Single sign-on", "OpenID providers; password sign-in."),
-    ("/console/admin/categories", "Categories", "The category tree and its assignment rules."),
-    ("/console/admin/priorities", "Priorities", "Urgency order and business calendar."),
-    ("/console/admin/calendars", "Calendars", "Office hours and holidays in a time zone."),
-    ("/console/admin/statuses", "Statuses", "Your statuses, their internal status and clock."),
-    ("/console/admin/queues", "Queues", "Where new cases wait, and their group."),
-    ("/console/admin/custom-fields", "Custom fields", "Typed fields cases may carry."),
-    ("/console/admin/templates", "Case templates", "Starting values for new cases."),
-    ("/console/admin/mailboxes", "Mailboxes", "IMAP mailboxes the email channel polls."),
-    ("/console/admin/sla-policies", "SLA policies", "Response and resolution targets."),
-    ("/console/admin/schedules", "Schedules", "Cases opened from a template on a recurrence."),
-    ("/console/admin/quarantine", "Mail quarantine", "Mail kept back: read, release, delete."),
-    ("/console/admin/mail-settings", "Mail settings", "Sender address, notifications, hourly cap."),
-    ("/console/admin/mail-templates", "Mail templates", "Your wording of the mails sent."),
-    ("/console/admin/surveys", "Surveys", "Satisfaction surveys when cases close."),
-    ("/console/admin/webhooks", "Webhooks", "Case events posted to other systems, signed."),
-    ("/console/admin/triggers", "Triggers", "Rules run on every case event and on new mail."),
-    ("/console/admin/automations", "Automations", "Rules run on the clock over live cases."),
-    ("/console/admin/macros", "Macros", "Action sets agents apply to cases."),
+    ("/console/admin/users", N_("Users"), N_("Agents and admins: role, groups, password, active.")),
+    ("/console/admin/groups", N_("Groups"), N_("Who sees which cases; one group is the default.")),
+    ("/console/admin/tokens", N_("API tokens"), N_("Tokens for the API, shown once, revocable.")),
+    ("/console/admin/sign-in", N_("Sign-in rules"), N_("Whether everyone needs a second factor.")),
+    (
+        "/console/admin/single-sign-on",
+        N_("Single sign-on"),
+        N_("OpenID providers; password sign-in."),
+    ),
+    (
+        "/console/admin/categories",
+        N_("Categories"),
+        N_("The category tree and its assignment rules."),
+    ),
+    ("/console/admin/priorities", N_("Priorities"), N_("Urgency order and business calendar.")),
+    ("/console/admin/calendars", N_("Calendars"), N_("Office hours and holidays in a time zone.")),
+    (
+        "/console/admin/statuses",
+        N_("Statuses"),
+        N_("Your statuses, their internal status and clock."),
+    ),
+    ("/console/admin/queues", N_("Queues"), N_("Where new cases wait, and their group.")),
+    ("/console/admin/custom-fields", N_("Custom fields"), N_("Typed fields cases may carry.")),
+    ("/console/admin/templates", N_("Case templates"), N_("Starting values for new cases.")),
+    ("/console/admin/mailboxes", N_("Mailboxes"), N_("IMAP mailboxes the email channel polls.")),
+    ("/console/admin/sla-policies", N_("SLA policies"), N_("Response and resolution targets.")),
+    (
+        "/console/admin/schedules",
+        N_("Schedules"),
+        N_("Cases opened from a template on a recurrence."),
+    ),
+    (
+        "/console/admin/quarantine",
+        N_("Mail quarantine"),
+        N_("Mail kept back: read, release, delete."),
+    ),
+    (
+        "/console/admin/mail-settings",
+        N_("Mail settings"),
+        N_("Sender address, notifications, hourly cap."),
+    ),
+    ("/console/admin/mail-templates", N_("Mail templates"), N_("Your wording of the mails sent.")),
+    ("/console/admin/surveys", N_("Surveys"), N_("Satisfaction surveys when cases close.")),
+    ("/console/admin/webhooks", N_("Webhooks"), N_("Case events posted to other systems, signed.")),
+    (
+        "/console/admin/triggers",
+        N_("Triggers"),
+        N_("Rules run on every case event and on new mail."),
+    ),
+    (
+        "/console/admin/automations",
+        N_("Automations"),
+        N_("Rules run on the clock over live cases."),
+    ),
+    ("/console/admin/macros", N_("Macros"), N_("Action sets agents apply to cases.")),
 )
 
 

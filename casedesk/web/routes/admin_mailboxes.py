@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from casedesk.services.kernel.translations import N_
 from casedesk.services.mail import mailbox_admin, mailbox_oauth
 from casedesk.services.mail.mailbox_admin import MailboxCreate, MailboxPatch
 from casedesk.services.reference import groups
@@ -28,7 +29,7 @@ from casedesk.web.session import Agent, database
 
 router = APIRouter(prefix="/console/admin/mailboxes")
 HOME = "/console/admin/mailboxes"
-ACTIONS = [("flag", "Flag it as seen"), ("move", "Move it to another folder")]
+ACTIONS = [("flag", N_("Flag it as seen")), ("move", N_("Move it to another folder"))]
 
 
 def _fields(form: Posted) -> dict[str, object]:

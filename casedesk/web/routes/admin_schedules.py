@@ -13,6 +13,7 @@ from fastapi.responses import Response
 
 from casedesk.domain.permissions import Principal
 from casedesk.services.cases import templates
+from casedesk.services.kernel.translations import N_
 from casedesk.services.reference.accounts import list_users
 from casedesk.services.reference.common import require_manager
 from casedesk.services.scheduling import schedules
@@ -35,20 +36,20 @@ from casedesk.web.session import Agent, database
 router = APIRouter(prefix="/console/admin/schedules")
 HOME = "/console/admin/schedules"
 KINDS = [
-    ("daily", "Every day"),
-    ("weekly", "Every week, on the days ticked"),
-    ("monthly", "Every month, on a day"),
-    ("yearly", "Every year, on a day of a month"),
-    ("cron", "A cron expression"),
+    ("daily", N_("Every day")),
+    ("weekly", N_("Every week, on the days ticked")),
+    ("monthly", N_("Every month, on a day")),
+    ("yearly", N_("Every year, on a day of a month")),
+    ("cron", N_("A cron expression")),
 ]
 WEEKDAYS = [
-    ("1", "Mon"),
-    ("2", "Tue"),
-    ("3", "Wed"),
-    ("4", "Thu"),
-    ("5", "Fri"),
-    ("6", "Sat"),
-    ("7", "Sun"),
+    ("1", N_("Mon")),
+    ("2", N_("Tue")),
+    ("3", N_("Wed")),
+    ("4", N_("Thu")),
+    ("5", N_("Fri")),
+    ("6", N_("Sat")),
+    ("7", N_("Sun")),
 ]
 
 

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from casedesk.domain.token_scopes import ALL_SCOPES
+from casedesk.services.kernel.translations import N_
 from casedesk.services.reference import accounts, organizations, tokens
 from casedesk.services.reference.common import require_manager
 from casedesk.services.reference.tokens import TokenCreate
@@ -94,5 +95,5 @@ def revoke_token(request: Request, agent: Agent, token_id: RowId, form: Posted) 
 def rotate_token(request: Request, agent: Agent, token_id: RowId, form: Posted) -> Response:
     """A new secret for the token, shown once; the old one stops working."""
     rotated = tokens.rotate_token(database(request), agent.principal, token_id)
-    context = {"token": rotated, "back": HOME, "heading": "Token rotated"}
+    context = {"token": rotated, "back": HOME, "heading": N_("Token rotated")}
     return show(request, "admin/token_created.html", context)

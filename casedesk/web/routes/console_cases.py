@@ -20,6 +20,7 @@ from casedesk.services.cases.lookup import due_light
 from casedesk.services.cases.reads import unread_case_ids
 from casedesk.services.cases.search import count_matches, search_cases
 from casedesk.services.kernel.clock import utcnow
+from casedesk.services.kernel.translations import N_
 from casedesk.services.rules import definitions as rule_definitions
 from casedesk.store.db import Database
 from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
@@ -70,20 +71,22 @@ def _views(db: Database, principal: Principal, looked: Lookups) -> dict[str, lis
         return View(name, query, counted.count, saved_id, counted.is_estimate)
 
     return {
-        "Views": [
-            view("Mine", _open(assignee_id=principal.user_id)),
-            view("Unassigned", _open(unassigned="true")),
-            view("All open", _open()),
-            view("All cases", ""),
+        N_("Views"): [
+            view(N_("Mine"), _open(assignee_id=principal.user_id)),
+            view(N_("Unassigned"), _open(unassigned="true")),
+            view(N_("All open"), _open()),
+            view(N_("All cases"), ""),
         ],
-        "Queues": [view(q.name, _open(queue_id=q.id)) for q in looked.queues.values()],
-        "Statuses": [
+        N_("Queues"): [view(q.name, _open(queue_id=q.id)) for q in looked.queues.values()],
+        N_("Statuses"): [
             view(s.name, urlencode({"status_id": s.id})) for s in looked.statuses.values()
         ],
-        "Saved filters": [
+        N_("Saved filters"): [
             view(f.name, f.query, f.id) for f in saved_filters.list_filters(db, principal)
         ],
-        "Shared views": [view(v.name, v.query) for v in shared_views.visible_shared(db, principal)],
+        N_("Shared views"): [
+            view(v.name, v.query) for v in shared_views.visible_shared(db, principal)
+        ],
     }
 
 

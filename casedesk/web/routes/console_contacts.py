@@ -19,6 +19,8 @@ from pydantic import ValidationError as PydanticError
 from casedesk.domain.errors import DomainError, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.customers import merging, overview, portal_access
+from casedesk.services.identity.preferences import LANGUAGES
+from casedesk.services.kernel.translations import N_
 from casedesk.services.reference import contacts
 from casedesk.services.reference.organizations import list_organizations
 from casedesk.store.db import Database
@@ -87,6 +89,7 @@ def _page(
         "notice": notice,
         "error": error,
         "form": form or {},
+        "languages": LANGUAGES,
     }
     return render(request, "console/contact.html", context, status_code=status_code)
 
@@ -101,12 +104,14 @@ def contact_page(
     ] = None,
 ) -> Response:
     notices = {
-        "saved": "Saved.",
-        "merged": "The duplicate was merged into this contact.",
-        "invite": "A sign-in link to the portal was mailed to the contact.",
-        "reset": "Portal access was reset: the password is removed, their sessions ended, "
-        "and a new sign-in link was mailed.",
-        "anonymised": "The contact's personal data was replaced by placeholders.",
+        "saved": N_("Saved."),
+        "merged": N_("The duplicate was merged into this contact."),
+        "invite": N_("A sign-in link to the portal was mailed to the contact."),
+        "reset": N_(
+            "Portal access was reset: the password is removed, their sessions ended, "
+            "and a new sign-in link was mailed."
+        ),
+        "anonymised": N_("The contact's personal data was replaced by placeholders."),
     }
     notice = notices[done] if done else ""
     return _page(request, db_of(request), agent.principal, contact_id, notice=notice)
@@ -127,6 +132,7 @@ def _patch(
     phones: str,
     sees_organization_cases: str,
     kinds: dict[str, str],
+    language: str = "",
 ) -> contacts.ContactPatch:
     """The form as a patch; ``kinds`` keeps the kind (work, mobile…) of numbers kept."""
     org = organization_id.strip()
@@ -142,6 +148,7 @@ def _patch(
         "emails": _lines(emails),
         "phones": [{"number": n, "kind": kinds.get(n, "work")} for n in _lines(phones)],
         "sees_organization_cases": sees_organization_cases == "yes",
+        "language": language.strip() or None,
     }
     try:
         return contacts.ContactPatch.model_validate(values)
@@ -168,6 +175,7 @@ def edit_contact(
     emails: Annotated[str, Form(max_length=10_000)] = "",
     phones: Annotated[str, Form(max_length=2_000)] = "",
     sees_organization_cases: Annotated[str, Form(max_length=5)] = "",
+    language: Annotated[str, Form(max_length=16)] = "",
 ) -> Response:
     db = db_of(request)
     principal = agent.principal
@@ -181,6 +189,7 @@ def edit_contact(
         "organization_id": organization_id,
         "emails": emails,
         "phones": phones,
+        "language": language,
     }
     try:
         patch = _patch(
@@ -194,6 +203,7 @@ def edit_contact(
             phones,
             sees_organization_cases,
             {p.number: p.kind for p in current.phones},
+            language,
         )
         contacts.update_contact(db, principal, contact_id, patch)
     except DomainError as exc:

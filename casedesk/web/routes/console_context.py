@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from casedesk.config import Settings
 from casedesk.domain.permissions import Principal
+from casedesk.services.kernel.translations import N_
 from casedesk.services.reference.accounts import UserSummary, list_users
 from casedesk.services.reference.categories import CategoryOut, list_categories
 from casedesk.services.reference.field_definitions import FieldDefinitionOut, list_fields
@@ -32,14 +33,14 @@ OtherId = Annotated[int, Path(ge=1, le=2**53)]
 #: Internal statuses a case is still being worked in (not Closed, Deleted, Merged, Spam).
 OPEN_STATUSES = (1, 3, 7, 8)
 INTERNAL_NAMES = {
-    1: "Open",
-    2: "Closed",
-    3: "Awaiting external",
-    4: "Deleted",
-    5: "Merged",
-    6: "Spam",
-    7: "Awaiting internal",
-    8: "On hold",
+    1: N_("Open"),
+    2: N_("Closed"),
+    3: N_("Awaiting external"),
+    4: N_("Deleted"),
+    5: N_("Merged"),
+    6: N_("Spam"),
+    7: N_("Awaiting internal"),
+    8: N_("On hold"),
 }
 
 

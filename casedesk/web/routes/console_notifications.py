@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from casedesk.services.kernel.translations import N_
 from casedesk.services.notifications import inbox
 from casedesk.services.notifications.deriving import KINDS
 from casedesk.services.notifications.inbox import NotificationSettings
@@ -24,12 +25,12 @@ _PAGE = "/console/notifications"
 
 #: What each kind reads as on the page and in the settings form.
 LABELS = {
-    "assigned": "Assigned to you",
-    "mentioned": "You were mentioned",
-    "replied": "The customer replied",
-    "sla_warning": "SLA target soon due",
-    "sla_breach": "SLA target missed",
-    "escalated": "Case escalated",
+    "assigned": N_("Assigned to you"),
+    "mentioned": N_("You were mentioned"),
+    "replied": N_("The customer replied"),
+    "sla_warning": N_("SLA target soon due"),
+    "sla_breach": N_("SLA target missed"),
+    "escalated": N_("Case escalated"),
 }
 
 

@@ -17,6 +17,7 @@ from pydantic import ValidationError as PydanticError
 from casedesk.domain.errors import DomainError, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.customers import overview
+from casedesk.services.kernel.translations import N_
 from casedesk.services.reference import organizations
 from casedesk.services.reference.contacts import list_contacts
 from casedesk.services.reference.groups import list_groups
@@ -95,7 +96,7 @@ def organization_page(
     organization_id: OtherId,
     done: Annotated[Literal["saved"] | None, Query()] = None,
 ) -> Response:
-    notice = "Saved." if done else ""
+    notice = N_("Saved.") if done else ""
     return _page(request, db_of(request), agent.principal, organization_id, notice=notice)
 
 

@@ -16,6 +16,7 @@ from casedesk.config import Settings
 from casedesk.domain.errors import ValidationFailed
 from casedesk.services.identity import passkeys, second_factors, second_step
 from casedesk.services.identity.second_factors import TotpSetup
+from casedesk.services.kernel.translations import N_
 from casedesk.web.routes.admin_forms import RowId
 from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import AGENT_COOKIE, EnrollingAgent, database
@@ -24,9 +25,9 @@ from casedesk.web.templating import render
 router = APIRouter(prefix="/console/security", route_class=SessionFirstRoute)
 HOME = "/console/security"
 NOTICES = {
-    "passkey": "Passkey added.",
-    "passkey-removed": "Passkey removed.",
-    "totp-removed": "Authenticator app removed.",
+    "passkey": N_("Passkey added."),
+    "passkey-removed": N_("Passkey removed."),
+    "totp-removed": N_("Authenticator app removed."),
 }
 
 
