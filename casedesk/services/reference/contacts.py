@@ -17,7 +17,9 @@ from casedesk.domain.errors import Conflict, ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services.identity.auth import hash_password
 from casedesk.services.kernel import audit
+from casedesk.services.kernel.memberships import organizations_of_many
 from casedesk.services.kernel.references import require_ref
+from casedesk.services.reference import contact_organizations as memberships
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -34,8 +36,15 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
+from casedesk.services.reference.contact_organizations import OrganizationIds
 from casedesk.store.db import Database
-from casedesk.store.models import Contact, ContactEmail, ContactPhone, Organization
+from casedesk.store.models import (
+    Contact,
+    ContactEmail,
+    ContactOrganization,
+    ContactPhone,
+    Organization,
+)
 
 _FIELDS = (
     "first_name",
@@ -84,7 +93,8 @@ PortalPassword = Annotated[
     ),
 ]
 SeesOrganization = Annotated[
-    bool, Field(description="In the portal, see every case of the contact's organization.")
+    bool,
+    Field(description="In the portal, see every case of each of the contact's organizations."),
 ]
 
 
@@ -95,7 +105,10 @@ class ContactOut(Out):
     title: str
     location: str
     department: str
-    organization_id: int | None
+    organization_id: int | None = Field(description="The primary organization.")
+    organization_ids: list[int] = Field(
+        description="Every organization the contact belongs to, the primary first."
+    )
     sees_organization_cases: bool
     has_portal_password: bool
     emails: list[str]
@@ -110,6 +123,7 @@ class ContactCreate(In):
     location: Text200 = ""
     department: Text200 = ""
     organization_id: Id | None = None
+    organization_ids: OrganizationIds | None = None
     sees_organization_cases: SeesOrganization = False
     portal_password: PortalPassword | None = None
     emails: Emails = Field(default_factory=list)
@@ -123,6 +137,7 @@ class ContactPatch(In):
     location: Text200 | None = None
     department: Text200 | None = None
     organization_id: Id | None = None
+    organization_ids: OrganizationIds | None = None
     sees_organization_cases: SeesOrganization | None = None
     portal_password: PortalPassword | None = None
     emails: Emails | None = Field(default=None, description="Replaces the list.")
@@ -144,7 +159,7 @@ def list_contacts(
     with db.read() as s:
         stmt = select(Contact).where(Contact.corporation_id == principal.corporation_id)
         if organization_id is not None:
-            stmt = stmt.where(Contact.organization_id == organization_id)
+            stmt = stmt.where(Contact.id.in_(_members_of([organization_id])))
         if q:
             stmt = stmt.where(_matches(principal.corporation_id, q.strip().lower()))
         stmt = stmt.order_by(Contact.last_name, Contact.first_name, Contact.id)
@@ -168,6 +183,14 @@ def _matches(corporation_id: int, needle: str) -> ColumnElement[bool]:
         Contact.id.in_(by_email),
         Contact.id.in_(by_phone),
         Contact.organization_id.in_(by_organization),
+        Contact.id.in_(_members_of(by_organization)),
+    )
+
+
+def _members_of(organizations: Any) -> Any:
+    """The contacts that belong to one of ``organizations`` (ids or a SELECT of them)."""
+    return select(ContactOrganization.contact_id).where(
+        ContactOrganization.organization_id.in_(organizations)
     )
 
 
@@ -208,11 +231,18 @@ def create_contact_in(s: Session, principal: Principal, data: ContactCreate) -> 
     _require_identity(values, data.emails)
     if data.organization_id is not None:
         require_ref(s, Organization, data.organization_id, corp, "organization_id")
+    sent = {"organization_id": data.organization_id, "organization_ids": data.organization_ids}
+    values["organization_id"], organization_ids = memberships.settle(
+        {"organization_id": None, "organization_ids": []}, sent
+    )
+    memberships.require_organizations(s, corp, organization_ids)
     row = Contact(corporation_id=corp, **values)
     row.password_hash = hash_password(data.portal_password) if data.portal_password else None
     s.add(row)
     flush(s, "the contact could not be stored")
     parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
+    memberships.replace(s, row, organization_ids)
+    parts["organization_ids"] = organization_ids
     audit.record(
         s,
         principal,
@@ -228,7 +258,7 @@ def create_contact_in(s: Session, principal: Principal, data: ContactCreate) -> 
 def update_contact(
     db: Database, principal: Principal, contact_id: int, patch: ContactPatch
 ) -> ContactOut:
-    values = present(patch, (*_FIELDS[:-1], "emails", "phones"))
+    values = present(patch, (*_FIELDS[:-1], "emails", "phones", "organization_ids"))
     password_sent = "portal_password" in values
     values.pop("portal_password", None)
     if "phones" in values:
@@ -240,6 +270,7 @@ def update_contact(
         require_manager(principal)
         before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
         after = before | values
+        after["organization_id"], after["organization_ids"] = memberships.settle(before, values)
         old_hash = row.password_hash
         if password_sent:
             row.password_hash = (
@@ -256,6 +287,8 @@ def update_contact(
         for name in _FIELDS:
             setattr(row, name, after[name])
         _set_parts(s, row, after["emails"], after["phones"])
+        memberships.require_organizations(s, row.corporation_id, after["organization_ids"])
+        memberships.replace(s, row, after["organization_ids"])
         audit.record(
             s,
             principal,
@@ -341,7 +374,7 @@ def _set_parts(
 
 
 def _no_parts() -> dict[str, Any]:
-    return {"emails": [], "phones": []}
+    return {"emails": [], "phones": [], "organization_ids": []}
 
 
 def _parts(s: Session, contact_ids: list[int]) -> dict[int, dict[str, Any]]:
@@ -362,6 +395,8 @@ def _parts(s: Session, contact_ids: list[int]) -> dict[int, dict[str, Any]]:
     )
     for cid, number, kind in phones:
         out[cid]["phones"].append({"number": number, "kind": kind})
+    for cid, ids in organizations_of_many(s, contact_ids).items():
+        out[cid]["organization_ids"] = ids
     return out
 
 
@@ -374,6 +409,7 @@ def _out(s: Session, rows: Sequence[Contact]) -> list[ContactOut]:
             has_portal_password=r.password_hash is not None,
             created_at=r.created_at,
             emails=parts[r.id]["emails"],
+            organization_ids=parts[r.id]["organization_ids"],
             phones=[PhoneOut(**p) for p in parts[r.id]["phones"]],
         )
         for r in rows
