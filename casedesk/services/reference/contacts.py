@@ -280,14 +280,14 @@ def update_contact(
         if after == before and not password:
             return _out(s, [row])[0]
         _require_identity(after, after["emails"])
-        if after["organization_id"] is not None:
+        if values.get("organization_id") is not None:
             require_ref(
-                s, Organization, after["organization_id"], row.corporation_id, "organization_id"
+                s, Organization, values["organization_id"], row.corporation_id, "organization_id"
             )
+        memberships.require_organizations(s, row.corporation_id, after["organization_ids"])
         for name in _FIELDS:
             setattr(row, name, after[name])
         _set_parts(s, row, after["emails"], after["phones"])
-        memberships.require_organizations(s, row.corporation_id, after["organization_ids"])
         memberships.replace(s, row, after["organization_ids"])
         audit.record(
             s,
