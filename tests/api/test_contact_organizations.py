@@ -201,3 +201,24 @@ def test_superoffice_shows_the_case_organization_and_refuses_another(
     person["ContactId"] = two.elsewhere
     r = client.post(f"{SO}/SaveTicketEntity", json=body, headers=world.admin.headers)
     assert r.status_code == 400 and r.json()["ErrorSource"] == "organization_id"
+
+
+def test_an_invoice_gathers_the_time_of_the_cases_for_its_organization(
+    client: TestClient, world: World, two: TwoOrgs
+) -> None:
+    h = world.admin.headers
+    cases = {
+        org: open_case(client, world, two, organization_id=org, group_id=world.group_a)["id"]
+        for org in (two.contoso, two.fabrikam)
+    }
+    for case_id in cases.values():
+        body = {"duration_seconds": 3600, "hourly_rate": "100", "work_date": "2026-03-02"}
+        r = client.post(f"{API}/cases/{case_id}/time-entries", json=body, headers=h)
+        assert r.status_code == 201, r.text
+    period = {"period_start": "2026-03-01", "period_end": "2026-04-01"}
+    for org, case_id in cases.items():
+        r = client.get(
+            f"{API}/invoices/preview", params={"organization_id": org} | period, headers=h
+        )
+        assert r.status_code == 200, r.text
+        assert [line["case_id"] for line in r.json()["lines"]] == [case_id]
