@@ -222,3 +222,13 @@ def test_an_invoice_gathers_the_time_of_the_cases_for_its_organization(
         )
         assert r.status_code == 200, r.text
         assert [line["case_id"] for line in r.json()["lines"]] == [case_id]
+
+
+def test_a_contact_in_two_organizations_is_deleted_with_their_memberships(
+    client: TestClient, world: World, two: TwoOrgs
+) -> None:
+    h = world.admin.headers
+    r = client.delete(f"{API}/contacts/{two.contact['id']}", headers=h)
+    assert r.status_code == 204, r.text
+    listed = client.get(f"{API}/contacts", params={"organization_id": two.fabrikam}, headers=h)
+    assert listed.json() == []

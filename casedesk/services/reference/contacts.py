@@ -13,13 +13,13 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import Conflict, ValidationFailed
+from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services.identity.auth import hash_password
 from casedesk.services.kernel import audit
-from casedesk.services.kernel.memberships import organizations_of_many
 from casedesk.services.kernel.references import require_ref
 from casedesk.services.reference import contact_organizations as memberships
+from casedesk.services.reference import contact_parts
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -209,7 +209,7 @@ def contact_names(db: Database, principal: Principal, ids: set[int]) -> dict[int
                 Contact.corporation_id == principal.corporation_id, Contact.id.in_(ids)
             )
         ).all()
-        parts = _parts(s, [c.id for c in rows])
+        parts = contact_parts.parts(s, [c.id for c in rows])
     names = {}
     for c in rows:
         emails = parts[c.id]["emails"]
@@ -240,7 +240,7 @@ def create_contact_in(s: Session, principal: Principal, data: ContactCreate) -> 
     row.password_hash = hash_password(data.portal_password) if data.portal_password else None
     s.add(row)
     flush(s, "the contact could not be stored")
-    parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
+    parts = contact_parts.set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
     memberships.replace(s, row, organization_ids)
     parts["organization_ids"] = organization_ids
     audit.record(
@@ -268,7 +268,9 @@ def update_contact(
     with db.write() as s:
         row = get_row(s, Contact, contact_id, principal.corporation_id, "contact")
         require_manager(principal)
-        before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
+        before = snapshot(row, _FIELDS) | contact_parts.parts(s, [row.id]).get(
+            row.id, contact_parts.no_parts()
+        )
         after = before | values
         after["organization_id"], after["organization_ids"] = memberships.settle(before, values)
         old_hash = row.password_hash
@@ -287,7 +289,7 @@ def update_contact(
         memberships.require_organizations(s, row.corporation_id, after["organization_ids"])
         for name in _FIELDS:
             setattr(row, name, after[name])
-        _set_parts(s, row, after["emails"], after["phones"])
+        contact_parts.set_parts(s, row, after["emails"], after["phones"])
         memberships.replace(s, row, after["organization_ids"])
         audit.record(
             s,
@@ -306,11 +308,18 @@ def delete_contact(db: Database, principal: Principal, contact_id: int) -> None:
         row = get_row(s, Contact, contact_id, principal.corporation_id, "contact")
         require_manager(principal)
         ensure_unused(
-            s, Contact, row.id, "contact", owned=frozenset({"contact_emails", "contact_phones"})
+            s,
+            Contact,
+            row.id,
+            "contact",
+            owned=frozenset({"contact_emails", "contact_phones", "contact_organizations"}),
         )
-        before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
+        before = snapshot(row, _FIELDS) | contact_parts.parts(s, [row.id]).get(
+            row.id, contact_parts.no_parts()
+        )
         s.execute(delete(ContactEmail).where(ContactEmail.contact_id == row.id))
         s.execute(delete(ContactPhone).where(ContactPhone.contact_id == row.id))
+        s.execute(delete(ContactOrganization).where(ContactOrganization.contact_id == row.id))
         s.delete(row)
         flush(s, f"contact {contact_id} is still in use")
         audit.record(
@@ -336,72 +345,8 @@ def _require_identity(values: dict[str, Any], emails: list[str]) -> None:
         raise ValidationFailed("a contact needs a name or an email address", field="last_name")
 
 
-def _set_parts(
-    s: Session, contact: Contact, emails: list[str], phones: list[dict[str, str]]
-) -> dict[str, Any]:
-    """Replace the contact's emails and phones; Conflict naming an address another
-    contact of the corporation has."""
-    emails = list(dict.fromkeys(emails))
-    if emails:
-        taken = s.execute(
-            select(ContactEmail.email, ContactEmail.contact_id).where(
-                ContactEmail.corporation_id == contact.corporation_id,
-                ContactEmail.email.in_(emails),
-                ContactEmail.contact_id != contact.id,
-            )
-        ).first()
-        if taken is not None:
-            raise Conflict(
-                f"email {taken[0]} belongs to contact {taken[1]} already",
-                field="emails",
-                contact_id=taken[1],
-            )
-    s.execute(delete(ContactEmail).where(ContactEmail.contact_id == contact.id))
-    s.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact.id))
-    for i, email in enumerate(emails):
-        s.add(
-            ContactEmail(
-                corporation_id=contact.corporation_id,
-                contact_id=contact.id,
-                email=email,
-                is_primary=i == 0,
-            )
-        )
-    for phone in phones:
-        s.add(ContactPhone(contact_id=contact.id, number=phone["number"], kind=phone["kind"]))
-    flush(s, "one of the email addresses belongs to another contact already")
-    return {"emails": emails, "phones": phones}
-
-
-def _no_parts() -> dict[str, Any]:
-    return {"emails": [], "phones": [], "organization_ids": []}
-
-
-def _parts(s: Session, contact_ids: list[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {cid: _no_parts() for cid in contact_ids}
-    if not contact_ids:
-        return out
-    emails = s.execute(
-        select(ContactEmail.contact_id, ContactEmail.email)
-        .where(ContactEmail.contact_id.in_(contact_ids))
-        .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
-    )
-    for cid, email in emails:
-        out[cid]["emails"].append(email)
-    phones = s.execute(
-        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.kind)
-        .where(ContactPhone.contact_id.in_(contact_ids))
-        .order_by(ContactPhone.id)
-    )
-    for cid, number, kind in phones:
-        out[cid]["phones"].append({"number": number, "kind": kind})
-    for cid, ids in organizations_of_many(s, contact_ids).items():
-        out[cid]["organization_ids"] = ids
-    return out
-
-
 def _out(s: Session, rows: Sequence[Contact]) -> list[ContactOut]:
-    parts = _parts(s, [r.id for r in rows])
+    parts = contact_parts.parts(s, [r.id for r in rows])
     return [
         ContactOut(
             **snapshot(r, _FIELDS),
