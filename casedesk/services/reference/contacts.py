@@ -159,7 +159,12 @@ def list_contacts(
     with db.read() as s:
         stmt = select(Contact).where(Contact.corporation_id == principal.corporation_id)
         if organization_id is not None:
-            stmt = stmt.where(Contact.id.in_(_members_of([organization_id])))
+            stmt = stmt.where(
+                or_(
+                    Contact.organization_id == organization_id,
+                    Contact.id.in_(_members_of([organization_id])),
+                )
+            )
         if q:
             stmt = stmt.where(_matches(principal.corporation_id, q.strip().lower()))
         stmt = stmt.order_by(Contact.last_name, Contact.first_name, Contact.id)
