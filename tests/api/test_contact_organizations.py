@@ -232,3 +232,22 @@ def test_a_contact_in_two_organizations_is_deleted_with_their_memberships(
     assert r.status_code == 204, r.text
     listed = client.get(f"{API}/contacts", params={"organization_id": two.fabrikam}, headers=h)
     assert listed.json() == []
+
+
+def test_itx_opens_the_case_for_the_tokens_organization_and_refuses_another_contact(
+    client: TestClient, world: World, two: TwoOrgs
+) -> None:
+    itx = "/itx/rest/itxems/case"
+    body = {"description": "Through ITX", "entityExtension": {"eeexId": two.contact["id"]}}
+    r = client.post(itx, json=body, headers=bearer(two.fabrikam_token))
+    assert r.status_code == 200, r.text
+    case = client.get(f"{API}/cases/{r.json()['eactId']}", headers=world.admin.headers).json()
+    assert case["organization_id"] == two.fabrikam
+    only_contoso = client.post(
+        f"{API}/contacts",
+        json={"last_name": "Contoso only", "organization_ids": [two.contoso]},
+        headers=world.admin.headers,
+    ).json()
+    body = {"description": "Not ours", "entityExtension": {"eeexId": only_contoso["id"]}}
+    r = client.post(itx, json=body, headers=bearer(two.fabrikam_token))
+    assert r.status_code == 400 and r.json()["field"] == "entityExtension.eeexId"
