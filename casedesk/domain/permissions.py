@@ -107,7 +107,8 @@ class Principal:
 @dataclass(frozen=True, slots=True)
 class ContactCaller:
     """A customer contact signed in to the portal. They see the cases they are the
-    contact of, and, when ``sees_organization`` is set, every case of their organization;
+    contact of, and, when ``sees_organization`` is set, every case of each organization
+    they belong to (``organization_id`` is their primary one);
     they never see internal notes."""
 
     contact_id: int

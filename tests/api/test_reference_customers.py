@@ -141,7 +141,7 @@ def test_organizations_in_use_are_kept(client: TestClient, db: Database, world: 
     make_case(db, world.admin, organization_id=org["id"])
     r = client.delete(f"{API}/organizations/{org['id']}", headers=world.admin.headers)
     assert r.status_code == 409
-    assert r.json()["used_by"] == {"contacts": 1, "cases": 1}
+    assert r.json()["used_by"] == {"contacts": 1, "contact_organizations": 1, "cases": 1}
 
 
 def test_organization_search(client: TestClient, world: World) -> None:

@@ -74,9 +74,9 @@ def through_superoffice(client: TestClient, world: World, refs: Refs) -> Expecte
         headers=world.agent_a.headers,
     )
     assert r.status_code == 200, r.text
-    # SuperOffice has no description; the case's organization is not set by its Person.
+    # SuperOffice has no description; the case is for its Person's (primary) organization.
     return Expected(r.json()["TicketId"], "Printer smokes", "", 1, "High", "Hardware",
-                    refs.contact, None, [])  # fmt: skip
+                    refs.contact, refs.organization, [])  # fmt: skip
 
 
 def through_itflow(client: TestClient, world: World, refs: Refs) -> Expected:
@@ -122,9 +122,10 @@ def through_casemgmt(client: TestClient, world: World, refs: Refs) -> Expected:
         headers=a.headers,
     )
     assert r.status_code == 200, r.text
+    # The registered user is the contact, and the case is for their organization.
     return Expected(int(r.json()["id"]), "Badge reader dead",
                     "Badge reader dead\nSince the storm last night.", 1, "Medium", None,
-                    refs.contact, None, ["reader.png"])  # fmt: skip
+                    refs.contact, refs.organization, ["reader.png"])  # fmt: skip
 
 
 Face = Callable[[TestClient, World, Refs], Expected]

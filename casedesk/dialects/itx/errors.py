@@ -46,6 +46,8 @@ REASONS = {
 WIRE_FIELDS = {
     "title": "description",
     "contact_id": "entityExtension.eeexId",
+    # A case is for one of its contact's organizations: a refusal names the contact.
+    "organization_id": "entityExtension.eeexId",
     "status_id": "emsStatus.emstId",
     "status": "status",
     "priority_id": "priority.emprId",

@@ -61,7 +61,7 @@ def read_ticket(db: Database, principal: Principal, case_id: int) -> TicketFacts
     user_ids |= {m.author_user_id for m in msgs if m.author_user_id}
     users = {uid: accounts.get_user(db, principal, uid).name for uid in sorted(user_ids)}
     contact = contacts.get_contact(db, principal, case.contact_id) if case.contact_id else None
-    org_id = contact.organization_id if contact else case.organization_id
+    org_id = case.organization_id or (contact.organization_id if contact else None)
     org = organizations.get_organization(db, principal, org_id) if org_id else None
     secondary = []
     for cid in secondary_contacts.secondary_contact_ids(db, principal, case_id):

@@ -78,6 +78,9 @@ def _fields(e: wire.TicketEntity, current_status: int | None, tz: tzinfo) -> dic
             out["assignee_id"] = owner or None
     if e.Person is not None and e.Person.PersonId is not None:
         out["contact_id"] = e.Person.PersonId or None
+        if e.Person.PersonId and e.Person.ContactId:
+            # The person's company on a ticket is the organization the case is for.
+            out["organization_id"] = e.Person.ContactId
     if e.Tags is not None:
         out["tags"] = list(dict.fromkeys(t.Name for t in e.Tags if t.Name))
     return out
@@ -232,7 +235,12 @@ def _author(f: TicketFacts, user_id: int | None, contact_id: int | None) -> str 
 
 
 def _person(f: TicketFacts) -> wire.PersonEntity | None:
-    return _person_entity(f.contact, f.organization_name) if f.contact else None
+    if f.contact is None:
+        return None
+    # The ticket's person is shown with the company the case is for (one of theirs).
+    person = _person_entity(f.contact, f.organization_name)
+    person.ContactId = f.case.organization_id or person.ContactId
+    return person
 
 
 def _person_entity(p: ContactOut, organization_name: str | None) -> wire.PersonEntity:

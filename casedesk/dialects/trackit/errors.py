@@ -38,6 +38,8 @@ WIRE_FIELDS = {
     "description": "Additional Information",
     "group_id": "Seq_Group",
     "contact_id": "Seq_Requestor",
+    # A case is for one of its requestor's organizations: a refusal names the requestor.
+    "organization_id": "Seq_Requestor",
     "assignee_id": "Seq_Assigned To",
     "category_id": "Seq_Category",
     "status_id": "Seq_Status",

@@ -28,7 +28,7 @@ from casedesk.services.cases.opening import PLAIN_FIELDS, open_case_in
 from casedesk.services.cases.schemas import CaseCreate, CaseOut, CasePatch, MessageCreate
 from casedesk.services.cases.search_text import index_case
 from casedesk.services.cases.views import build_one
-from casedesk.services.kernel import audit
+from casedesk.services.kernel import audit, memberships
 from casedesk.services.kernel.access import load_case, read_case
 from casedesk.services.kernel.case_state import (
     check_status_permission,
@@ -169,6 +169,16 @@ def update_case_in(
         if getattr(patch, name) is None:
             raise ValidationFailed(f"{name} cannot be null", field=name)
     check_case_refs(s, principal, patch, fields)
+    if fields & {"organization_id", "contact_id"}:
+        organization = memberships.organization_after(
+            s,
+            principal,
+            case,
+            ("contact_id" in fields, patch.contact_id),
+            ("organization_id" in fields, patch.organization_id),
+        )
+        patch = patch.model_copy(update={"organization_id": organization})
+        fields = fields | {"organization_id"}
     if "parent_id" in fields and patch.parent_id == case.id:
         raise ValidationFailed("a case cannot be its own parent", field="parent_id")
     if "parent_id" in fields and patch.parent_id is not None:

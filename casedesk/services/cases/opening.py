@@ -47,6 +47,7 @@ from casedesk.services.kernel.case_state import (
     status_fields,
 )
 from casedesk.services.kernel.clock import utcnow
+from casedesk.services.kernel.memberships import case_organization
 from casedesk.services.kernel.references import (
     NewCaseDefaults,
     check_case_refs,
@@ -254,6 +255,9 @@ def _plan(s: Session, reference: _Reference, order: NewCase, now: datetime) -> _
     if principal.organization_id is not None and data.organization_id is None:
         data = data.model_copy(update={"organization_id": principal.organization_id})
     check_case_refs(s, principal, data, reference.unchecked(principal, data))
+    if data.contact_id is not None:
+        organization = case_organization(s, data.contact_id, data.organization_id, chosen=True)
+        data = data.model_copy(update={"organization_id": organization})
     status = resolve_status(reference.catalog(corp), data.status, data.status_id, None)
     check_status_permission(principal, status)
     reference.remember(principal, data)

@@ -3,6 +3,7 @@
 The same person often exists twice (a phone call logged under a new contact, then a
 mail from a second address). Merging moves everything of the duplicate to the contact
 that stays: case memberships (history kept, rows re-pointed), further-contact entries,
+organization memberships (the staying contact belongs to the organizations of both),
 authorship of messages, email addresses and phone numbers; fields the staying contact
 leaves empty are taken from the duplicate; the duplicate is then deleted (with its
 portal sessions and sign-in links). One transaction, one audit record on each contact
@@ -23,6 +24,8 @@ from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.case_state import touch
 from casedesk.services.kernel.clock import utcnow
+from casedesk.services.kernel.memberships import organizations_of_many
+from casedesk.services.reference import contact_organizations
 from casedesk.services.reference.common import get_row
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -32,6 +35,7 @@ from casedesk.store.models import (
     CaseSecondaryContact,
     Contact,
     ContactEmail,
+    ContactOrganization,
     ContactPhone,
 )
 
@@ -80,6 +84,14 @@ def merge_contacts(
         into.sees_organization_cases = into.sees_organization_cases or (
             duplicate.sees_organization_cases
         )
+        # The staying contact belongs to every organization either belonged to.
+        belongs = organizations_of_many(s, [into.id, duplicate.id])
+        union = list(dict.fromkeys([*belongs[into.id], *belongs[duplicate.id]]))
+        if union != belongs[into.id]:
+            filled["organization_ids"] = {"from": belongs[into.id], "to": union}
+        s.execute(delete(ContactOrganization).where(ContactOrganization.contact_id == duplicate.id))
+        into.organization_id = union[0] if union else None
+        contact_organizations.replace(s, into, union)
 
         case_ids = sorted(
             set(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from casedesk.domain.errors import NotFound
@@ -37,6 +38,8 @@ class CustomerPanel:
     contact_open: list[CaseOut] = field(default_factory=list)
     contact_recent: list[CaseOut] = field(default_factory=list)
     organization_open: list[CaseOut] = field(default_factory=list)
+    #: The organizations the case's contact belongs to: the ones the case may be for.
+    contact_organizations: list[OrganizationOut] = field(default_factory=list)
 
 
 def cases_of(
@@ -73,6 +76,10 @@ def customer_panel(db: Database, principal: Principal, case: CaseOut) -> Custome
         return [c for c in cases if c.id != case.id][:limit]
 
     panel = CustomerPanel(contact, organization)
+    for oid in contact.organization_ids if contact is not None else []:
+        found = _maybe(partial(get_organization, db, principal, oid), oid)
+        if found is not None:
+            panel.contact_organizations.append(found)
     if contact is not None:
         opened, _ = cases_of(
             db, principal, contact_id=contact.id, open_only=True, limit=PANEL_LIMIT + 1

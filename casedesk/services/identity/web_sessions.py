@@ -353,7 +353,7 @@ def contact_session(db: Database, token: str, *, now: datetime | None = None) ->
             contact.id,
             contact.corporation_id,
             contact.organization_id,
-            contact.sees_organization_cases and contact.organization_id is not None,
+            contact.sees_organization_cases,
         )
         name = f"{contact.first_name} {contact.last_name}".strip()
         return ContactSession(

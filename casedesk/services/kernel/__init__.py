@@ -3,7 +3,8 @@
 Owns the database handle, the clock, the audit trail, data segregation as query filters
 (``access``), the guards and status transitions of the case row that every writer
 shares (``case_state``), the checks that referenced ids exist in the caller's
-corporation (``references``), a new corporation with its defaults (``bootstrap``),
+corporation (``references``), which of a contact's organizations a case may be for
+(``memberships``), a new corporation with its defaults (``bootstrap``),
 idempotent creates, the leases of periodic jobs, and the in-transaction hooks through
 which contexts above see every outbox event and route mail (``event_hooks``).
 

@@ -19,11 +19,13 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import Principal
 from casedesk.services.identity.channel_accounts import channel_account
 from casedesk.services.kernel import audit
+from casedesk.services.kernel.memberships import organizations_of
 from casedesk.store.models import (
     Case,
     CaseMember,
     Contact,
     ContactEmail,
+    ContactOrganization,
     OrganizationDomain,
 )
 
@@ -80,6 +82,14 @@ def add_contact(
     )
     s.add(contact)
     s.flush()
+    if organization_id is not None:
+        s.add(
+            ContactOrganization(
+                corporation_id=corporation_id,
+                contact_id=contact.id,
+                organization_id=organization_id,
+            )
+        )
     s.add(
         ContactEmail(
             corporation_id=corporation_id, contact_id=contact.id, email=address, is_primary=True
@@ -100,9 +110,9 @@ def add_contact(
 
 
 def may_add_to(s: Session, contact: Contact, case: Case) -> bool:
-    """A contact may add to a case they are (or were) a contact of, or one of their
-    organization's cases."""
-    if contact.organization_id is not None and contact.organization_id == case.organization_id:
+    """A contact may add to a case they are (or were) a contact of, or a case of one of
+    their organizations."""
+    if case.organization_id is not None and case.organization_id in organizations_of(s, contact.id):
         return True
     return (
         s.scalar(

@@ -1,7 +1,8 @@
 """Which cases a customer contact may see in the portal, as one query filter.
 
 A contact sees the cases they are the active contact of and, when their contact record
-says so (``sees_organization_cases``), every case of their organization. Every portal
+says so (``sees_organization_cases``), every case of each organization they belong to
+(the case's organization decides, not the contact's primary one). Every portal
 read and write starts from ``readable_cases`` or ``load_case`` here, so a case outside
 that set answers NotFound exactly like a case that does not exist.
 
@@ -14,14 +15,14 @@ their messages.
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Select, exists, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, Select, exists, or_, select, union
 from sqlalchemy.orm import Session
 
 from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import ContactCaller, Principal
 from casedesk.services.identity.channel_accounts import channel_account
 from casedesk.services.kernel.access import not_found
-from casedesk.store.models import Case, CaseMember
+from casedesk.store.models import Case, CaseMember, Contact, ContactOrganization
 
 
 def _visible(caller: ContactCaller) -> ColumnElement[bool]:
@@ -31,9 +32,20 @@ def _visible(caller: ContactCaller) -> ColumnElement[bool]:
         CaseMember.contact_id == caller.contact_id,
         CaseMember.end_at.is_(None),
     )
-    if caller.sees_organization and caller.organization_id is not None:
-        return or_(is_contact, Case.organization_id == caller.organization_id)
+    if caller.sees_organization:
+        return or_(is_contact, Case.organization_id.in_(_organizations(caller.contact_id)))
     return is_contact
+
+
+def _organizations(contact_id: int) -> CompoundSelect[tuple[int | None]]:
+    """The contact's organizations as the database holds them now (their memberships
+    and their primary one), so a membership added or removed counts at once."""
+    return union(
+        select(ContactOrganization.organization_id).where(
+            ContactOrganization.contact_id == contact_id
+        ),
+        select(Contact.organization_id).where(Contact.id == contact_id),
+    )
 
 
 def readable_cases(caller: ContactCaller) -> Select[Case]:

@@ -96,7 +96,8 @@ class PortalFile:
 
 
 def list_cases(db: Database, caller: ContactCaller) -> list[PortalCaseRow]:
-    """The contact's cases (and their organization's, where allowed), newest first."""
+    """The contact's cases (and those of each of their organizations, where allowed),
+    newest first."""
     inner = readable_cases(caller).subquery()
     stmt = (
         select(

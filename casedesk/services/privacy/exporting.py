@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import audit
+from casedesk.services.kernel.memberships import organizations_of
 from casedesk.services.privacy.subject import (
     Subject,
     corporation_of_contact,
@@ -111,6 +112,7 @@ def _gather(s: Session, subject: Subject) -> _Archive:
         "location": contact.location,
         "department": contact.department,
         "organization_id": contact.organization_id,
+        "organization_ids": organizations_of(s, cid),
         "created_at": audit.jsonable(contact.created_at),
         "emails": list(subject.emails),
         "phones": list(subject.phones),

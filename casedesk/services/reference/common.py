@@ -190,6 +190,7 @@ def ensure_unique(
 _USERS_OF = {
     "status_history": "status history of cases",
     "case_members": "case memberships",
+    "contact_organizations": "contacts belonging to it",
     "case_messages": "case messages",
     "custom_field_values": "cases with a value",
     "categories": "subcategories",

@@ -13,12 +13,14 @@ from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import Conflict, ValidationFailed
+from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.services.identity import preferences
 from casedesk.services.identity.auth import hash_password
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.references import require_ref
+from casedesk.services.reference import contact_organizations as memberships
+from casedesk.services.reference import contact_parts
 from casedesk.services.reference.common import (
     Id,
     In,
@@ -35,8 +37,15 @@ from casedesk.services.reference.common import (
     require_manager,
     snapshot,
 )
+from casedesk.services.reference.contact_organizations import OrganizationIds
 from casedesk.store.db import Database
-from casedesk.store.models import Contact, ContactEmail, ContactPhone, Organization
+from casedesk.store.models import (
+    Contact,
+    ContactEmail,
+    ContactOrganization,
+    ContactPhone,
+    Organization,
+)
 
 _FIELDS = (
     "first_name",
@@ -102,7 +111,8 @@ Language = Annotated[
     ),
 ]
 SeesOrganization = Annotated[
-    bool, Field(description="In the portal, see every case of the contact's organization.")
+    bool,
+    Field(description="In the portal, see every case of each of the contact's organizations."),
 ]
 
 
@@ -114,7 +124,10 @@ class ContactOut(Out):
     location: str
     department: str
     language: str | None = None
-    organization_id: int | None
+    organization_id: int | None = Field(description="The primary organization.")
+    organization_ids: list[int] = Field(
+        description="Every organization the contact belongs to, the primary first."
+    )
     sees_organization_cases: bool
     has_portal_password: bool
     emails: list[str]
@@ -130,6 +143,7 @@ class ContactCreate(In):
     department: Text200 = ""
     language: Language | None = None
     organization_id: Id | None = None
+    organization_ids: OrganizationIds | None = None
     sees_organization_cases: SeesOrganization = False
     portal_password: PortalPassword | None = None
     emails: Emails = Field(default_factory=list)
@@ -144,6 +158,7 @@ class ContactPatch(In):
     department: Text200 | None = None
     language: Language | None = None
     organization_id: Id | None = None
+    organization_ids: OrganizationIds | None = None
     sees_organization_cases: SeesOrganization | None = None
     portal_password: PortalPassword | None = None
     emails: Emails | None = Field(default=None, description="Replaces the list.")
@@ -165,7 +180,12 @@ def list_contacts(
     with db.read() as s:
         stmt = select(Contact).where(Contact.corporation_id == principal.corporation_id)
         if organization_id is not None:
-            stmt = stmt.where(Contact.organization_id == organization_id)
+            stmt = stmt.where(
+                or_(
+                    Contact.organization_id == organization_id,
+                    Contact.id.in_(_members_of([organization_id])),
+                )
+            )
         if q:
             stmt = stmt.where(_matches(principal.corporation_id, q.strip().lower()))
         stmt = stmt.order_by(Contact.last_name, Contact.first_name, Contact.id)
@@ -189,6 +209,14 @@ def _matches(corporation_id: int, needle: str) -> ColumnElement[bool]:
         Contact.id.in_(by_email),
         Contact.id.in_(by_phone),
         Contact.organization_id.in_(by_organization),
+        Contact.id.in_(_members_of(by_organization)),
+    )
+
+
+def _members_of(organizations: Any) -> Any:
+    """The contacts that belong to one of ``organizations`` (ids or a SELECT of them)."""
+    return select(ContactOrganization.contact_id).where(
+        ContactOrganization.organization_id.in_(organizations)
     )
 
 
@@ -207,7 +235,7 @@ def contact_names(db: Database, principal: Principal, ids: set[int]) -> dict[int
                 Contact.corporation_id == principal.corporation_id, Contact.id.in_(ids)
             )
         ).all()
-        parts = _parts(s, [c.id for c in rows])
+        parts = contact_parts.parts(s, [c.id for c in rows])
     names = {}
     for c in rows:
         emails = parts[c.id]["emails"]
@@ -229,11 +257,18 @@ def create_contact_in(s: Session, principal: Principal, data: ContactCreate) -> 
     _require_identity(values, data.emails)
     if data.organization_id is not None:
         require_ref(s, Organization, data.organization_id, corp, "organization_id")
+    sent = {"organization_id": data.organization_id, "organization_ids": data.organization_ids}
+    values["organization_id"], organization_ids = memberships.settle(
+        {"organization_id": None, "organization_ids": []}, sent
+    )
+    memberships.require_organizations(s, corp, organization_ids)
     row = Contact(corporation_id=corp, **values)
     row.password_hash = hash_password(data.portal_password) if data.portal_password else None
     s.add(row)
     flush(s, "the contact could not be stored")
-    parts = _set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
+    parts = contact_parts.set_parts(s, row, data.emails, [p.model_dump() for p in data.phones])
+    memberships.replace(s, row, organization_ids)
+    parts["organization_ids"] = organization_ids
     audit.record(
         s,
         principal,
@@ -250,7 +285,8 @@ def update_contact(
     db: Database, principal: Principal, contact_id: int, patch: ContactPatch
 ) -> ContactOut:
     nullable = ("organization_id", "language")
-    values = present(patch, (*(f for f in _FIELDS if f not in nullable), "emails", "phones"))
+    not_null = (*(f for f in _FIELDS if f not in nullable), "emails", "phones", "organization_ids")
+    values = present(patch, not_null)
     password_sent = "portal_password" in values
     values.pop("portal_password", None)
     if "phones" in values:
@@ -260,8 +296,11 @@ def update_contact(
     with db.write() as s:
         row = get_row(s, Contact, contact_id, principal.corporation_id, "contact")
         require_manager(principal)
-        before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
+        before = snapshot(row, _FIELDS) | contact_parts.parts(s, [row.id]).get(
+            row.id, contact_parts.no_parts()
+        )
         after = before | values
+        after["organization_id"], after["organization_ids"] = memberships.settle(before, values)
         old_hash = row.password_hash
         if password_sent:
             row.password_hash = (
@@ -271,13 +310,15 @@ def update_contact(
         if after == before and not password:
             return _out(s, [row])[0]
         _require_identity(after, after["emails"])
-        if after["organization_id"] is not None:
+        if values.get("organization_id") is not None:
             require_ref(
-                s, Organization, after["organization_id"], row.corporation_id, "organization_id"
+                s, Organization, values["organization_id"], row.corporation_id, "organization_id"
             )
+        memberships.require_organizations(s, row.corporation_id, after["organization_ids"])
         for name in _FIELDS:
             setattr(row, name, after[name])
-        _set_parts(s, row, after["emails"], after["phones"])
+        contact_parts.set_parts(s, row, after["emails"], after["phones"])
+        memberships.replace(s, row, after["organization_ids"])
         audit.record(
             s,
             principal,
@@ -295,11 +336,18 @@ def delete_contact(db: Database, principal: Principal, contact_id: int) -> None:
         row = get_row(s, Contact, contact_id, principal.corporation_id, "contact")
         require_manager(principal)
         ensure_unused(
-            s, Contact, row.id, "contact", owned=frozenset({"contact_emails", "contact_phones"})
+            s,
+            Contact,
+            row.id,
+            "contact",
+            owned=frozenset({"contact_emails", "contact_phones", "contact_organizations"}),
         )
-        before = snapshot(row, _FIELDS) | _parts(s, [row.id]).get(row.id, _no_parts())
+        before = snapshot(row, _FIELDS) | contact_parts.parts(s, [row.id]).get(
+            row.id, contact_parts.no_parts()
+        )
         s.execute(delete(ContactEmail).where(ContactEmail.contact_id == row.id))
         s.execute(delete(ContactPhone).where(ContactPhone.contact_id == row.id))
+        s.execute(delete(ContactOrganization).where(ContactOrganization.contact_id == row.id))
         s.delete(row)
         flush(s, f"contact {contact_id} is still in use")
         audit.record(
@@ -325,70 +373,8 @@ def _require_identity(values: dict[str, Any], emails: list[str]) -> None:
         raise ValidationFailed("a contact needs a name or an email address", field="last_name")
 
 
-def _set_parts(
-    s: Session, contact: Contact, emails: list[str], phones: list[dict[str, str]]
-) -> dict[str, Any]:
-    """Replace the contact's emails and phones; Conflict naming an address another
-    contact of the corporation has."""
-    emails = list(dict.fromkeys(emails))
-    if emails:
-        taken = s.execute(
-            select(ContactEmail.email, ContactEmail.contact_id).where(
-                ContactEmail.corporation_id == contact.corporation_id,
-                ContactEmail.email.in_(emails),
-                ContactEmail.contact_id != contact.id,
-            )
-        ).first()
-        if taken is not None:
-            raise Conflict(
-                f"email {taken[0]} belongs to contact {taken[1]} already",
-                field="emails",
-                contact_id=taken[1],
-            )
-    s.execute(delete(ContactEmail).where(ContactEmail.contact_id == contact.id))
-    s.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact.id))
-    for i, email in enumerate(emails):
-        s.add(
-            ContactEmail(
-                corporation_id=contact.corporation_id,
-                contact_id=contact.id,
-                email=email,
-                is_primary=i == 0,
-            )
-        )
-    for phone in phones:
-        s.add(ContactPhone(contact_id=contact.id, number=phone["number"], kind=phone["kind"]))
-    flush(s, "one of the email addresses belongs to another contact already")
-    return {"emails": emails, "phones": phones}
-
-
-def _no_parts() -> dict[str, Any]:
-    return {"emails": [], "phones": []}
-
-
-def _parts(s: Session, contact_ids: list[int]) -> dict[int, dict[str, Any]]:
-    out: dict[int, dict[str, Any]] = {cid: _no_parts() for cid in contact_ids}
-    if not contact_ids:
-        return out
-    emails = s.execute(
-        select(ContactEmail.contact_id, ContactEmail.email)
-        .where(ContactEmail.contact_id.in_(contact_ids))
-        .order_by(ContactEmail.is_primary.desc(), ContactEmail.id)
-    )
-    for cid, email in emails:
-        out[cid]["emails"].append(email)
-    phones = s.execute(
-        select(ContactPhone.contact_id, ContactPhone.number, ContactPhone.kind)
-        .where(ContactPhone.contact_id.in_(contact_ids))
-        .order_by(ContactPhone.id)
-    )
-    for cid, number, kind in phones:
-        out[cid]["phones"].append({"number": number, "kind": kind})
-    return out
-
-
 def _out(s: Session, rows: Sequence[Contact]) -> list[ContactOut]:
-    parts = _parts(s, [r.id for r in rows])
+    parts = contact_parts.parts(s, [r.id for r in rows])
     return [
         ContactOut(
             **snapshot(r, _FIELDS),
@@ -396,6 +382,7 @@ def _out(s: Session, rows: Sequence[Contact]) -> list[ContactOut]:
             has_portal_password=r.password_hash is not None,
             created_at=r.created_at,
             emails=parts[r.id]["emails"],
+            organization_ids=parts[r.id]["organization_ids"],
             phones=[PhoneOut(**p) for p in parts[r.id]["phones"]],
         )
         for r in rows

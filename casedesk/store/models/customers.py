@@ -40,6 +40,7 @@ class Contact(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"), index=True)
+    #: The primary organization (the first membership; see ``ContactOrganization``).
     organization_id: Mapped[int | None] = mapped_column(
         ForeignKey("organizations.id"), nullable=True, index=True
     )
@@ -51,12 +52,27 @@ class Contact(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     #: argon2 hash for the customer portal; None: sign in by emailed link only.
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True, default=None)
-    #: Whether the portal shows this contact every case of their organization.
+    #: Whether the portal shows this contact every case of each of their organizations.
     sees_organization_cases: Mapped[bool] = mapped_column(Boolean, default=False)
     #: IANA zone the portal shows times in (None: not chosen yet, shown in UTC).
     time_zone: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: Language of mail to the contact and of their portal pages (None: the browser's).
     language: Mapped[str | None] = mapped_column(String(16), nullable=True, default=None)
+
+
+class ContactOrganization(Base):
+    """A contact's membership of an organization. A contact belongs to any number of
+    organizations; ``Contact.organization_id`` names the primary one, which is always
+    among them. A case records which of them it is for (``Case.organization_id``)."""
+
+    __tablename__ = "contact_organizations"
+    __table_args__ = (UniqueConstraint("contact_id", "organization_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    corporation_id: Mapped[int] = mapped_column(ForeignKey("corporations.id"))
+    contact_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class ContactEmail(Base):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from casedesk.domain.permissions import Permission
 from casedesk.services.cases.core import get_case
 from casedesk.services.customers.overview import customer_panel
 from casedesk.web.routes.console_context import CaseId, db_of, lookups
@@ -30,5 +31,6 @@ def customer(request: Request, agent: Agent, case_id: CaseId) -> Response:
             "case": case,
             "panel": customer_panel(db, agent.principal, case),
             "looked": lookups(db, agent.principal),
+            "can_edit": agent.principal.can(Permission.EDIT_CASE),
         },
     )

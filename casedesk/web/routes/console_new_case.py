@@ -107,6 +107,7 @@ def _order(form: FormData, db: Database, principal: Principal) -> CallerCase:
         "description": _text(form, "description") or None,
         "origin": _text(form, "origin", 20) or "phone",
         "contact_id": _id(form, "contact_id", "contact"),
+        "organization_id": _id(form, "organization_id", "organization"),
         "priority_id": _id(form, "priority_id", "priority"),
         "category_id": _id(form, "category_id", "category"),
         "queue_id": _id(form, "queue_id", "queue"),
@@ -213,8 +214,14 @@ def pick_search(
 @router.get("/contacts/pick/{contact_id}")
 def pick_one(request: Request, agent: Agent, contact_id: OtherId) -> Response:
     """The picked contact, as the form's hidden ``contact_id`` and a line naming them."""
-    picked = get_contact(db_of(request), agent.principal, contact_id)
-    return render(request, "console/contact_picked.html", {"picked": picked})
+    db = db_of(request)
+    picked = get_contact(db, agent.principal, contact_id)
+    organizations = list_organizations(db, agent.principal, limit=500)
+    return render(
+        request,
+        "console/contact_picked.html",
+        {"picked": picked, "organizations": organizations},
+    )
 
 
 @router.get("/contacts/unpick")
