@@ -36,7 +36,7 @@ KEYWORDS = {
     "npgettext": ((1, "c"), 2, 3),
     "N_": None,
 }
-SIGN_IN = {"next": "", "email": "", "error": ""}
+SIGN_IN = {"next": "", "email": "", "error": "", "providers": [], "area": "portal"}
 
 
 def _extracted() -> set[str]:
