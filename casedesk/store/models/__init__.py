@@ -34,6 +34,15 @@ from casedesk.store.models.customers import (
 )
 from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
 from casedesk.store.models.imports import ImportRecord
+from casedesk.store.models.knowledge import (
+    KbArticle,
+    KbCategory,
+    KbDeflection,
+    KbFeedback,
+    KbFile,
+    KbTranslation,
+    KbVersion,
+)
 from casedesk.store.models.mail import (
     InboundMail,
     Mailbox,
@@ -115,6 +124,13 @@ __all__ = [
     "IdempotencyRecord",
     "ImportRecord",
     "InboundMail",
+    "KbArticle",
+    "KbCategory",
+    "KbDeflection",
+    "KbFeedback",
+    "KbFile",
+    "KbTranslation",
+    "KbVersion",
     "Invoice",
     "JobLease",
     "MailRate",
