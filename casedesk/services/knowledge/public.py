@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from casedesk.services.knowledge.schemas import CategoryOut, Hit
 from casedesk.store.db import Database
 from casedesk.store.models import Corporation, KbArticle, KbCategory, KbFile, KbTranslation
 
-_S = TypeVar("_S", bound=Select[Unpack[tuple[Any, ...]]])
+_S = TypeVar("_S", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True, slots=True)
