@@ -35,6 +35,8 @@ from casedesk.web.routes import (
     console_security,
     console_views,
     portal_cases,
+    portal_deflection,
+    portal_kb,
     portal_sign_in,
     sign_in,
     sign_in_second_step,
@@ -74,7 +76,9 @@ def install(app: FastAPI) -> None:
         console_views.router,
         console_live.router,
         portal_sign_in.router,
+        portal_deflection.router,  # before the case pages: /portal/cases/new/… is no case
         portal_cases.router,
+        portal_kb.router,
         *admin_routers.ROUTERS,
     ):
         app.include_router(router, include_in_schema=False)
