@@ -24,6 +24,8 @@ from casedesk.web.routes import (
     console_contacts,
     console_customer_panel,
     console_exports,
+    console_kb,
+    console_kb_more,
     console_live,
     console_new_case,
     console_notifications,
@@ -68,6 +70,8 @@ def install(app: FastAPI) -> None:
         console_composer.router,
         console_case_work.router,
         console_canned.router,
+        console_kb_more.router,  # before console_kb: /console/kb/categories is no id
+        console_kb.router,
         console_notifications.router,
         console_profile.router,
         console_search.router,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, NotFound
 from casedesk.domain.knowledge import (
+    MAX_SLUG,
     ArticleStatus,
     check_language,
     check_slug,
@@ -221,8 +222,11 @@ def _add_translation(
     )
     if taken is not None:
         raise Conflict(f"the article has a {language} translation already", field="language")
-    slug = check_slug(data.slug or slugify(data.title))
-    _refuse_slug(s, article.corporation_id, language, slug, 0)
+    if data.slug:
+        slug = check_slug(data.slug)
+        _refuse_slug(s, article.corporation_id, language, slug, 0)
+    else:
+        slug = _free_slug(s, article.corporation_id, language, slugify(data.title))
     now = utcnow()
     row = KbTranslation(
         corporation_id=article.corporation_id,
@@ -286,6 +290,24 @@ def _refuse_slug(s: Session, corporation_id: int, language: str, slug: str, own_
     )
     if clash is not None:
         raise Conflict(f"an article in {language} has the slug {slug!r} already", field="slug")
+
+
+def _free_slug(s: Session, corporation_id: int, language: str, wanted: str) -> str:
+    """``wanted``, or with ``-2``, ``-3``, … when another article has it already."""
+    taken = set(
+        s.scalars(
+            select(KbTranslation.slug).where(
+                KbTranslation.corporation_id == corporation_id,
+                KbTranslation.language == language,
+                KbTranslation.slug.startswith(wanted, autoescape=True),
+            )
+        )
+    )
+    slug, n = wanted, 1
+    while slug in taken:
+        n += 1
+        slug = f"{wanted[: MAX_SLUG - 8]}-{n}"
+    return slug
 
 
 def _search_text(title: str, body: str) -> str:
