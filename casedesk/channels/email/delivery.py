@@ -17,6 +17,7 @@ from pathlib import Path
 from casedesk.channels.email import render
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
 from casedesk.channels.email.tls import UntrustedServer
+from casedesk.config import DEFAULT_PUBLIC_URL
 from casedesk.services.mail import notification_plans, notifications
 from casedesk.services.mail.planned import Event
 from casedesk.store.db import Database
@@ -32,6 +33,7 @@ def deliver_outbox(
     default_from: str,
     batch: int = 50,
     ca_file: Path | None = None,
+    public_url: str = DEFAULT_PUBLIC_URL,
 ) -> int:
     """Deliver every due event; how many were completed."""
     done = 0
@@ -39,7 +41,7 @@ def deliver_outbox(
         while events := notifications.claim(db, now, batch=batch):
             for index, event in enumerate(events):
                 try:
-                    _deliver(db, sender, event, now, default_from)
+                    _deliver(db, sender, event, now, default_from, public_url)
                 except TRANSIENT as exc:
                     due = notifications.retry_later(db, event, now)
                     _log_failure(event.id, exc, due)
@@ -59,7 +61,12 @@ def _log_failure(event_id: int, exc: BaseException, due: datetime) -> None:
 
 
 def _deliver(
-    db: Database, sender: SmtpSender, event: Event, now: datetime, default_from: str
+    db: Database,
+    sender: SmtpSender,
+    event: Event,
+    now: datetime,
+    default_from: str,
+    public_url: str = DEFAULT_PUBLIC_URL,
 ) -> None:
     plan = notification_plans.plan(db, event, default_from=default_from)
     if not plan.mails:
@@ -69,7 +76,8 @@ def _deliver(
         if mail.recipient in sent:
             continue
         override = notifications.template_override(db, event.corporation_id, mail.template)
-        subject, body = render.render(mail.template, mail.context, override)
+        context = mail.context | {"public_url": public_url.rstrip("/")}
+        subject, body = render.render(mail.template, context, override)
         state = "sent"
         message_id = ""
         if mail.automatic and not notifications.under_cap(

@@ -36,4 +36,5 @@ def deliver_mail(db: Database, now: datetime) -> int:
         now,
         default_from=settings.mail_from,
         ca_file=settings.mail_ca_file,
+        public_url=settings.link_base_url,
     )

@@ -156,12 +156,33 @@ def suggestions(
 ) -> list[Hit]:
     """The readable translations that best match what a customer is typing: any of its
     longer words counts, the best-ranked first."""
-    terms = deflection_terms(text)
     with db.read() as s:
-        ids = search.matching(
-            s, language, terms, where=_readable(reader), any_term=True, limit=limit
-        )
-        return _ordered(s, reader, ids)
+        return suggestions_in(s, reader, language, text, limit=limit)
+
+
+def suggestions_in(
+    s: Session, reader: Reader, language: str, text: str, *, limit: int = 3
+) -> list[Hit]:
+    """``suggestions`` in an open transaction."""
+    terms = deflection_terms(text)
+    ids = search.matching(s, language, terms, where=_readable(reader), any_term=True, limit=limit)
+    return _ordered(s, reader, ids)
+
+
+def suggestions_for_mail(
+    s: Session, corporation_id: int, text: str, *, limit: int = 3
+) -> list[Hit]:
+    """The best articles for a case that came by mail, whose language is not known: in
+    each language the knowledge base has, the one that matches the most articles wins."""
+    reader = Reader(corporation_id)
+    found = set(s.scalars(_hits_from(select(KbTranslation.language), reader).distinct()))
+    best: list[Hit] = []
+    for code in LANGUAGES:
+        if code in found:
+            hits = suggestions_in(s, reader, code, text, limit=limit)
+            if len(hits) > len(best):
+                best = hits
+    return best
 
 
 def readable_translation(db: Database, reader: Reader, translation_id: int) -> Hit:
