@@ -6,7 +6,9 @@
 - PostgreSQL: one partial GIN index per language on
   ``to_tsvector('<configuration>', search_text) WHERE language = '<code>'``, so each
   language is stemmed and its stop words dropped by its own configuration
-  (``domain.knowledge.LANGUAGES``); ranked by ``ts_rank``. A query must repeat the
+  (``domain.knowledge.LANGUAGES``); ranked by ``ts_rank`` among the first ``RANKED``
+  hits (ranking recomputes each hit's vector, so a word in most articles would cost in
+  proportion to the whole knowledge base). A query must repeat the
   index's expression and condition exactly to use it.
 
 Two ways of matching: ``all`` terms as prefixes (the search box), or ``any`` term (what
@@ -39,6 +41,8 @@ from casedesk.domain.knowledge import LANGUAGES
 from casedesk.store.models import KbTranslation
 
 MAX_TERMS = 16
+#: PostgreSQL ranks at most this many hits of a query (see ``_postgresql``).
+RANKED = 200
 _fts = table("kb_fts", column("rowid", Integer))
 
 
@@ -61,10 +65,10 @@ def matching(
         return []
     dialect = s.get_bind().dialect.name
     if dialect == "sqlite":
-        stmt = _sqlite(language, terms, any_term)
+        stmt = _sqlite(language, terms, any_term).where(*where)
     else:
-        stmt = _postgresql(language, terms, any_term)
-    return list(s.scalars(stmt.where(*where).limit(limit)))
+        stmt = _postgresql(language, terms, any_term, where)
+    return list(s.scalars(stmt.limit(limit)))
 
 
 def _sqlite(language: str, terms: list[str], any_term: bool) -> Select[Any]:
@@ -80,7 +84,9 @@ def _sqlite(language: str, terms: list[str], any_term: bool) -> Select[Any]:
     )
 
 
-def _postgresql(language: str, terms: list[str], any_term: bool) -> Select[Any]:
+def _postgresql(
+    language: str, terms: list[str], any_term: bool, where: list[ColumnElement[bool]]
+) -> Select[Any]:
     config: ColumnElement[Any] = literal_column(f"'{LANGUAGES[language]}'")
     document = func.to_tsvector(config, KbTranslation.search_text)
     plain = func.plainto_tsquery(config, literal(" ".join(terms), String)).cast(Text)
@@ -91,8 +97,16 @@ def _postgresql(language: str, terms: list[str], any_term: bool) -> Select[Any]:
         marked = func.regexp_replace(plain, "'( |$)", "':*\\1", "g")
     query = func.to_tsquery(config, marked)
     language_clause: ColumnElement[Any] = literal_column(f"kb_translations.language = '{language}'")
+    # Ranking recomputes each hit's tsvector: rank the first RANKED hits the index gives,
+    # so a word found in most articles costs no more than a rarer one.
+    hits = (
+        select(KbTranslation.id)
+        .where(language_clause, document.op("@@")(query), *where)
+        .limit(RANKED)
+        .scalar_subquery()
+    )
     return (
         select(KbTranslation.id)
-        .where(language_clause, document.op("@@")(query))
+        .where(KbTranslation.id.in_(hits))
         .order_by(func.ts_rank(document, query).desc(), KbTranslation.id)
     )
