@@ -63,3 +63,10 @@ def test_plain_text_and_summary_drop_the_markup() -> None:
     assert rendering.summary(long).endswith("…")
     assert len(rendering.summary(long)) <= rendering.SUMMARY_CHARS + 1
     assert rendering.summary(long, "Written by hand") == "Written by hand"
+
+
+def test_deflection_looks_up_the_telling_words_of_what_was_typed() -> None:
+    from casedesk.domain.knowledge import deflection_terms
+
+    typed = "Hello, the VPN is disconnecting all the time since Monday. Thanks!"
+    assert deflection_terms(typed) == ["disconnecting", "monday", "time", "vpn"]
