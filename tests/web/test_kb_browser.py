@@ -4,11 +4,14 @@ a new case is offered it and marks it as solving, and no case is opened."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
 from casedesk.services.knowledge import feedback
 from casedesk.services.portal import reads as portal
 from tests.factories import PASSWORD
+from tests.services.knowledge.helpers import make_article, make_category
 from tests.services.portal.world import PORTAL_PASSWORD, make_portal_world
 from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
 
@@ -82,3 +85,35 @@ def test_written_in_two_languages_found_by_a_visitor_and_deflecting_a_case(
         ("en", 1, 1),
         ("de", 0, 0),
     }
+
+
+def test_an_agent_inserts_an_articles_link_and_text_into_a_reply(
+    page: Page, live_server: LiveServer
+) -> None:
+    pw = make_portal_world(live_server.db)
+    admin = pw.base.admin.principal
+    category = make_category(live_server.db, admin)
+    make_article(live_server.db, admin, category, title="Printer prints blank pages")
+    case = pw.case_for(pw.carol)
+    url = live_server.url
+    sign_in_agent(page, url, pw.base.agent_a.email, PASSWORD)
+    page.wait_for_url(f"{url}/console")
+    page.goto(f"{url}/console/cases/{case.id}")
+    reply = page.locator("#panel-reply")
+    reply.get_by_text("Insert a help article").click()
+    reply.get_by_label("Search articles").fill("blank")
+    reply.get_by_role("button", name="Insert link").click()
+    link = f"{live_server.settings.link_base_url.rstrip('/')}/portal/kb/en/printing/"
+    expect(page.locator("#reply-body")).to_have_value(
+        f"Printer prints blank pages: {link}printer-prints-blank-pages"
+    )
+    # What is inserted counts as typed: the composer keeps it as the draft.
+    with page.expect_response(
+        lambda r: r.url.endswith("/draft") and "Turn" in (r.request.post_data or "")
+    ):
+        reply.get_by_role("button", name="Insert text").click()
+    expect(page.locator("#reply-body")).to_have_value(
+        re.compile(r"printer-prints-blank-pages Turn the printer off and on again")
+    )
+    page.reload()
+    expect(page.locator("#reply-body")).to_have_value(re.compile("Turn the printer off"))
