@@ -112,6 +112,16 @@ def slugify(text: str) -> str:
     return slug or "article"
 
 
+#: Category slugs the portal's own pages use (``/portal/kb/<language>/search``).
+RESERVED_CATEGORY_SLUGS = frozenset({"search"})
+
+
+def check_category_slug(slug: str) -> str:
+    if slug in RESERVED_CATEGORY_SLUGS:
+        raise ValidationFailed(f"the slug {slug!r} is taken by the portal", field="slug")
+    return check_slug(slug)
+
+
 def check_slug(slug: str) -> str:
     if not re.fullmatch(SLUG_PATTERN, slug) or len(slug) > MAX_SLUG:
         raise ValidationFailed(

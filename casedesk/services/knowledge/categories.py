@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Conflict, NotFound
-from casedesk.domain.knowledge import check_slug, slugify
+from casedesk.domain.knowledge import check_category_slug, slugify
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
@@ -35,7 +35,7 @@ def get_category(db: Database, principal: Principal, category_id: int) -> Catego
 
 def create_category(db: Database, principal: Principal, data: CategoryCreate) -> CategoryOut:
     principal.require(Permission.MANAGE_KNOWLEDGE)
-    slug = check_slug(data.slug or slugify(data.name))
+    slug = check_category_slug(data.slug or slugify(data.name))
     now = utcnow()
     with db.write() as s:
         _refuse_slug(s, principal.corporation_id, slug, 0)
@@ -70,6 +70,7 @@ def update_category(
         row = load(s, principal.corporation_id, category_id)
         before = _fields(row)
         if patch.slug is not None and patch.slug != row.slug:
+            check_category_slug(patch.slug)
             _refuse_slug(s, row.corporation_id, patch.slug, row.id)
         for field in ("name", "slug", "description", "position"):
             value = getattr(patch, field)

@@ -118,3 +118,9 @@ def test_a_category_with_articles_cannot_be_deleted(db: Database) -> None:
     make_article(db, admin, category)
     with pytest.raises(Conflict):
         categories.delete_category(db, admin, category)
+
+
+def test_a_category_cannot_take_the_slug_of_the_portals_search(db: Database) -> None:
+    world = make_world(db)
+    with pytest.raises(ValidationFailed):
+        categories.create_category(db, world.admin.principal, CategoryCreate(name="Search"))
