@@ -71,10 +71,14 @@ CONSOLE_PAGES = [
     ("admin-macros", "/console/admin/macros"),
     ("admin-webhooks", "/console/admin/webhooks"),
     ("admin-surveys", "/console/admin/surveys"),
+    ("console-kb", "/console/kb"),
+    ("console-kb-insights", "/console/kb/insights"),
 ]
 #: The sign-in form's words: (email, password, button), in English and German.
 ENGLISH = ("Email", "Password", "Sign in")
 GERMAN = ("E-Mail", "Passwort", "Anmelden")
+#: A demo help article in the portal.
+KB_ARTICLE = "/portal/kb/en/network-and-vpn/vpn-keeps-disconnecting"
 #: A mail from a stranger, kept in the quarantine for its pages.
 HELD = (
     b"From: Vendor Sales <sales@vendor.example>\r\n"
@@ -129,6 +133,11 @@ def main() -> None:
                 shoot(page, out, "console-organization", f"{base}{organization_url}")
             page.set_viewport_size(PHONE)
             shoot(page, out, "console-case-phone", case_url, full_page=False)
+            page.set_viewport_size(DESKTOP)
+            page.goto(f"{base}/console/kb")
+            page.get_by_role("link", name="VPN keeps disconnecting").first.click()
+            page.wait_for_load_state()
+            shoot(page, out, "console-kb-edit", page.url)
 
             portal = browser.new_page(viewport=DESKTOP)
             shoot(portal, out, "portal-sign-in", f"{base}/portal/sign-in")
@@ -138,6 +147,13 @@ def main() -> None:
             portal.wait_for_load_state()
             shoot(portal, out, "portal-case", portal.url)
             shoot(portal, out, "portal-new-case", f"{base}/portal/cases/new")
+            shoot(portal, out, "portal-kb", f"{base}/portal/kb/en")
+            shoot(portal, out, "portal-kb-article", f"{base}{KB_ARTICLE}")
+            portal.goto(f"{base}/portal/cases/new")
+            portal.get_by_label("Title").fill("VPN disconnecting all the time")
+            portal.locator("#kb-suggestions li").first.wait_for()
+            portal.screenshot(path=out / "portal-kb-suggestions.png")
+            _optimise(out / "portal-kb-suggestions.png")
             survey_shots(db, browser.new_page(viewport=DESKTOP), page, base, out, corporation)
 
             # The same pages for a browser that asks for German.

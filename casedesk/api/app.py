@@ -34,6 +34,7 @@ from casedesk.api.routers import (
     directory,
     exports,
     invoices,
+    knowledge,
     mail,
     mail_admin,
     notifications,
@@ -149,6 +150,7 @@ def create_app(
         rules.router,
         sign_in_providers.router,
         surveys.router,
+        knowledge.router,
     ):
         app.include_router(router, prefix="/api/v1", responses=SHARED_RESPONSES)
     app.include_router(itx_router)

@@ -33,6 +33,9 @@ class Permission(StrEnum):
     MANAGE_BILLING = "manage_billing"
     #: Hand raw mail to the email channel (an MTA's pipe to ``/api/v1/mail/inbound``).
     INGEST_MAIL = "ingest_mail"
+    #: Write, publish and archive knowledge-base articles and their categories: what
+    #: customers read in the portal, so not every agent may change it.
+    MANAGE_KNOWLEDGE = "manage_knowledge"
 
 
 ALL_PERMISSIONS = frozenset(Permission)

@@ -47,6 +47,10 @@ from casedesk.store.models import SearchDocument
 
 FTS_TABLE = "search_fts"
 PG_INDEX = "ix_search_documents_tsv"
+#: The knowledge base's own index (``services/knowledge/search.py``): the FTS5 table
+#: and the prefix of its per-language GIN indexes.
+KB_FTS_TABLE = "kb_fts"
+KB_PG_INDEX = "ix_kb_translations_tsv_"
 
 #: Each term is one more set to intersect; a cap keeps the query cheap (and SQLite
 #: allows at most 500 members in a compound SELECT).
@@ -62,8 +66,8 @@ def is_index_object(name: str | None, type_: str) -> bool:
     if name is None:
         return False
     if type_ == "table":
-        return name == FTS_TABLE or name.startswith(f"{FTS_TABLE}_")
-    return type_ == "index" and name == PG_INDEX
+        return name == FTS_TABLE or name.startswith((f"{FTS_TABLE}_", KB_FTS_TABLE))
+    return type_ == "index" and (name == PG_INDEX or name.startswith(KB_PG_INDEX))
 
 
 _INSERT = insert(SearchDocument)

@@ -25,6 +25,8 @@ from casedesk.web.routes import (
     console_contacts,
     console_customer_panel,
     console_exports,
+    console_kb,
+    console_kb_more,
     console_live,
     console_memberships,
     console_new_case,
@@ -37,6 +39,8 @@ from casedesk.web.routes import (
     console_security,
     console_views,
     portal_cases,
+    portal_deflection,
+    portal_kb,
     portal_sign_in,
     portal_survey,
     sign_in,
@@ -74,6 +78,8 @@ def install(app: FastAPI) -> None:
         console_composer.router,
         console_case_work.router,
         console_canned.router,
+        console_kb_more.router,  # before console_kb: /console/kb/categories is no id
+        console_kb.router,
         console_notifications.router,
         console_profile.router,
         console_search.router,
@@ -82,9 +88,11 @@ def install(app: FastAPI) -> None:
         console_views.router,
         console_live.router,
         portal_sign_in.router,
+        portal_deflection.router,  # before the case pages: /portal/cases/new/… is no case
         portal_cases.router,
         portal_survey.router,
         portal_survey.case_router,
+        portal_kb.router,
         *admin_routers.ROUTERS,
     ):
         app.include_router(router, include_in_schema=False)

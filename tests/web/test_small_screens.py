@@ -24,6 +24,10 @@ from casedesk.services.cases.schemas import MessageCreate
 from casedesk.services.cases.templates import TemplateCreate
 from casedesk.services.identity import sso_providers
 from casedesk.services.identity.sso_providers import ProviderCreate
+from casedesk.services.knowledge import articles as kb_articles
+from casedesk.services.knowledge import categories as kb_categories
+from casedesk.services.knowledge.schemas import ArticleCreate
+from casedesk.services.knowledge.schemas import CategoryCreate as KbCategoryCreate
 from casedesk.services.mail import mailbox_admin, mailbox_oauth
 from casedesk.services.mail.mailbox_admin import MailboxCreate
 from casedesk.services.mail.mailbox_oauth import OAuthSetup
@@ -105,6 +109,20 @@ PAGES: list[tuple[str, str]] = [
     ("customer", "/portal/cases/new"),
     ("customer", "/portal/cases/{case}"),
     ("customer", "/portal/cases/{closed}"),
+    ("anonymous", "/portal/kb/en"),
+    ("anonymous", "/portal/kb/en/printing"),
+    ("anonymous", "/portal/kb/en/printing/printer-jammed"),
+    ("anonymous", "/portal/kb/en/search?q=printer"),
+    ("customer", "/portal/kb/en/printing/printer-jammed"),
+    ("customer", "/portal/cases/new/solved"),
+    ("agent", "/console/kb"),
+    ("agent", "/console/kb?q=printer"),
+    ("agent", "/console/kb/translations/{kb_translation}"),
+    ("agent", "/console/kb/translations/{kb_translation}/versions"),
+    ("admin", "/console/kb/translations/{kb_translation}"),
+    ("admin", "/console/kb/new"),
+    ("admin", "/console/kb/categories"),
+    ("admin", "/console/kb/insights"),
 ]
 
 HELD = (
@@ -201,10 +219,31 @@ def small_world(live_server: LiveServer) -> tuple[dict[str, int | str], dict[str
         live_server.settings.secret_key,
     )
     closed, survey = surveyed_case(live_server, world)
+    kb_category = kb_categories.create_category(
+        db, admin, KbCategoryCreate(name="Printing", description=f"{LONG_WORD} {LONG_URL}")
+    )
+    kb_article = kb_articles.create_article(
+        db,
+        admin,
+        ArticleCreate(
+            category_id=kb_category.id,
+            visibility="public",  # type: ignore[arg-type]
+            language="en",
+            title="Printer jammed",
+            slug="printer-jammed",
+            body=(
+                f"# {LONG_WORD}\n\nSee {LONG_URL}\n\n    {LONG_URL}\n\n"
+                f"| a | b |\n|---|---|\n| {LONG_WORD} | {LONG_URL} |\n"
+            ),
+        ),
+    )
+    kb_translation = kb_article.translations[0].id
+    kb_articles.change_status(db, admin, kb_translation, "published")
     ids: dict[str, int | str] = {
         "sso": provider.id,
         "closed": closed,
         "survey": survey,
+        "kb_translation": kb_translation,
         "bulk": bulk.id,
         "export": export.id,
         "case": case.id,

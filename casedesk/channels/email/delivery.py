@@ -18,6 +18,7 @@ from casedesk.channels.email import render
 from casedesk.channels.email.outgoing import OutgoingServers
 from casedesk.channels.email.smtp import TRANSIENT, SmtpSender
 from casedesk.channels.email.tls import UntrustedServer
+from casedesk.config import DEFAULT_PUBLIC_URL
 from casedesk.services.mail import notification_plans, notifications
 from casedesk.services.mail.planned import Event
 from casedesk.store.db import Database
@@ -34,6 +35,7 @@ def deliver_outbox(
     batch: int = 50,
     ca_file: Path | None = None,
     secret_key: str = "",
+    public_url: str = DEFAULT_PUBLIC_URL,
 ) -> int:
     """Deliver every due event; how many were completed. A corporation with an OAuth2
     mailbox that names an SMTP server sends through it (``outgoing``)."""
@@ -43,7 +45,7 @@ def deliver_outbox(
             for index, event in enumerate(events):
                 try:
                     sender = servers.for_corporation(event.corporation_id)
-                    _deliver(db, sender, event, now, default_from)
+                    _deliver(db, sender, event, now, default_from, public_url)
                 except TRANSIENT as exc:
                     due = notifications.retry_later(db, event, now)
                     _log_failure(event.id, exc, due)
@@ -63,7 +65,12 @@ def _log_failure(event_id: int, exc: BaseException, due: datetime) -> None:
 
 
 def _deliver(
-    db: Database, sender: SmtpSender, event: Event, now: datetime, default_from: str
+    db: Database,
+    sender: SmtpSender,
+    event: Event,
+    now: datetime,
+    default_from: str,
+    public_url: str = DEFAULT_PUBLIC_URL,
 ) -> None:
     plan = notification_plans.plan(db, event, default_from=default_from)
     if not plan.mails:
@@ -73,7 +80,8 @@ def _deliver(
         if mail.recipient in sent:
             continue
         override = notifications.template_override(db, event.corporation_id, mail.template)
-        subject, body = render.render(mail.template, mail.context, override, mail.language)
+        context = mail.context | {"public_url": public_url.rstrip("/")}
+        subject, body = render.render(mail.template, context, override, mail.language)
         state = "sent"
         message_id = ""
         if mail.automatic and not notifications.under_cap(

@@ -40,4 +40,5 @@ def deliver_mail(db: Database, now: datetime) -> int:
         default_from=settings.mail_from,
         ca_file=settings.mail_ca_file,
         secret_key=settings.secret_key,
+        public_url=settings.link_base_url,
     )

@@ -13,7 +13,8 @@ load cut short is completed by the next one.
 
 The modules: ``data`` (what the set holds), ``people``, ``reference`` (groups,
 categories, customers, ...), ``service_levels`` (calendars and SLA policies),
-``stories`` (the cases), ``scheduled`` (template and schedule).
+``stories`` (the cases), ``scheduled`` (template and schedule), ``knowledge`` (help
+articles).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from casedesk.services.demo.data import (
     PORTAL_EMAIL,
     PORTAL_PASSWORD,
 )
+from casedesk.services.demo.knowledge import knowledge_base
 from casedesk.services.demo.reference import reference_data
 from casedesk.services.demo.scheduled import scheduled_work
 from casedesk.services.demo.service_levels import service_levels
@@ -77,6 +79,7 @@ def load_demo(db: Database, *, now: datetime | None = None, seed: int = 7) -> De
     created = tell_cases(db, admin, agents, ids, now, seed)
     created += scheduled_work(db, admin, agents, ids, now)
     canned_responses(db, admin, agents, ids.groups)
+    knowledge_base(db, admin)
     # What the SLA sweep would do at its next run: the cases told in the past have
     # reached alert levels and due dates since, which the lists show from the case rows.
     sla_sweep(db, now)

@@ -32,6 +32,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.numbering import format_case_number
 from casedesk.domain.rules import RULE_MAIL_TEMPLATES
 from casedesk.domain.statuses import InternalStatus
+from casedesk.services.knowledge import public as knowledge
 from casedesk.services.mail import (
     agent_choices,
     case_free_mails,
@@ -107,7 +108,7 @@ class _Planner:
         out: list[PlannedMail] = []
         if topic == "case.created":
             if self.notify_contacts:
-                out += self._to_contact("case_created_contact")
+                out += self._to_contact("case_created_contact", extra=self._help_articles())
             if self.team:
                 out.append(self._mail(self.team, "", "case_created_team", automatic=True))
             out += self._to_users([self._assignee()], "case_assigned")
@@ -149,6 +150,19 @@ class _Planner:
                     "case_chaser", extra={"message_text": message.body_text}, carries=message.id
                 )
         return _unique(out)
+
+    def _help_articles(self) -> dict[str, Any]:
+        """Public articles that may answer the new case, for its acknowledgement: their
+        titles and portal paths (delivery puts ``public_url`` in front)."""
+        assert self.case is not None
+        text = f"{self.case.title} {self.case.description or ''}"
+        hits = knowledge.suggestions_for_mail(self.s, self.case.corporation_id, text)
+        return {
+            "help_articles": [
+                {"title": h.title, "path": f"/portal/kb/{h.language}/{h.category_slug}/{h.slug}"}
+                for h in hits
+            ]
+        }
 
     def _rule_mail(self, p: dict[str, Any]) -> list[PlannedMail]:
         """A rule's mail from one of the templates rules may send (``domain.rules``)."""

@@ -35,6 +35,15 @@ from casedesk.store.models.customers import (
 )
 from casedesk.store.models.factors import Passkey, RecoveryCode, SecondFactorPolicy, TotpSecret
 from casedesk.store.models.imports import ImportRecord
+from casedesk.store.models.knowledge import (
+    KbArticle,
+    KbCategory,
+    KbDeflection,
+    KbFeedback,
+    KbFile,
+    KbTranslation,
+    KbVersion,
+)
 from casedesk.store.models.mail import (
     InboundMail,
     Mailbox,
@@ -127,6 +136,13 @@ __all__ = [
     "InboundMail",
     "Invoice",
     "JobLease",
+    "KbArticle",
+    "KbCategory",
+    "KbDeflection",
+    "KbFeedback",
+    "KbFile",
+    "KbTranslation",
+    "KbVersion",
     "MailRate",
     "MailSettings",
     "MailTemplate",
