@@ -3,17 +3,33 @@
 from __future__ import annotations
 
 EN: dict[str, object] = {
-    "products": ["the Aero 5 router", "the NovaPrint X2", "the mobile app", "the Pro plan",
-                 "the desk scanner", "the smart thermostat", "the web shop", "the team licence"],
+    "products": [
+        "the Aero 5 router",
+        "the NovaPrint X2",
+        "the mobile app",
+        "the Pro plan",
+        "the desk scanner",
+        "the smart thermostat",
+        "the web shop",
+        "the team licence",
+    ],
     "months": ["January", "March", "April", "June", "September", "November"],
     "openers": {
-        "negative": ["I am really disappointed.", "This is unacceptable and very frustrating.",
-                     "I'm angry, this is the third time I have to write.",
-                     "Terrible experience so far.", "Honestly, this is awful."],
+        "negative": [
+            "I am really disappointed.",
+            "This is unacceptable and very frustrating.",
+            "I'm angry, this is the third time I have to write.",
+            "Terrible experience so far.",
+            "Honestly, this is awful.",
+        ],
         "neutral": ["Hello,", "Good morning,", "Hi team,", "Dear support,", "Hello there,"],
-        "positive": ["Thanks a lot for the great help last week!",
-                     "I love your service, thank you!", "Great work on the last update, thanks.",
-                     "You have been wonderful so far, thank you.", "Happy customer here :)"],
+        "positive": [
+            "Thanks a lot for the great help last week!",
+            "I love your service, thank you!",
+            "Great work on the last update, thanks.",
+            "You have been wonderful so far, thank you.",
+            "Happy customer here :)",
+        ],
     },
     "closers": {
         "negative": ["Please fix this now.", "I expect an answer today.", ""],
@@ -55,20 +71,39 @@ EN: dict[str, object] = {
 }
 
 DE: dict[str, object] = {
-    "products": ["den Router Aero 5", "den NovaPrint X2", "die mobile App", "den Pro-Tarif",
-                 "den Tischscanner", "das smarte Thermostat", "den Webshop", "die Teamlizenz"],
+    "products": [
+        "den Router Aero 5",
+        "den NovaPrint X2",
+        "die mobile App",
+        "den Pro-Tarif",
+        "den Tischscanner",
+        "das smarte Thermostat",
+        "den Webshop",
+        "die Teamlizenz",
+    ],
     "months": ["Januar", "März", "April", "Juni", "September", "November"],
     "openers": {
-        "negative": ["Ich bin sehr enttäuscht.", "Das ist wirklich ärgerlich und schlecht.",
-                     "Ich bin unzufrieden, das ist schon die dritte Beschwerde.",
-                     "Ihr Service ist eine Katastrophe.", "Das ist eine Frechheit."],
-        "neutral": ["Hallo,", "Guten Tag,", "Sehr geehrte Damen und Herren,", "Hallo Team,",
-                    "Guten Morgen,"],
-        "positive": ["Vielen Dank für die tolle Hilfe letzte Woche!",
-                     "Ich bin sehr zufrieden mit Ihrem Service, danke!",
-                     "Super Arbeit beim letzten Update.",
-                     "Sie waren bisher hervorragend, herzlichen Dank.",
-                     "Ein großes Lob an Ihr freundliches Team!"],
+        "negative": [
+            "Ich bin sehr enttäuscht.",
+            "Das ist wirklich ärgerlich und schlecht.",
+            "Ich bin unzufrieden, das ist schon die dritte Beschwerde.",
+            "Ihr Service ist eine Katastrophe.",
+            "Das ist eine Frechheit.",
+        ],
+        "neutral": [
+            "Hallo,",
+            "Guten Tag,",
+            "Sehr geehrte Damen und Herren,",
+            "Hallo Team,",
+            "Guten Morgen,",
+        ],
+        "positive": [
+            "Vielen Dank für die tolle Hilfe letzte Woche!",
+            "Ich bin sehr zufrieden mit Ihrem Service, danke!",
+            "Super Arbeit beim letzten Update.",
+            "Sie waren bisher hervorragend, herzlichen Dank.",
+            "Ein großes Lob an Ihr freundliches Team!",
+        ],
     },
     "closers": {
         "negative": ["Beheben Sie das bitte sofort.", "Ich erwarte heute eine Antwort.", ""],

@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 FR: dict[str, object] = {
-    "products": ["le routeur Aero 5", "la NovaPrint X2", "l'application mobile", "l'offre Pro",
-                 "le scanner de bureau", "le thermostat connecté", "la boutique en ligne",
-                 "la licence d'équipe"],
+    "products": [
+        "le routeur Aero 5",
+        "la NovaPrint X2",
+        "l'application mobile",
+        "l'offre Pro",
+        "le scanner de bureau",
+        "le thermostat connecté",
+        "la boutique en ligne",
+        "la licence d'équipe",
+    ],
     "months": ["janvier", "mars", "avril", "juin", "septembre", "novembre"],
     "openers": {
-        "negative": ["Je suis vraiment déçu.", "C'est inacceptable et très frustrant.",
-                     "Je suis en colère, c'est la troisième fois que j'écris.",
-                     "Votre service est lamentable.", "Franchement, c'est scandaleux."],
-        "neutral": ["Bonjour,", "Madame, Monsieur,", "Bonjour à l'équipe,", "Bonsoir,",
-                    "Bonjour le support,"],
-        "positive": ["Merci beaucoup pour votre aide la semaine dernière !",
-                     "J'adore votre service, merci !", "Bravo pour la dernière mise à jour.",
-                     "Vous avez été formidables jusqu'ici, merci.", "Client très satisfait ici."],
+        "negative": [
+            "Je suis vraiment déçu.",
+            "C'est inacceptable et très frustrant.",
+            "Je suis en colère, c'est la troisième fois que j'écris.",
+            "Votre service est lamentable.",
+            "Franchement, c'est scandaleux.",
+        ],
+        "neutral": [
+            "Bonjour,",
+            "Madame, Monsieur,",
+            "Bonjour à l'équipe,",
+            "Bonsoir,",
+            "Bonjour le support,",
+        ],
+        "positive": [
+            "Merci beaucoup pour votre aide la semaine dernière !",
+            "J'adore votre service, merci !",
+            "Bravo pour la dernière mise à jour.",
+            "Vous avez été formidables jusqu'ici, merci.",
+            "Client très satisfait ici.",
+        ],
     },
     "closers": {
         "negative": ["Corrigez cela immédiatement.", "J'attends une réponse aujourd'hui.", ""],
@@ -62,20 +82,39 @@ FR: dict[str, object] = {
 }
 
 ES: dict[str, object] = {
-    "products": ["el router Aero 5", "la NovaPrint X2", "la aplicación móvil", "el plan Pro",
-                 "el escáner de escritorio", "el termostato inteligente", "la tienda online",
-                 "la licencia de equipo"],
+    "products": [
+        "el router Aero 5",
+        "la NovaPrint X2",
+        "la aplicación móvil",
+        "el plan Pro",
+        "el escáner de escritorio",
+        "el termostato inteligente",
+        "la tienda online",
+        "la licencia de equipo",
+    ],
     "months": ["enero", "marzo", "abril", "junio", "septiembre", "noviembre"],
     "openers": {
-        "negative": ["Estoy muy decepcionado.", "Esto es inaceptable y muy frustrante.",
-                     "Estoy enfadado, es la tercera vez que escribo.",
-                     "Su servicio es pésimo.", "Sinceramente, esto es horrible."],
-        "neutral": ["Hola,", "Buenos días,", "Estimado equipo de soporte,", "Buenas tardes,",
-                    "Hola equipo,"],
-        "positive": ["¡Muchas gracias por la ayuda de la semana pasada!",
-                     "Me encanta su servicio, ¡gracias!", "Excelente trabajo con la última "
-                     "actualización.", "Han sido maravillosos hasta ahora, gracias.",
-                     "Cliente muy contento por aquí."],
+        "negative": [
+            "Estoy muy decepcionado.",
+            "Esto es inaceptable y muy frustrante.",
+            "Estoy enfadado, es la tercera vez que escribo.",
+            "Su servicio es pésimo.",
+            "Sinceramente, esto es horrible.",
+        ],
+        "neutral": [
+            "Hola,",
+            "Buenos días,",
+            "Estimado equipo de soporte,",
+            "Buenas tardes,",
+            "Hola equipo,",
+        ],
+        "positive": [
+            "¡Muchas gracias por la ayuda de la semana pasada!",
+            "Me encanta su servicio, ¡gracias!",
+            "Excelente trabajo con la última actualización.",
+            "Han sido maravillosos hasta ahora, gracias.",
+            "Cliente muy contento por aquí.",
+        ],
     },
     "closers": {
         "negative": ["Arréglenlo ya, por favor.", "Espero una respuesta hoy mismo.", ""],
@@ -92,8 +131,7 @@ ES: dict[str, object] = {
         "access": [
             "No puedo iniciar sesión con la cuenta {user}, el correo para restablecer la "
             "contraseña nunca llega.",
-            "El usuario {user} está bloqueado, el código de doble factor fue rechazado "
-            "con {code}.",
+            "El usuario {user} está bloqueado, el código de doble factor fue rechazado con {code}.",
             "La página de acceso muestra el error {code} cuando {user} escribe la contraseña.",
         ],
         "delivery": [
@@ -104,8 +142,7 @@ ES: dict[str, object] = {
         ],
         "defect": [
             "Después de reiniciar, {product} deja de funcionar y muestra el error {code}.",
-            "Desde la actualización, {product} se cierra con el código {code} cada pocos "
-            "minutos.",
+            "Desde la actualización, {product} se cierra con el código {code} cada pocos minutos.",
             "{product} está averiado: se congela y muestra {code}.",
         ],
         "cancellation": [

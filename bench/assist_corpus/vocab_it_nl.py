@@ -3,20 +3,33 @@
 from __future__ import annotations
 
 IT: dict[str, object] = {
-    "products": ["il router Aero 5", "la NovaPrint X2", "l'app mobile", "il piano Pro",
-                 "lo scanner da scrivania", "il termostato intelligente", "il negozio online",
-                 "la licenza del team"],
+    "products": [
+        "il router Aero 5",
+        "la NovaPrint X2",
+        "l'app mobile",
+        "il piano Pro",
+        "lo scanner da scrivania",
+        "il termostato intelligente",
+        "il negozio online",
+        "la licenza del team",
+    ],
     "months": ["gennaio", "marzo", "aprile", "giugno", "settembre", "novembre"],
     "openers": {
-        "negative": ["Sono davvero deluso.", "È inaccettabile e molto frustrante.",
-                     "Sono arrabbiato, è la terza volta che scrivo.",
-                     "Il vostro servizio è pessimo.", "Sinceramente, è terribile."],
-        "neutral": ["Buongiorno,", "Salve,", "Gentile assistenza,", "Buonasera,",
-                    "Ciao a tutti,"],
-        "positive": ["Grazie mille per l'aiuto della settimana scorsa!",
-                     "Adoro il vostro servizio, grazie!", "Ottimo lavoro con l'ultimo "
-                     "aggiornamento.", "Siete stati fantastici finora, grazie.",
-                     "Cliente molto soddisfatto qui."],
+        "negative": [
+            "Sono davvero deluso.",
+            "È inaccettabile e molto frustrante.",
+            "Sono arrabbiato, è la terza volta che scrivo.",
+            "Il vostro servizio è pessimo.",
+            "Sinceramente, è terribile.",
+        ],
+        "neutral": ["Buongiorno,", "Salve,", "Gentile assistenza,", "Buonasera,", "Ciao a tutti,"],
+        "positive": [
+            "Grazie mille per l'aiuto della settimana scorsa!",
+            "Adoro il vostro servizio, grazie!",
+            "Ottimo lavoro con l'ultimo aggiornamento.",
+            "Siete stati fantastici finora, grazie.",
+            "Cliente molto soddisfatto qui.",
+        ],
     },
     "closers": {
         "negative": ["Risolvete subito, per favore.", "Mi aspetto una risposta oggi.", ""],
@@ -60,20 +73,33 @@ IT: dict[str, object] = {
 }
 
 NL: dict[str, object] = {
-    "products": ["de Aero 5-router", "de NovaPrint X2", "de mobiele app", "het Pro-abonnement",
-                 "de bureauscanner", "de slimme thermostaat", "de webwinkel", "de teamlicentie"],
+    "products": [
+        "de Aero 5-router",
+        "de NovaPrint X2",
+        "de mobiele app",
+        "het Pro-abonnement",
+        "de bureauscanner",
+        "de slimme thermostaat",
+        "de webwinkel",
+        "de teamlicentie",
+    ],
     "months": ["januari", "maart", "april", "juni", "september", "november"],
     "openers": {
-        "negative": ["Ik ben echt teleurgesteld.", "Dit is onacceptabel en erg frustrerend.",
-                     "Ik ben boos, dit is al de derde keer dat ik schrijf.",
-                     "Jullie service is waardeloos.", "Eerlijk gezegd is dit vreselijk."],
-        "neutral": ["Hallo,", "Goedemorgen,", "Beste klantenservice,", "Goedemiddag,",
-                    "Hoi team,"],
-        "positive": ["Heel erg bedankt voor de hulp van vorige week!",
-                     "Ik vind jullie service geweldig, dank jullie wel!",
-                     "Mooi werk met de laatste update.",
-                     "Jullie waren tot nu toe fantastisch, bedankt.",
-                     "Zeer tevreden klant hier."],
+        "negative": [
+            "Ik ben echt teleurgesteld.",
+            "Dit is onacceptabel en erg frustrerend.",
+            "Ik ben boos, dit is al de derde keer dat ik schrijf.",
+            "Jullie service is waardeloos.",
+            "Eerlijk gezegd is dit vreselijk.",
+        ],
+        "neutral": ["Hallo,", "Goedemorgen,", "Beste klantenservice,", "Goedemiddag,", "Hoi team,"],
+        "positive": [
+            "Heel erg bedankt voor de hulp van vorige week!",
+            "Ik vind jullie service geweldig, dank jullie wel!",
+            "Mooi werk met de laatste update.",
+            "Jullie waren tot nu toe fantastisch, bedankt.",
+            "Zeer tevreden klant hier.",
+        ],
     },
     "closers": {
         "negative": ["Los dit alsjeblieft meteen op.", "Ik verwacht vandaag een antwoord.", ""],

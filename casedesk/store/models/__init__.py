@@ -1,5 +1,12 @@
 """All models, imported here so ``Base.metadata`` is complete for Alembic."""
 
+from casedesk.store.models.assist import (
+    AssistSettings,
+    CaseInsight,
+    CaseTerm,
+    CategoryModel,
+    MessageInsight,
+)
 from casedesk.store.models.automation import (
     CaseSchedule,
     CaseTemplate,
@@ -72,6 +79,11 @@ from casedesk.store.models.webhooks import Webhook, WebhookDelivery
 from casedesk.store.models.workspace import CannedResponse, ComposerDraft
 
 __all__ = [
+    "AssistSettings",
+    "CaseInsight",
+    "CaseTerm",
+    "CategoryModel",
+    "MessageInsight",
     "ActivityCode",
     "AnonymisedCase",
     "ApiToken",

@@ -1,0 +1,95 @@
+"""Pure text helpers of the local assist: words of a message, BM25 ranking, and the
+sentiment scale the SuperOffice face shows.
+
+No I/O and no heavy library here: the language detector, the lexicons and the
+classifier live in ``services/assist``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+#: BM25 parameters (the usual ones).
+K1 = 1.2
+B = 0.75
+MAX_TERM = 64
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words and numbers of two characters or more, as BM25 terms."""
+    return [w[:MAX_TERM] for w in _WORD.findall(text.lower()) if len(w) > 1]
+
+
+def term_counts(text: str) -> tuple[Counter[str], int]:
+    """Each term's count and the number of words, for the inverted index."""
+    found = words(text)
+    return Counter(found), len(found)
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's inverse document frequency (never negative)."""
+    return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    doc: int
+    term: str
+    count: int
+    length: int
+
+
+def bm25(
+    query: Iterable[str],
+    postings: Iterable[Posting],
+    df: Mapping[str, int],
+    n: int,
+    avg_length: float,
+) -> dict[int, float]:
+    """Score of each document in ``postings`` for the terms of ``query``."""
+    wanted = set(query)
+    scores: dict[int, float] = {}
+    avg = avg_length or 1.0
+    for p in postings:
+        if p.term not in wanted:
+            continue
+        weight = idf(df.get(p.term, 0), n)
+        tf = p.count * (K1 + 1) / (p.count + K1 * (1 - B + B * p.length / avg))
+        scores[p.doc] = scores.get(p.doc, 0.0) + weight * tf
+    return scores
+
+
+def top(scores: Mapping[int, float], k: int) -> list[tuple[int, float]]:
+    """The ``k`` best, highest score first, ties by the lower id."""
+    return sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
+
+
+#: Sentiment on the SuperOffice scale (int32 in seed 001, examples 28 … 997): the index
+#: runs 0 (most negative) … 500 (neutral) … 1000 (most positive), the confidence 0 … 1000.
+SCALE = 1000
+NEUTRAL_BAND = 0.05
+
+
+def sentiment_label(polarity: float) -> str:
+    """negative | neutral | positive for a polarity in -1 … 1."""
+    if polarity >= NEUTRAL_BAND:
+        return "positive"
+    if polarity <= -NEUTRAL_BAND:
+        return "negative"
+    return "neutral"
+
+
+def sentiment_index(polarity: float) -> int:
+    """A polarity in -1 … 1 as the 0 … 1000 index."""
+    clipped = max(-1.0, min(1.0, polarity))
+    return round((clipped + 1) / 2 * SCALE)
+
+
+def per_mille(value: float) -> int:
+    """A confidence in 0 … 1 as 0 … 1000."""
+    return round(max(0.0, min(1.0, value)) * SCALE)
