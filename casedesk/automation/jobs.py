@@ -74,5 +74,7 @@ JOBS: tuple[Job, ...] = (
     Job("bulk", timedelta(seconds=5), bulk_jobs.run_queued, lease=timedelta(hours=1)),
     Job("retention", timedelta(hours=1), apply_retention, lease=timedelta(hours=1)),
     Job(assist_insights.JOB, timedelta(seconds=5), assist_insights.run_insights),
-    Job(assist_models.JOB, timedelta(minutes=10), assist_models.train_all, lease=timedelta(hours=1)),
+    Job(
+        assist_models.JOB, timedelta(minutes=10), assist_models.train_all, lease=timedelta(hours=1)
+    ),
 )

@@ -103,12 +103,13 @@ def _german_lexicon() -> dict[str, float]:
         raise RuntimeError("textblob-de is not installed")
     path = Path(next(iter(spec.submodule_search_locations))) / "data" / "de-sentiment.xml"
     lexicon: dict[str, float] = {}
-    for word in ElementTree.parse(path).getroot().iter("word"):
-        form, polarity = word.get("form"), word.get("polarity")
-        if form and polarity:
-            lexicon.setdefault(form.lower(), float(polarity))
-    for form, polarity in _EXTRA.items():
-        lexicon.setdefault(form, polarity)
+    root = ElementTree.parse(path).getroot()
+    for word in root.iter("word") if root is not None else ():
+        form, value = word.get("form"), word.get("polarity")
+        if form and value:
+            lexicon.setdefault(form.lower(), float(value))
+    for extra, polarity in _EXTRA.items():
+        lexicon.setdefault(extra, polarity)
     return lexicon
 
 

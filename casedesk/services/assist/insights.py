@@ -16,10 +16,18 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain import assist_text
+from casedesk.domain.members import MemberRole
 from casedesk.services.assist import detection, models, similar
 from casedesk.services.assist.settings import AssistSettingsOut, settings_of
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseInsight, CaseMessage, CaseTerm, MessageInsight
+from casedesk.store.models import (
+    Case,
+    CaseInsight,
+    CaseMember,
+    CaseMessage,
+    CaseTerm,
+    MessageInsight,
+)
 
 JOB = "assist"
 #: Messages looked at per run; the rest wait for the next run.
@@ -143,18 +151,20 @@ def _language_and_sentiment(
 
 def _duplicate_of(s: Session, case: Case, counts: dict[str, int], now: datetime) -> int | None:
     """An earlier case of the same contact, opened in the 7 days before, that reads the same."""
-    if (
-        case.contact_id is None
-        or not counts
-        or now - case.created_at > timedelta(days=DUPLICATE_DAYS)
-    ):
+    if not counts or now - case.created_at > timedelta(days=DUPLICATE_DAYS):
+        return None
+    contact_id = s.scalar(_CONTACT.where(CaseMember.case_id == case.id))
+    if contact_id is None:
         return None
     since = case.created_at - timedelta(days=DUPLICATE_DAYS)
     candidates = list(
         s.scalars(
-            select(Case.id).where(
+            select(Case.id)
+            .join(CaseMember, CaseMember.case_id == Case.id)
+            .where(
+                CaseMember.role == MemberRole.CONTACT,
+                CaseMember.contact_id == contact_id,
                 Case.corporation_id == case.corporation_id,
-                Case.contact_id == case.contact_id,
                 Case.id != case.id,
                 Case.created_at >= since,
                 Case.created_at <= case.created_at,
@@ -165,3 +175,8 @@ def _duplicate_of(s: Session, case: Case, counts: dict[str, int], now: datetime)
     if not candidates:
         return None
     return similar.duplicate_among(s, case, counts, candidates)
+
+
+_CONTACT = select(CaseMember.contact_id).where(
+    CaseMember.role == MemberRole.CONTACT, CaseMember.end_at.is_(None)
+)

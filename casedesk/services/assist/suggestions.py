@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
+from casedesk.services.assist.settings import settings_of
 from casedesk.services.cases import core as cases
 from casedesk.services.cases.schemas import CaseOut, CasePatch
 from casedesk.services.kernel import audit
@@ -78,3 +79,24 @@ def on_events(session: Session, events: list[Event]) -> None:
             insight.suggestion_taken = False
             insight.orig_human_category_id = chosen
         insight.updated_at = utcnow()
+
+
+def to_apply(s: Session, case_id: int) -> int | None:
+    """The suggested category the ``apply_suggestion`` rule action may set: the case has
+    no category, the agent has not refused it, and its confidence reaches the admin's
+    threshold (no threshold: never)."""
+    row = s.execute(
+        select(Case.corporation_id, Case.category_id, CaseInsight)
+        .join(CaseInsight, CaseInsight.case_id == Case.id)
+        .where(Case.id == case_id)
+    ).first()
+    if row is None or row.category_id is not None:
+        return None
+    insight: CaseInsight = row.CaseInsight
+    conf = settings_of(s, row.corporation_id)
+    threshold = conf.auto_apply_confidence
+    if not conf.category or threshold is None or insight.suggestion_taken is False:
+        return None
+    if insight.suggested_category_id is None or (insight.suggestion_confidence or 0) < threshold:
+        return None
+    return insight.suggested_category_id
