@@ -73,7 +73,7 @@ def refresh_case(s: Session, case_id: int, new_ids: list[int], now: datetime) ->
             select(MessageInsight.message_id, MessageInsight.language).where(
                 MessageInsight.case_id == case_id
             )
-        ).tuples()
+        ).all()
     )
     fresh = []
     for m in messages:

@@ -140,6 +140,6 @@ def _first_messages(s: Session, case_ids: list[int]) -> dict[int, str]:
         )
         for case_id, body in s.execute(
             select(CaseMessage.case_id, CaseMessage.body_text).where(CaseMessage.id.in_(firsts))
-        ).tuples():
+        ).all():
             found[case_id] = body[:4000]
     return found

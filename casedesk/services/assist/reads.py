@@ -63,7 +63,7 @@ def case_insight(db: Database, principal: Principal, case_id: int) -> InsightOut
                     select(MessageInsight.message_id, MessageInsight.language)
                     .where(MessageInsight.case_id == case_id)
                     .order_by(MessageInsight.message_id)
-                ).tuples()
+                ).all()
             )
         return out
 

@@ -63,7 +63,7 @@ def similar_cases(
             t: n
             for t, n in s.execute(
                 select(CaseTerm.term, CaseTerm.count).where(CaseTerm.case_id == case_id)
-            ).tuples()
+            ).all()
         }
         if not counts:
             return []
@@ -83,7 +83,7 @@ def similar_cases(
                 or_(Case.closed_at.is_(None), Case.closed_at >= now - RECENTLY_CLOSED),
             )
         )
-        postings = [assist_text.Posting(*row) for row in s.execute(visible).tuples()]
+        postings = [assist_text.Posting(*row) for row in s.execute(visible).all()]
         scores = assist_text.bm25(terms, postings, df, n, avg)
         own = _own_score(counts, terms, df, n, avg)
         best = assist_text.top(scores, limit)
@@ -114,7 +114,7 @@ def duplicate_among(
         select(CaseTerm.case_id, CaseTerm.term, CaseTerm.count, CaseTerm.length).where(
             CaseTerm.case_id.in_(candidates), CaseTerm.term.in_(terms)
         )
-    ).tuples()
+    ).all()
     scores = assist_text.bm25(terms, [assist_text.Posting(*r) for r in rows], df, n, avg)
     own = _own_score(counts, terms, df, n, avg)
     best = assist_text.top(scores, 1)
@@ -162,7 +162,7 @@ def _df(s: Session, corporation_id: int, terms: list[str]) -> dict[str, int]:
         select(CaseTerm.term, func.count())
         .where(CaseTerm.corporation_id == corporation_id, CaseTerm.term.in_(terms))
         .group_by(CaseTerm.term)
-    ).tuples()
+    ).all()
     return dict(rows)
 
 
