@@ -38,7 +38,7 @@ DUPLICATE_DAYS = 7
 
 
 def run_insights(db: Database, now: datetime) -> int:
-    """Handle the messages not looked at yet; how many."""
+    """Handle the messages and cases not looked at yet; how many."""
     with db.read() as s:
         rows = s.execute(
             select(CaseMessage.id, CaseMessage.case_id)
@@ -47,13 +47,23 @@ def run_insights(db: Database, now: datetime) -> int:
             .order_by(CaseMessage.id)
             .limit(BATCH)
         ).all()
+        # Cases opened without a message (by API, from a template) are looked at too.
+        bare = s.scalars(
+            select(Case.id)
+            .outerjoin(CaseInsight, CaseInsight.case_id == Case.id)
+            .where(CaseInsight.case_id.is_(None))
+            .order_by(Case.id)
+            .limit(BATCH)
+        ).all()
     by_case: dict[int, list[int]] = defaultdict(list)
     for message_id, case_id in rows:
         by_case[case_id].append(message_id)
+    for case_id in bare:
+        by_case.setdefault(case_id, [])
     for case_id, message_ids in sorted(by_case.items()):
         with db.write() as s:
             refresh_case(s, case_id, message_ids, now)
-    return len(rows)
+    return len(rows) + len(set(bare) - {c for _, c in rows})
 
 
 def refresh_case(s: Session, case_id: int, new_ids: list[int], now: datetime) -> None:

@@ -73,6 +73,7 @@ def similar_cases(
         visible = (
             readable_cases(principal)
             .with_only_columns(CaseTerm.case_id, CaseTerm.term, CaseTerm.count, CaseTerm.length)
+            .select_from(Case)
             .join(CaseTerm, CaseTerm.case_id == Case.id)
             .where(
                 CaseTerm.corporation_id == case.corporation_id,

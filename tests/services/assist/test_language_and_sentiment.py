@@ -112,9 +112,7 @@ def test_each_part_turned_off_is_neither_computed_nor_shown(
     assert (ticket["Language"], ticket["Sentiment"]) == ("", 0)
     sim = client.get(f"/api/v1/cases/{case_id}/similar", headers=admin.headers)
     assert sim.json() == []
-    refused = client.get(
-        "/api/v1/assist/cases", params={"language": "de"}, headers=admin.headers
-    )
+    refused = client.get("/api/v1/assist/cases", params={"language": "de"}, headers=admin.headers)
     assert refused.status_code == 422
 
     # Turned on again, only the language: the next message is looked at for it alone.
