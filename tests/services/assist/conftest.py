@@ -12,9 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from casedesk.api.app import create_app
-from casedesk.config import Settings
-
 from casedesk.channels.email.intake import ingest_raw
+from casedesk.config import Settings
 from casedesk.services.assist import insights
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.blobs import LocalBlobStore
