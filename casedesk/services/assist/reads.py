@@ -150,3 +150,19 @@ def _visible(s: Session, principal: Principal, case_id: int) -> bool:
     except NotFound:
         return False
     return True
+
+
+def badges(db: Database, principal: Principal, case_ids: list[int]) -> dict[int, InsightOut]:
+    """The insights of the listed cases the caller may see, for the list's badges."""
+    if not case_ids:
+        return {}
+    with db.read() as s:
+        conf = settings_of(s, principal.corporation_id)
+        visible = readable_cases(principal).with_only_columns(Case.id)
+        rows = s.scalars(
+            select(CaseInsight).where(
+                CaseInsight.case_id.in_(case_ids),
+                CaseInsight.case_id.in_(visible.scalar_subquery()),
+            )
+        )
+        return {r.case_id: _out(s, principal, conf, r.case_id, r) for r in rows}

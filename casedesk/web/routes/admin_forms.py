@@ -125,6 +125,11 @@ SECTIONS = (
     ("/console/admin/triggers", "Triggers", "Rules run on every case event and on new mail."),
     ("/console/admin/automations", "Automations", "Rules run on the clock over live cases."),
     ("/console/admin/macros", "Macros", "Action sets agents apply to cases."),
+    (
+        "/console/admin/assist",
+        "Assist",
+        "Language, sentiment, suggested categories, similar cases.",
+    ),
 )
 
 

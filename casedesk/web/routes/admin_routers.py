@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from casedesk.web.routes import (
+    admin_assist,
     admin_calendars,
     admin_categories,
     admin_fields,
@@ -30,6 +31,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_home.router,
     admin_users.router,
     admin_sign_in.router,
+    admin_assist.router,
     admin_groups.router,
     admin_tokens.router,
     admin_categories.router,
