@@ -58,14 +58,14 @@ EN: dict[str, object] = {
             "{product} is broken: it freezes and displays {code}.",
         ],
         "cancellation": [
-            "Please cancel my subscription for {product} at the end of {month}.",
+            "Please cancel my subscription {order} for {product} at the end of {month}.",
             "I want to end contract {order} and get a refund of {amount} EUR.",
             "How do I terminate {product}? Contract {order} should stop in {month}.",
         ],
         "howto": [
-            "How can I export my data from {product} to a spreadsheet?",
+            "How can I export the data of account {user} from {product} to a spreadsheet?",
             "Is there a guide to set up {product} for a second user like {user}?",
-            "Can you explain how to change the language settings in {product}?",
+            "Can you explain how {user} can change the language settings in {product}?",
         ],
     },
 }
@@ -137,15 +137,15 @@ DE: dict[str, object] = {
             "Mit {product} stimmt etwas nicht: er hängt sich auf und meldet {code}.",
         ],
         "cancellation": [
-            "Bitte kündigen Sie mein Abo für {product} zum Ende {month}.",
+            "Bitte kündigen Sie mein Abo {order} für {product} zum Ende {month}.",
             "Ich möchte den Vertrag {order} beenden und {amount} EUR erstattet bekommen.",
             "Wie kündige ich {product}? Der Vertrag {order} soll im {month} enden.",
         ],
         "howto": [
-            "Wie kann ich meine Daten aus {product} in eine Tabelle exportieren?",
+            "Wie kann ich die Daten des Kontos {user} aus {product} in eine Tabelle exportieren?",
             "Gibt es eine Anleitung, wie man {product} für einen zweiten Benutzer wie "
             "{user} einrichtet?",
-            "Können Sie erklären, wie ich die Spracheinstellungen in {product} ändere?",
+            "Können Sie erklären, wie {user} die Spracheinstellungen in {product} ändert?",
         ],
     },
 }

@@ -68,15 +68,15 @@ FR: dict[str, object] = {
             "{product} est en panne : il se fige et indique {code}.",
         ],
         "cancellation": [
-            "Veuillez résilier mon abonnement à {product} à la fin de {month}.",
+            "Veuillez résilier mon abonnement {order} à {product} à la fin de {month}.",
             "Je souhaite mettre fin au contrat {order} et être remboursé de {amount} EUR.",
             "Comment résilier {product} ? Le contrat {order} doit s'arrêter en {month}.",
         ],
         "howto": [
-            "Comment exporter mes données de {product} vers un tableur ?",
+            "Comment exporter les données du compte {user} de {product} vers un tableur ?",
             "Existe-t-il un guide pour configurer {product} pour un deuxième utilisateur "
             "comme {user} ?",
-            "Pouvez-vous expliquer comment changer la langue dans {product} ?",
+            "Pouvez-vous expliquer comment {user} peut changer la langue dans {product} ?",
         ],
     },
 }
@@ -146,14 +146,15 @@ ES: dict[str, object] = {
             "{product} está averiado: se congela y muestra {code}.",
         ],
         "cancellation": [
-            "Por favor, cancelen mi suscripción a {product} a finales de {month}.",
+            "Por favor, cancelen mi suscripción {order} a {product} a finales de {month}.",
             "Quiero terminar el contrato {order} y recibir un reembolso de {amount} EUR.",
             "¿Cómo doy de baja {product}? El contrato {order} debe terminar en {month}.",
         ],
         "howto": [
-            "¿Cómo puedo exportar mis datos de {product} a una hoja de cálculo?",
+            "¿Cómo puedo exportar los datos de la cuenta {user} de {product} "
+            "a una hoja de cálculo?",
             "¿Hay una guía para configurar {product} para un segundo usuario como {user}?",
-            "¿Pueden explicar cómo cambiar el idioma en {product}?",
+            "¿Pueden explicar cómo puede {user} cambiar el idioma en {product}?",
         ],
     },
 }

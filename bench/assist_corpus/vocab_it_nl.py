@@ -60,14 +60,14 @@ IT: dict[str, object] = {
             "{product} è guasto: si blocca e visualizza {code}.",
         ],
         "cancellation": [
-            "Vi prego di disdire il mio abbonamento a {product} alla fine di {month}.",
+            "Vi prego di disdire il mio abbonamento {order} a {product} alla fine di {month}.",
             "Voglio chiudere il contratto {order} e avere un rimborso di {amount} EUR.",
             "Come posso disdire {product}? Il contratto {order} deve finire a {month}.",
         ],
         "howto": [
-            "Come posso esportare i miei dati da {product} in un foglio di calcolo?",
+            "Come posso esportare i dati dell'account {user} da {product} in un foglio di calcolo?",
             "Esiste una guida per configurare {product} per un secondo utente come {user}?",
-            "Potete spiegare come cambiare la lingua in {product}?",
+            "Potete spiegare come può {user} cambiare la lingua in {product}?",
         ],
     },
 }
@@ -133,15 +133,16 @@ NL: dict[str, object] = {
             "{product} is kapot: het bevriest en geeft {code} weer.",
         ],
         "cancellation": [
-            "Zeg alstublieft mijn abonnement op {product} op tegen het einde van {month}.",
+            "Zeg alstublieft mijn abonnement {order} op {product} op tegen het einde van {month}.",
             "Ik wil contract {order} beëindigen en {amount} EUR terugkrijgen.",
             "Hoe zeg ik {product} op? Contract {order} moet in {month} stoppen.",
         ],
         "howto": [
-            "Hoe kan ik mijn gegevens uit {product} naar een spreadsheet exporteren?",
+            "Hoe kan ik de gegevens van account {user} uit {product} naar een "
+            "spreadsheet exporteren?",
             "Is er een handleiding om {product} in te stellen voor een tweede gebruiker "
             "zoals {user}?",
-            "Kunnen jullie uitleggen hoe ik de taal in {product} verander?",
+            "Kunnen jullie uitleggen hoe {user} de taal in {product} verandert?",
         ],
     },
 }

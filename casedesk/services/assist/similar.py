@@ -69,7 +69,7 @@ def similar_cases(
             return []
         n, avg = _corpus(s, case.corporation_id)
         df = _df(s, case.corporation_id, list(counts))
-        terms = _telling(counts, df, n)
+        terms = telling_terms(counts, df, n)
         visible = (
             readable_cases(principal)
             .with_only_columns(CaseTerm.case_id, CaseTerm.term, CaseTerm.count, CaseTerm.length)
@@ -110,7 +110,7 @@ def duplicate_among(
     """Of ``candidates``, the one that reads most like ``case`` if it reads enough alike."""
     n, avg = _corpus(s, case.corporation_id)
     df = _df(s, case.corporation_id, list(counts))
-    terms = _telling(counts, df, n)
+    terms = telling_terms(counts, df, n)
     rows = s.execute(
         select(CaseTerm.case_id, CaseTerm.term, CaseTerm.count, CaseTerm.length).where(
             CaseTerm.case_id.in_(candidates), CaseTerm.term.in_(terms)
@@ -141,10 +141,20 @@ def get_duplicate(db: Database, principal: Principal, duplicate_id: int) -> Simi
         )
 
 
-def _telling(counts: dict[str, int], df: dict[str, int], n: int) -> list[str]:
+def telling_terms(
+    counts: dict[str, int],
+    df: dict[str, int],
+    n: int,
+    boost: float = assist_text.IDENTIFIER_BOOST,
+) -> list[str]:
+    """The words of a case worth looking up: the rarest and most repeated first."""
     cap = max(MIN_DF_CAP, int(MAX_DF * n))
     usable = [t for t in counts if df.get(t, 0) <= cap]
-    usable.sort(key=lambda t: (-counts[t] * assist_text.idf(df.get(t, 0), n), t))
+
+    def worth(t: str) -> float:
+        return counts[t] * assist_text.idf(df.get(t, 0), n) * assist_text.weight(t, boost)
+
+    usable.sort(key=lambda t: (-worth(t), t))
     return usable[:QUERY_TERMS]
 
 
