@@ -23,6 +23,30 @@ MAX_TERM = 64
 IDENTIFIER_BOOST = 5.0
 
 
+#: Greetings and sign-offs carry no feeling but lexicons score them ("dear", "good",
+#: "kind regards", "freundlichen Grüßen"): they are cut before the sentiment is read.
+_FORMULAS = {
+    "en": (
+        r"^\s*(?:(?:hello|hi|hey|dear|good (?:morning|afternoon|evening))\b[^,.!\n]{0,40}[,.!]?)",
+        r"(?:(?:kind|best|warm)\s+)?regards\b[^\n]{0,40}$",
+    ),
+    "de": (
+        r"^\s*(?:(?:hallo|guten (?:tag|morgen|abend)|sehr geehrte[^,\n]{0,60}|liebe[rs]?)"
+        r"\b[^,.!\n]{0,40}[,.!]?)",
+        r"(?:mit )?(?:freundlichen|besten|herzlichen|viele|liebe) grüßen?\b[^\n]{0,40}$",
+    ),
+}
+
+
+def without_formulas(text: str, language: str) -> str:
+    """``text`` without its greeting and sign-off, for reading its sentiment."""
+    start, end = _FORMULAS.get(language, ("", ""))
+    if not start:
+        return text
+    text = re.sub(start, "", text.strip(), count=1, flags=re.IGNORECASE)
+    return re.sub(end, "", text, count=1, flags=re.IGNORECASE).strip()
+
+
 def words(text: str) -> list[str]:
     """Lower-cased words and numbers of two characters or more, as BM25 terms."""
     return [w[:MAX_TERM] for w in _WORD.findall(text.lower()) if len(w) > 1]
@@ -86,13 +110,21 @@ SCALE = 1000
 NEUTRAL_BAND = 0.05
 
 
-def sentiment_label(polarity: float) -> str:
-    """negative | neutral | positive for a polarity in -1 … 1."""
-    if polarity >= NEUTRAL_BAND:
+def sentiment_label(polarity: float, band: float = NEUTRAL_BAND) -> str:
+    """negative | neutral | positive for a polarity in -1 … 1 (neutral within ``band``)."""
+    if polarity >= band:
         return "positive"
-    if polarity <= -NEUTRAL_BAND:
+    if polarity <= -band:
         return "negative"
     return "neutral"
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a message (split after . ! ?)."""
+    return [part for part in _SENTENCE_END.split(text) if part.strip()]
 
 
 def sentiment_index(polarity: float) -> int:

@@ -190,7 +190,9 @@ def _closes(db: Database) -> dict[int, int]:
 def test_two_worker_processes_chase_and_close_each_case_once(db: Database, tmp_path: Path) -> None:
     chase, close = _quiet_cases(db, datetime.now(UTC) - timedelta(days=10))
 
-    assert _run_two_workers(db, tmp_path) == _only({"auto-close": HELD, "report-facts": HELD})
+    assert _run_two_workers(db, tmp_path) == _only(
+        {"auto-close": HELD, "report-facts": HELD, "assist": HELD}
+    )
     assert _chasers(db) == dict.fromkeys(chase, 1)
     assert _closes(db) == dict.fromkeys(close, 1)
 
@@ -259,7 +261,7 @@ def test_two_worker_processes_open_a_scheduled_case_once(db: Database, tmp_path:
     )
 
     # Two days of minutes were missed: one case, for the latest, by one worker.
-    assert _run_two_workers(db, tmp_path) == _only({"schedules": 1, "report-facts": 1})
+    assert _run_two_workers(db, tmp_path) == _only({"schedules": 1, "report-facts": 1, "assist": 1})
     with db.read() as s:
         assert s.scalars(select(Case.title)).all() == ["Daily check"]
 

@@ -61,16 +61,24 @@ SENTIMENT_LANGUAGES = frozenset({"en", "de"})
 def sentiment_of(text: str, language: str | None) -> Sentiment:
     """The sentiment of ``text`` in ``language``; ``unknown`` when not covered."""
     if language == "en":
-        polarity, strength = _english(text)
+        polarity, strength = _english(assist_text.without_formulas(text, "en"))
+        band = ENGLISH_BAND
     elif language == "de":
-        polarity, strength = _german(text)
+        polarity, strength = _german(assist_text.without_formulas(text, "de"))
+        band = assist_text.NEUTRAL_BAND
     else:
         return UNKNOWN
     return Sentiment(
-        assist_text.sentiment_label(polarity),
+        assist_text.sentiment_label(polarity, band),
         assist_text.sentiment_index(polarity),
         assist_text.per_mille(strength),
     )
+
+
+#: VADER's compound score of a support message's problem statement is often mildly
+#: negative ("error", "wrong address") without any feeling in it: in English a message
+#: is negative or positive beyond ±0.5 only (docs/assist.md says how this was chosen).
+ENGLISH_BAND = 0.5
 
 
 @cache
@@ -81,10 +89,16 @@ def _vader() -> Any:
 
 
 def _english(text: str) -> tuple[float, float]:
-    scores = _vader().polarity_scores(text[:4000])
-    compound = float(scores["compound"])
+    """The compound score of the sentence with the strongest feeling: a customer's tone
+    sits in a sentence or two, and averaging dilutes it with the problem statement."""
+    vader = _vader()
+    scores = [
+        float(vader.polarity_scores(part)["compound"])
+        for part in assist_text.sentences(text[:4000])
+    ]
+    compound = max(scores, key=abs, default=0.0)
     # Confidence: how far the message leans, or how plainly neutral it is.
-    strength = abs(compound) if abs(compound) >= 0.05 else float(scores["neu"])
+    strength = abs(compound) if abs(compound) >= ENGLISH_BAND else 1 - abs(compound)
     return compound, strength
 
 
