@@ -75,6 +75,9 @@ JOBS: tuple[Job, ...] = (
     Job("retention", timedelta(hours=1), apply_retention, lease=timedelta(hours=1)),
     Job(assist_insights.JOB, timedelta(seconds=5), assist_insights.run_insights),
     Job(
-        assist_models.JOB, timedelta(minutes=10), assist_models.train_all, lease=timedelta(hours=1)
+        assist_models.JOB,
+        timedelta(minutes=10),
+        assist_insights.run_training,
+        lease=timedelta(hours=1),
     ),
 )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from casedesk.domain import assist_text
 from casedesk.domain.members import MemberRole
+from casedesk.domain.statuses import InternalStatus
 from casedesk.services.assist import detection, models, similar
 from casedesk.services.assist.settings import AssistSettingsOut, settings_of
 from casedesk.store.db import Database
@@ -190,3 +191,64 @@ def _duplicate_of(s: Session, case: Case, counts: dict[str, int], now: datetime)
 _CONTACT = select(CaseMember.contact_id).where(
     CaseMember.role == MemberRole.CONTACT, CaseMember.end_at.is_(None)
 )
+
+
+#: Cases without a suggestion given one after a training, per corporation and run.
+PENDING_LIMIT = 1000
+_LIVE = (InternalStatus.CLOSED, InternalStatus.DELETED, InternalStatus.MERGED, InternalStatus.SPAM)
+
+
+def run_training(db: Database, now: datetime) -> int:
+    """The ``assist-training`` job: train the models that are due, then suggest a
+    category for the live uncategorised cases that had none; how many models trained."""
+    trained = 0
+    for corporation_id in models.corporations(db):
+        if models.train_corporation(db, corporation_id, now):
+            trained += 1
+            suggest_pending(db, corporation_id, now)
+    return trained
+
+
+def suggest_pending(db: Database, corporation_id: int, now: datetime) -> int:
+    """Suggest a category for live cases without one that have no suggestion yet."""
+    with db.write() as s:
+        if not settings_of(s, corporation_id).category:
+            return 0
+        pending = s.execute(
+            select(Case, CaseInsight)
+            .join(CaseInsight, CaseInsight.case_id == Case.id)
+            .where(
+                Case.corporation_id == corporation_id,
+                Case.category_id.is_(None),
+                Case.status.notin_(_LIVE),
+                CaseInsight.suggested_category_id.is_(None),
+                CaseInsight.suggestion_taken.is_(None),
+            )
+            .order_by(Case.id.desc())
+            .limit(PENDING_LIMIT)
+        ).all()
+        firsts = _first_customer_messages(s, [case.id for case, _ in pending])
+        for case, insight in pending:
+            found = models.suggest(s, corporation_id, case_text(case, firsts.get(case.id, "")))
+            if found:
+                insight.suggested_category_id = found[0]
+                insight.suggestion_confidence = round(found[1] * 100)
+                insight.updated_at = now
+        return len(pending)
+
+
+def _first_customer_messages(s: Session, case_ids: list[int]) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(case_ids), 500):
+        rows = s.execute(
+            select(CaseMessage.case_id, CaseMessage.body_text)
+            .where(
+                CaseMessage.case_id.in_(case_ids[start : start + 500]),
+                CaseMessage.visibility == "external",
+                CaseMessage.is_system.is_(False),
+            )
+            .order_by(CaseMessage.id)
+        ).all()
+        for case_id, body in rows:
+            found.setdefault(case_id, body)
+    return found

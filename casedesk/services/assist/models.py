@@ -60,11 +60,9 @@ def suggest(s: Session, corporation_id: int, text: str) -> tuple[int, float] | N
     return best[0]
 
 
-def train_all(db: Database, now: datetime) -> int:
-    """Train the models that are due; how many were trained."""
+def corporations(db: Database) -> list[int]:
     with db.read() as s:
-        corporations = list(s.scalars(select(Corporation.id)))
-    return sum(1 for corp in corporations if train_corporation(db, corp, now))
+        return list(s.scalars(select(Corporation.id).order_by(Corporation.id)))
 
 
 def train_corporation(

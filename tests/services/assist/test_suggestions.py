@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from casedesk.services.assist import models
+from casedesk.services.assist import insights, models
 from casedesk.services.assist import settings as assist_settings
 from casedesk.services.assist.settings import AssistSettingsIn
 from casedesk.services.cases import core as cases
@@ -147,3 +147,12 @@ def test_the_model_is_trained_again_as_categorised_cases_grow(db: Database) -> N
     for n in range(models.RETRAIN_MIN):
         make_case(db, world.admin, title=f"Invoice question {n}", category_id=billing)
     assert models.train_corporation(db, world.corporation_id, now + timedelta(minutes=20))
+
+
+def test_a_training_gives_waiting_cases_their_suggestion(db: Database, client: TestClient) -> None:
+    world, billing, _access = _world_with_examples(db, 4)
+    waiting = make_case(db, world.agent_a, title="Invoice charged twice, refund please")
+    run_job(db)
+    assert _insight(client, world, waiting.id)["suggested_category_id"] is None
+    assert insights.run_training(db, utcnow()) == 1
+    assert _insight(client, world, waiting.id)["suggested_category_id"] == billing
