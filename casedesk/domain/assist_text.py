@@ -11,7 +11,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 #: BM25 parameters (the usual ones).
@@ -68,11 +68,13 @@ def idf(df: int, n: int) -> float:
     return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
 
-@dataclass(frozen=True, slots=True)
-class Posting:
+class Posting(NamedTuple):
+    """A term's occurrence in a document: ``(doc, term, tf, length)``; any row of
+    those four values will do."""
+
     doc: int
     term: str
-    count: int
+    tf: int
     length: int
 
 
@@ -87,15 +89,17 @@ def bm25(
 ) -> dict[int, float]:
     """Score of each document in ``postings`` for the terms of ``query``: BM25, with
     identifier-like words weighted ``boost`` times (1.0: plain BM25)."""
-    wanted = set(query)
-    scores: dict[int, float] = {}
     avg = avg_length or 1.0
-    for p in postings:
-        if p.term not in wanted:
+    weights = {t: idf(df.get(t, 0), n) * weight(t, boost) for t in set(query)}
+    scores: dict[int, float] = {}
+    norm = K1 * (1 - B)
+    per_length = K1 * B / avg
+    for doc, term, count, length in postings:
+        w = weights.get(term)
+        if w is None:
             continue
-        w = idf(df.get(p.term, 0), n) * weight(p.term, boost)
-        tf = p.count * (K1 + 1) / (p.count + K1 * (1 - B + B * p.length / avg))
-        scores[p.doc] = scores.get(p.doc, 0.0) + w * tf
+        tf = count * (K1 + 1) / (count + norm + per_length * length)
+        scores[doc] = scores.get(doc, 0.0) + w * tf
     return scores
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from datetime import datetime, timedelta
+from typing import cast
 
 from pydantic import BaseModel
 from sqlalchemy import func, or_, select
@@ -29,7 +30,7 @@ from casedesk.store.models import Case, CaseTerm
 #: Words of the query case that are looked up.
 QUERY_TERMS = 10
 #: A word in more than this share of the cases is not looked up.
-MAX_DF = 0.02
+MAX_DF = 0.005
 MIN_DF_CAP = 200
 #: Closed cases are shown this long after closing.
 RECENTLY_CLOSED = timedelta(days=30)
@@ -84,7 +85,8 @@ def similar_cases(
                 or_(Case.closed_at.is_(None), Case.closed_at >= now - RECENTLY_CLOSED),
             )
         )
-        postings = [assist_text.Posting(*row) for row in s.execute(visible).all()]
+        # Core rows, not ORM ones: thousands of postings are read per look-up.
+        postings = cast(list[assist_text.Posting], list(s.connection().execute(visible)))
         scores = assist_text.bm25(terms, postings, df, n, avg)
         own = _own_score(counts, terms, df, n, avg)
         best = assist_text.top(scores, limit)
