@@ -44,10 +44,10 @@ class InsightFilter(BaseModel):
     sentiment: str | None = Field(default=None, pattern="^(negative|neutral|positive|unknown)$")
     sentiment_min: int | None = Field(default=None, ge=0, le=1000)
     sentiment_max: int | None = Field(default=None, ge=0, le=1000)
-    suggested_category_id: int | None = Field(default=None, ge=1)
+    suggested_category_id: int | None = Field(default=None, ge=1, le=2**53)
     has_suggestion: bool | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    after_id: int = Field(default=0, ge=0)
+    after_id: int = Field(default=0, ge=0, le=2**53)
 
 
 def case_insight(db: Database, principal: Principal, case_id: int) -> InsightOut:
