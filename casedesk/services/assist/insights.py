@@ -9,6 +9,7 @@ job that dies half-way picks up where it stopped.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
@@ -30,6 +31,7 @@ from casedesk.store.models import (
     MessageInsight,
 )
 
+log = logging.getLogger("casedesk.assist")
 JOB = "assist"
 #: Messages looked at per run; the rest wait for the next run.
 BATCH = 500
@@ -62,9 +64,33 @@ def run_insights(db: Database, now: datetime) -> int:
     for case_id in bare:
         by_case.setdefault(case_id, [])
     for case_id, message_ids in sorted(by_case.items()):
-        with db.write() as s:
-            refresh_case(s, case_id, message_ids, now)
+        try:
+            with db.write() as s:
+                refresh_case(s, case_id, message_ids, now)
+        except Exception:  # one case that fails must not hold up the others forever
+            log.exception("assist: case %s could not be looked at", case_id)
+            _skip(db, case_id, message_ids, now)
     return len(rows) + len(set(bare) - {c for _, c in rows})
+
+
+def _skip(db: Database, case_id: int, message_ids: list[int], now: datetime) -> None:
+    """Mark what failed as looked at (nothing worked out), so the job goes on."""
+    with db.write() as s:
+        corporation_id = s.scalar(select(Case.corporation_id).where(Case.id == case_id))
+        if corporation_id is None:
+            return
+        done = set(
+            s.scalars(select(MessageInsight.message_id).where(MessageInsight.case_id == case_id))
+        )
+        rows = [
+            {"message_id": m, "case_id": case_id, "language": None}
+            for m in message_ids
+            if m not in done
+        ]
+        if rows:
+            s.execute(insert(MessageInsight), rows)
+        if s.get(CaseInsight, case_id) is None:
+            s.add(CaseInsight(case_id=case_id, corporation_id=corporation_id, updated_at=now))
 
 
 def refresh_case(s: Session, case_id: int, new_ids: list[int], now: datetime) -> None:
