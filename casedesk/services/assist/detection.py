@@ -30,11 +30,15 @@ MIN_CHARS = 3
 def _detector() -> Any:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    codes = [c.strip().upper() for c in Settings().assist_languages.split(",") if c.strip()]
+    settings = Settings()
+    codes = [c.strip().upper() for c in settings.assist_languages.split(",") if c.strip()]
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c)) for c in codes]
     if len(languages) < 2:
         languages.append(Language.ENGLISH if Language.ENGLISH not in languages else Language.GERMAN)
-    return LanguageDetectorBuilder.from_languages(*languages).build()
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    if settings.assist_language_low_accuracy:
+        builder = builder.with_low_accuracy_mode()
+    return builder.build()
 
 
 def language_of(text: str) -> str | None:
