@@ -17,6 +17,7 @@ from casedesk.services.kernel.clock import utcnow
 from casedesk.services.reference.categories import CategoryCreate, create_category
 from casedesk.services.rules import actions
 from casedesk.store.db import Database
+from casedesk.store.models import CaseInsight
 from tests.factories import World, make_case, make_world
 from tests.services.assist.conftest import run_job
 
@@ -156,3 +157,25 @@ def test_a_training_gives_waiting_cases_their_suggestion(db: Database, client: T
     assert _insight(client, world, waiting.id)["suggested_category_id"] is None
     assert insights.run_training(db, utcnow()) == 1
     assert _insight(client, world, waiting.id)["suggested_category_id"] == billing
+
+
+def test_suggestions_turned_off_are_neither_trained_nor_shown(
+    db: Database, client: TestClient
+) -> None:
+    world, billing, _access = _world_with_examples(db, 4)
+    models.train_corporation(db, world.corporation_id, utcnow())
+    case = make_case(db, world.agent_a, title="Invoice charged twice, refund please")
+    run_job(db)
+    assert _insight(client, world, case.id)["suggested_category_id"] == billing
+    assist_settings.set_settings(
+        db, world.admin.principal, AssistSettingsIn(min_examples=3, category=False)
+    )
+    assert _insight(client, world, case.id)["suggested_category_id"] is None
+    ticket = client.get(f"/superoffice/api/v1/Ticket/{case.id}", headers=world.admin.headers)
+    assert ticket.json()["SuggestedCategoryId"] == 0
+    assert not models.train_corporation(db, world.corporation_id, utcnow(), force=True)
+    later = make_case(db, world.agent_a, title="Invoice charged twice again")
+    run_job(db)
+    with db.read() as s:
+        row = s.get(CaseInsight, later.id)
+        assert row is not None and row.suggested_category_id is None
