@@ -32,6 +32,11 @@ class Settings(BaseSettings):
     #: The bearer token a scraper sends to read the business figures on /metrics (names of
     #: corporations and groups, their case counts); without it only request counters show.
     metrics_token: str = ""
+    #: The languages the assist's detector tells apart (ISO 639-1, comma-separated); each
+    #: one more costs memory and time per message (docs/assist.md).
+    assist_languages: str = "en,de,fr,es,it,nl"
+    #: lingua's low-accuracy mode: about a tenth of the memory, less sure on short texts.
+    assist_language_low_accuracy: bool = False
     #: A case export of more rows than this runs as a background job with a download link.
     export_job_rows: int = Field(default=10_000, ge=0)
     #: A bulk change of more cases than this runs as a background job with progress.

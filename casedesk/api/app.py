@@ -19,6 +19,7 @@ from casedesk.api.errors import SHARED_RESPONSES
 from casedesk.api.errors import install as install_errors
 from casedesk.api.front import Front
 from casedesk.api.hot_routes import HotRoutes
+from casedesk.api.routers import assist as assist_routes
 from casedesk.api.routers import (
     attachments,
     bulk,
@@ -122,6 +123,7 @@ def create_app(
         )
 
     for router in (
+        assist_routes.router,
         bulk.router,
         cases.router,
         case_parts.router,

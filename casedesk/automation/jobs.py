@@ -9,6 +9,8 @@ from datetime import datetime, timedelta
 from casedesk.channels.email import jobs as mail_jobs
 from casedesk.config import Settings
 from casedesk.domain.webhooks import AllowList
+from casedesk.services.assist import insights as assist_insights
+from casedesk.services.assist import models as assist_models
 from casedesk.services.attachments import uploads
 from casedesk.services.bulk import jobs as bulk_jobs
 from casedesk.services.cases import holds
@@ -71,4 +73,11 @@ JOBS: tuple[Job, ...] = (
     Job(automations.JOB, timedelta(minutes=1), automations.run_automations),
     Job("bulk", timedelta(seconds=5), bulk_jobs.run_queued, lease=timedelta(hours=1)),
     Job("retention", timedelta(hours=1), apply_retention, lease=timedelta(hours=1)),
+    Job(assist_insights.JOB, timedelta(seconds=5), assist_insights.run_insights),
+    Job(
+        assist_models.JOB,
+        timedelta(minutes=10),
+        assist_insights.run_training,
+        lease=timedelta(hours=1),
+    ),
 )

@@ -141,6 +141,7 @@ ACTION_TYPES = frozenset(
         "route",
         "drop",
         "quarantine",
+        "apply_suggestion",
     }
 )
 SETTABLE_FIELDS = frozenset(

@@ -14,4 +14,6 @@ the contexts below it (``docs/architecture.md`` draws the map; import-linter che
 """
 
 # Registers the notifications' listener on the outbox, whichever context is used first.
+# Registers the assist's listener that records an agent's choice of category.
+import casedesk.services.assist
 import casedesk.services.notifications  # noqa: F401

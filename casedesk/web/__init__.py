@@ -11,6 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from casedesk.web import errors
 from casedesk.web.routes import (
     admin_routers,
+    console_assist,
     console_attachments,
     console_bulk,
     console_canned,
@@ -72,6 +73,7 @@ def install(app: FastAPI) -> None:
         console_case.router,
         console_case_fields.router,
         console_case_actions.router,
+        console_assist.router,
         console_case_macros.router,
         console_case_survey.router,
         console_attachments.router,

@@ -94,8 +94,14 @@ def test_two_worker_processes_run_each_job_once(db: Database, tmp_path: Path) ->
 
     # Each job ran in one process only, which handled every item; the other found it taken.
     # the report facts job, last in the list, recomputes every case the others changed
+    # and the assist looks at every case once (they have no message yet)
     assert _run_two_workers(db, tmp_path) == _only(
-        {"hold-expiry": HELD, "sla-sweep": OVERDUE, "report-facts": HELD + OVERDUE}
+        {
+            "hold-expiry": HELD,
+            "sla-sweep": OVERDUE,
+            "report-facts": HELD + OVERDUE,
+            "assist": HELD + OVERDUE,
+        }
     )
     assert _releases(db) == dict.fromkeys(ids, 1)
     # three hours after opening, one-hour targets are at the top level: one escalation each
@@ -184,7 +190,9 @@ def _closes(db: Database) -> dict[int, int]:
 def test_two_worker_processes_chase_and_close_each_case_once(db: Database, tmp_path: Path) -> None:
     chase, close = _quiet_cases(db, datetime.now(UTC) - timedelta(days=10))
 
-    assert _run_two_workers(db, tmp_path) == _only({"auto-close": HELD, "report-facts": HELD})
+    assert _run_two_workers(db, tmp_path) == _only(
+        {"auto-close": HELD, "report-facts": HELD, "assist": HELD}
+    )
     assert _chasers(db) == dict.fromkeys(chase, 1)
     assert _closes(db) == dict.fromkeys(close, 1)
 
@@ -253,7 +261,7 @@ def test_two_worker_processes_open_a_scheduled_case_once(db: Database, tmp_path:
     )
 
     # Two days of minutes were missed: one case, for the latest, by one worker.
-    assert _run_two_workers(db, tmp_path) == _only({"schedules": 1, "report-facts": 1})
+    assert _run_two_workers(db, tmp_path) == _only({"schedules": 1, "report-facts": 1, "assist": 1})
     with db.read() as s:
         assert s.scalars(select(Case.title)).all() == ["Daily check"]
 

@@ -89,6 +89,7 @@ PAGES: list[tuple[str, str]] = [
     ("admin", "/console/cases/{case}"),
     ("admin", "/console/admin"),
     ("admin", "/console/admin/sign-in"),
+    ("admin", "/console/admin/assist"),
     *(("admin", href) for href, _, _ in SECTIONS),
     ("admin", "/console/admin/users/{user}"),
     ("admin", "/console/admin/groups/{group}"),

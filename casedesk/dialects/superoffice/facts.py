@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from casedesk.domain.permissions import Permission, Principal
+from casedesk.services.assist import reads as assist
+from casedesk.services.assist.reads import InsightOut
 from casedesk.services.attachments import attaching as attachments
 from casedesk.services.attachments.attaching import AttachmentOut
 from casedesk.services.billing import time_entries
@@ -47,6 +49,8 @@ class TicketFacts:
     status: StatusOut
     can_edit: bool
     can_delete: bool
+    #: Language, sentiment and category suggestion worked out by the assist jobs.
+    insight: InsightOut
 
 
 def read_ticket(db: Database, principal: Principal, case_id: int) -> TicketFacts:
@@ -89,4 +93,5 @@ def read_ticket(db: Database, principal: Principal, case_id: int) -> TicketFacts
         status=stats[case.status_id],
         can_edit=principal.can(Permission.EDIT_CASE),
         can_delete=principal.can(Permission.DELETE_CASE),
+        insight=assist.case_insight(db, principal, case_id),
     )

@@ -190,12 +190,13 @@ def to_entity(f: TicketFacts, tz: tzinfo) -> wire.TicketEntity:
             wire.TagEntity(Id=f.tag_ids.get(name, 0), Name=name, ToolTip="", TableRight=mask)
             for name in c.tags
         ],
-        Language="",
-        Sentiment=0,
-        SentimentConfidence=0,
-        SuggestedCategoryId=0,
-        SuggestedCategoryName="",
-        OrigHumanCategoryId=0,
+        # Worked out by the assist jobs (docs/assist.md); 0 and "" until then or when off.
+        Language=f.insight.language or "",
+        Sentiment=f.insight.sentiment_index or 0,
+        SentimentConfidence=f.insight.sentiment_confidence or 0,
+        SuggestedCategoryId=f.insight.suggested_category_id or 0,
+        SuggestedCategoryName=f.insight.suggested_category_name or "",
+        OrigHumanCategoryId=f.insight.orig_human_category_id or 0,
         IconHint="",
         Sale=None,
         Project=None,
@@ -270,6 +271,7 @@ def _message(
         PersonId=m.author_contact_id or 0,
         NumAttachments=sum(1 for a in f.attachments if a.message_id == m.id),
         MessageHeaders=[],
+        Language=f.insight.message_languages.get(m.id) or "",
         CreatedBy=m.author_user_id or 0,
         ChangedAt=at(m.created_at),
         Badge="Comment" if m.visibility == "internal" else "Message",

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.assignment import Strategy
 from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import Permission, Principal
+from casedesk.services.assist import suggestions
 from casedesk.services.cases import assignment, messages, tags
 from casedesk.services.cases.core import update_case_in
 from casedesk.services.cases.schemas import CasePatch, MessageCreate
@@ -128,6 +129,12 @@ def _one(
         return _escalate(s, actor, case, rule_id, action, now)
     if kind == "set_sla_policy":
         return _set_sla_policy(s, actor, case, action.get("policy_id"), now)
+    if kind == "apply_suggestion":
+        category_id = suggestions.to_apply(s, case.id)
+        if category_id is None:
+            return "no suggested category to apply"
+        _patch(s, actor, case, {"category_id": category_id}, now)
+        return f"applied suggested category {category_id}"
     raise AssertionError(kind)  # pragma: no cover - check_actions refuses the rest
 
 

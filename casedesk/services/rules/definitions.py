@@ -61,6 +61,7 @@ assert set(Operator.__args__) == set(OPERATORS)  # type: ignore[attr-defined]
 ActionType = Literal[
     "set", "assign", "add_tags", "remove_tags", "add_followers", "remove_followers", "note",
     "mail", "set_sla_policy", "escalate", "webhook", "stop", "route", "drop", "quarantine",
+    "apply_suggestion",
 ]  # fmt: skip
 assert set(ActionType.__args__) == set(ACTION_TYPES)  # type: ignore[attr-defined]
 Text2000 = Annotated[str, Field(max_length=2000)]

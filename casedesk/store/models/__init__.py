@@ -1,5 +1,12 @@
 """All models, imported here so ``Base.metadata`` is complete for Alembic."""
 
+from casedesk.store.models.assist import (
+    AssistSettings,
+    CaseInsight,
+    CaseTerm,
+    CategoryModel,
+    MessageInsight,
+)
 from casedesk.store.models.automation import (
     CaseSchedule,
     CaseTemplate,
@@ -95,6 +102,7 @@ __all__ = [
     "ApiToken",
     "ApiTokenUsage",
     "Asset",
+    "AssistSettings",
     "Attachment",
     "AuditEntry",
     "Base",
@@ -107,6 +115,7 @@ __all__ = [
     "CaseCounter",
     "CaseExtraValue",
     "CaseFact",
+    "CaseInsight",
     "CaseLink",
     "CaseMember",
     "CaseMessage",
@@ -116,8 +125,10 @@ __all__ = [
     "CaseStatus",
     "CaseTag",
     "CaseTemplate",
+    "CaseTerm",
     "Category",
     "CategoryAgent",
+    "CategoryModel",
     "ComposerDraft",
     "Contact",
     "ContactEmail",
@@ -148,6 +159,7 @@ __all__ = [
     "MailTemplate",
     "Mailbox",
     "MailboxOAuth",
+    "MessageInsight",
     "NoteType",
     "Notification",
     "NotificationSetting",

@@ -160,6 +160,11 @@ SECTIONS = (
         N_("Rules run on the clock over live cases."),
     ),
     ("/console/admin/macros", N_("Macros"), N_("Action sets agents apply to cases.")),
+    (
+        "/console/admin/assist",
+        N_("Assist"),
+        N_("Language, sentiment, suggested categories, similar cases."),
+    ),
 )
 
 

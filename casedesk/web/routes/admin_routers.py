@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from casedesk.web.routes import (
+    admin_assist,
     admin_calendars,
     admin_categories,
     admin_fields,
@@ -34,6 +35,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     admin_users.router,
     admin_sign_in.router,
     admin_sso.router,
+    admin_assist.router,
     admin_groups.router,
     admin_tokens.router,
     admin_categories.router,

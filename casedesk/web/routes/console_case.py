@@ -23,6 +23,7 @@ from casedesk.services.reference import contacts
 from casedesk.services.rules import definitions as rule_definitions
 from casedesk.services.sla import case_times
 from casedesk.store.db import Database
+from casedesk.web.routes.console_assist import assist_context
 from casedesk.web.routes.console_composer import composer_context
 from casedesk.web.routes.console_context import (
     INTERNAL_NAMES,
@@ -99,7 +100,8 @@ def case_page(request: Request, agent: Agent, case_id: CaseId) -> Response:
             "can_note": principal.can(Permission.ADD_NOTE),
             "can_attach": principal.can(Permission.ADD_ATTACHMENTS),
         }
-        | composer_context(db, principal, case, looked),
+        | composer_context(db, principal, case, looked)
+        | assist_context(db, principal, case_id),
     )
 
 

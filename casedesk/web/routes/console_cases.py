@@ -23,6 +23,7 @@ from casedesk.services.kernel.clock import utcnow
 from casedesk.services.kernel.translations import N_
 from casedesk.services.rules import definitions as rule_definitions
 from casedesk.store.db import Database
+from casedesk.web.routes.console_assist import list_badges
 from casedesk.web.routes.console_context import OPEN_STATUSES, Lookups, OtherId, db_of, lookups
 from casedesk.web.routing import SessionFirstRoute
 from casedesk.web.session import Agent
@@ -128,6 +129,7 @@ def case_list(request: Request, agent: Agent) -> Response:
             "page": page,
             "rows": [(case, *due_light(case, now)) for case in page.items],
             "unread": unread_case_ids(db, principal, [case.id for case in page.items]),
+            "assist_badges": list_badges(db, principal, [case.id for case in page.items]),
             "looked": looked,
             "views": views,
             "title": title,
