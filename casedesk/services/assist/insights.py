@@ -21,6 +21,7 @@ from casedesk.domain.members import MemberRole
 from casedesk.domain.statuses import InternalStatus
 from casedesk.services.assist import detection, models, similar
 from casedesk.services.assist.settings import AssistSettingsOut, settings_of
+from casedesk.services.kernel import translations
 from casedesk.store.db import Database
 from casedesk.store.models import (
     Case,
@@ -28,6 +29,7 @@ from casedesk.store.models import (
     CaseMember,
     CaseMessage,
     CaseTerm,
+    Contact,
     MessageInsight,
 )
 
@@ -133,6 +135,7 @@ def refresh_case(s: Session, case_id: int, new_ids: list[int], now: datetime) ->
         insight = CaseInsight(case_id=case_id, corporation_id=case.corporation_id)
         s.add(insight)
     _language_and_sentiment(insight, conf, languages, first, last)
+    _teach_contact_language(s, case, insight.language)
     if conf.category and case.category_id is None and insight.suggestion_taken is None:
         found = models.suggest(s, case.corporation_id, text)
         insight.suggested_category_id = found[0] if found else None
@@ -164,6 +167,17 @@ def refresh_case(s: Session, case_id: int, new_ids: list[int], now: datetime) ->
 def case_text(case: Case, first_message: str) -> str:
     """What a case is about: its title, description and first customer message."""
     return "\n".join(p for p in (case.title, case.description, first_message) if p)[:TEXT_CHARS]
+
+
+def _teach_contact_language(s: Session, case: Case, language: str | None) -> None:
+    """A contact who has no language of their own gets the one they wrote in, when
+    casedesk speaks it: their mail and portal pages are then in it."""
+    if language is None or language not in translations.available():
+        return
+    contact_id = s.scalar(_CONTACT.where(CaseMember.case_id == case.id))
+    contact = s.get(Contact, contact_id) if contact_id is not None else None
+    if contact is not None and contact.language is None:
+        contact.language = language
 
 
 def _language_and_sentiment(

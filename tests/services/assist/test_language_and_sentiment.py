@@ -49,6 +49,12 @@ def test_a_case_by_mail_gets_its_language_and_sentiment_from_the_job(
     assert ticket["SentimentConfidence"] == body["sentiment_confidence"]
     assert [m["Language"] for m in ticket["Messages"]] == ["de"]
 
+    # Carol had no language: she now gets German mail and portal pages.
+    contacts = client.get(
+        "/api/v1/contacts", params={"q": "carol@customer.example"}, headers=admin.headers
+    ).json()
+    assert [c["language"] for c in contacts] == ["de"]
+
 
 def test_the_last_external_message_gives_the_sentiment_and_the_first_the_language(
     db: Database, client: TestClient, tmp_path: Path
