@@ -187,8 +187,10 @@ class _Planner:
         return []
 
     def _survey_mail(self, topic: str, p: dict[str, Any]) -> list[PlannedMail]:
-        def make(address: str, name: str, template: str, extra: dict[str, Any]) -> PlannedMail:
-            return self._mail(address, name, template, extra, automatic=True)
+        def make(
+            address: str, name: str, template: str, extra: dict[str, Any], language: str | None
+        ) -> PlannedMail:
+            return self._mail(address, name, template, extra, automatic=True, language=language)
 
         if topic == "survey.bad_rating":
             return survey_mails.bad_rating(self.s, p, make)

@@ -11,18 +11,24 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from casedesk.services.kernel.translations import N_, translations
 from casedesk.services.mail.planned import PlannedMail
-from casedesk.store.models import Survey, SurveySettings
+from casedesk.store.models import Contact, Survey, SurveySettings
 
-#: ``(address, name, template, extra)`` → the mail, as the planner builds case mails.
-MakeMail = Callable[[str, str, str, dict[str, Any]], PlannedMail]
+#: ``(address, name, template, extra, language)`` → the mail, as the planner builds
+#: case mails.
+MakeMail = Callable[[str, str, str, dict[str, Any], str | None], PlannedMail]
 
-DEFAULT_SUBJECT = "How did we do? {case_reference}"
-DEFAULT_BODY = (
+#: The survey's subject and text when the corporation wrote none, in the contact's
+#: language (``{name}`` values are filled in after translating).
+DEFAULT_SUBJECT = N_("How did we do? {case_reference}")
+DEFAULT_BODY = N_(
     "Hello {recipient_name},\n\n"
     "your case {case_reference} ({case_title}) has been closed. "
     "Were you happy with how it went? One click is enough:"
 )
+#: Who the greeting names when the contact has no name.
+NO_NAME = N_("there")
 
 
 def fill(text: str, values: dict[str, str]) -> str:
@@ -42,16 +48,19 @@ def request(
     if survey.answered_at is not None:  # answered in the portal before the mail went
         return []
     settings = s.get(SurveySettings, corporation_id)
-    values = facts | {"recipient_name": str(name) or "there"}
-    subject = fill((settings.mail_subject if settings else "") or DEFAULT_SUBJECT, values)
-    body = fill((settings.mail_body if settings else "") or DEFAULT_BODY, values)
+    contact = s.get(Contact, survey.contact_id) if survey.contact_id is not None else None
+    language = contact.language if contact else None
+    speak = translations(language).gettext
+    values = facts | {"recipient_name": str(name) or speak(NO_NAME)}
+    subject = fill((settings.mail_subject if settings else "") or speak(DEFAULT_SUBJECT), values)
+    body = fill((settings.mail_body if settings else "") or speak(DEFAULT_BODY), values)
     extra = {
         "survey_subject": subject,
         "survey_body": body,
         "good_link": url + "?rating=good",
         "bad_link": url + "?rating=bad",
     }
-    return [make(address, str(name), "survey_request", extra)]
+    return [make(address, str(name), "survey_request", extra, language)]
 
 
 def bad_rating(s: Session, p: dict[str, Any], make: MakeMail) -> list[PlannedMail]:
@@ -60,4 +69,4 @@ def bad_rating(s: Session, p: dict[str, Any], make: MakeMail) -> list[PlannedMai
     if not isinstance(address, str) or "@" not in address or survey is None:
         return []
     extra = {"rating": survey.rating or "", "comment": survey.comment}
-    return [make(address, "", "survey_bad_rating", extra)]
+    return [make(address, "", "survey_bad_rating", extra, None)]

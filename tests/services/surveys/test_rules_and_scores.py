@@ -21,7 +21,7 @@ from casedesk.services.rules import definitions, engine
 from casedesk.services.rules.definitions import RuleIn
 from casedesk.services.surveys import answering, results
 from casedesk.store.db import Database
-from casedesk.store.models import Case, OutboxEvent
+from casedesk.store.models import Case, Contact, OutboxEvent
 from tests.services.portal.world import PortalWorld
 from tests.services.rules.conftest import tags_of
 from tests.services.surveys.conftest import closed_case_for, enable, requested, token_of
@@ -129,6 +129,24 @@ def test_the_survey_mail_carries_the_good_and_bad_links(db: Database, pw: Portal
     assert mail.context["survey_body"] == "Dear Carol Customer"
     assert mail.context["good_link"] == payload["url"] + "?rating=good"
     assert mail.context["bad_link"] == payload["url"] + "?rating=bad"
+
+
+def test_a_german_contact_is_asked_in_german_when_the_text_is_the_default(
+    db: Database, pw: PortalWorld
+) -> None:
+    enable(db, pw)
+    with db.write() as s:
+        carol = s.get(Contact, pw.carol.contact_id)
+        assert carol is not None
+        carol.language = "de"
+    closed_case_for(db, pw, pw.carol, "Drucker")
+    event = Event(1, pw.base.corporation_id, "survey.requested", requested(db)[-1], 1)
+    (mail,) = notification_plans.plan(db, event, default_from="desk@acme.test").mails
+    assert mail.language == "de"
+    assert mail.context["survey_subject"].startswith("Wie zufrieden waren Sie mit uns? TCK-")
+    assert "wurde geschlossen" in mail.context["survey_body"]
+    _subject, body = render.render(mail.template, mail.context, None, mail.language)
+    assert "Gut: " in body and "Schlecht: " in body
 
 
 def test_the_trigger_of_the_docs_reopens_and_mails_on_a_bad_answer(
