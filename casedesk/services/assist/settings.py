@@ -7,18 +7,19 @@ work; what was computed before stays readable until the next change of the case.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import Forbidden
 from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
+from casedesk.services.reference.common import In
 from casedesk.store.db import Database
 from casedesk.store.models import AssistSettings
 
 
-class AssistSettingsIn(BaseModel):
+class AssistSettingsIn(In):  # unknown fields refused
     language: bool = True
     sentiment: bool = True
     category: bool = True

@@ -8,19 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from casedesk.domain.errors import ValidationFailed
 from casedesk.domain.permissions import Principal
 from casedesk.domain.surveys import DEFAULT_CAP_DAYS, MAX_CAP_DAYS
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.clock import utcnow
-from casedesk.services.reference.common import require_admin
+from casedesk.services.reference.common import In, require_admin
 from casedesk.store.db import Database
 from casedesk.store.models import SurveySettings
 
 
-class SurveySettingsIn(BaseModel):
+class SurveySettingsIn(In):  # unknown fields refused
     enabled: bool = False
     mail_subject: str = Field("", max_length=200)
     mail_body: str = Field("", max_length=5000)
