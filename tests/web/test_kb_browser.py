@@ -46,20 +46,21 @@ def test_written_in_two_languages_found_by_a_visitor_and_deflecting_a_case(
     page.get_by_role("button", name="Publish").click()
     expect(page.locator("#kb-status")).to_have_text("published")
 
-    # A signed-out visitor finds it by search, in German and in English.
+    # A signed-out visitor finds it by search, in German and in English (the portal's own
+    # words are in the language the browser asks for: German).
     visitor = fresh_context(browser, extra_http_headers={"Accept-Language": "de"})
     anonymous = visitor.new_page()
     anonymous.goto(f"{url}/portal/kb")
     expect(anonymous).to_have_url(f"{url}/portal/kb/de")
-    anonymous.get_by_label("Search help articles").fill("drucker")
-    anonymous.get_by_role("button", name="Search").click()
+    anonymous.get_by_label("Hilfeartikel durchsuchen").fill("drucker")
+    anonymous.get_by_role("button", name="Suchen").click()
     anonymous.get_by_role("link", name="Drucker druckt leere Seiten").click()
     expect(anonymous).to_have_title("Drucker druckt leere Seiten · casedesk")
     expect(anonymous.get_by_text("Ersetzen Sie die Tonerkartusche.")).to_be_visible()
     anonymous.get_by_role("link", name="English").click()
     expect(anonymous.get_by_role("heading", level=1)).to_have_text("Printer prints blank pages")
-    anonymous.get_by_role("button", name="Yes").click()
-    expect(anonymous.get_by_text("Thank you for your answer.")).to_be_visible()
+    anonymous.get_by_role("button", name="Ja").click()
+    expect(anonymous.get_by_text("Vielen Dank für Ihre Antwort.")).to_be_visible()
     visitor.close()
 
     # A customer typing a new case is offered the article and says it solved it.
