@@ -12,7 +12,8 @@ most, a channel and a priority. Then it times:
 2. the Reports page's figures (every report, ``dashboards.many``) over the whole year,
    as an admin (every group) and as an agent (one group), each the best of three runs
    after a first one;
-3. one incremental pass (``rollups.refresh``) with nothing new to read.
+3. one incremental pass (``rollups.refresh``) with nothing new to read, and one after
+   one and after a hundred cases changed (their facts and the days they count in).
 
 See bench/README.md for how to run it and read its output.
 """
@@ -42,6 +43,7 @@ from casedesk.services.reports import dashboards, rollups, schemas
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 from casedesk.store.models import (
+    AuditEntry,
     Calendar,
     Case,
     CaseMember,
@@ -49,6 +51,7 @@ from casedesk.store.models import (
     CaseStatus,
     Group,
     Priority,
+    SlaBreach,
     SlaPolicy,
     StatusHistory,
     User,
@@ -120,6 +123,7 @@ def fill(db: Database, n: int, now: datetime, seed: int) -> tuple[int, list[int]
         history: list[dict[str, Any]] = []
         messages: list[dict[str, Any]] = []
         members: list[dict[str, Any]] = []
+        breaches: list[dict[str, Any]] = []
         for case_id in range(first + 1, min(first + CHUNK, n) + 1):
             created = start_of_year + timedelta(seconds=rng.randrange(365 * 86400))
             group = rng.choice(groups)
@@ -158,6 +162,21 @@ def fill(db: Database, n: int, now: datetime, seed: int) -> tuple[int, list[int]
                     "alert_level": 0,
                 }
             )
+            for target, minutes, done in (
+                ("first_response", 240, replied),
+                ("resolution", 2400, closed),
+            ):  # missed by the clock (the business-time figures come from the rebuild)
+                due = created + timedelta(minutes=minutes)
+                if due < now and (done is None or done > due):
+                    breaches.append(
+                        {
+                            "case_id": case_id,
+                            "policy_id": policy,
+                            "target": target,
+                            "due_at": due,
+                            "breached_at": due,
+                        }
+                    )
             messages.append(_message(case_id, "inbound", created))
             if replied is not None:
                 messages.append(_message(case_id, "outbound", replied))
@@ -177,6 +196,8 @@ def fill(db: Database, n: int, now: datetime, seed: int) -> tuple[int, list[int]
             s.execute(insert(StatusHistory), history)
             s.execute(insert(CaseMessage), messages)
             s.execute(insert(CaseMember), members)
+            if breaches:
+                s.execute(insert(SlaBreach), breaches)
     return corp, groups
 
 
@@ -265,6 +286,30 @@ def main(argv: list[str] | None = None) -> None:
             print(f"dashboard over a year (admin, per week, times by agent): {took}")
             took = best_of(3, lambda: rollups.refresh(db))
             print(f"refresh with nothing new: {took}")
+            rng = random.Random(args.seed + 1)
+            for changed in (1, 100):
+                with db.write() as s:  # what a change to each of these cases records
+                    s.execute(
+                        insert(AuditEntry),
+                        [
+                            {
+                                "corporation_id": corp,
+                                "action": "case.updated",
+                                "entity_type": "case",
+                                "entity_id": case_id,
+                                "case_id": case_id,
+                                "changes": {},
+                            }
+                            for case_id in rng.sample(range(1, args.n + 1), changed)
+                        ],
+                    )
+                started, cpu = time.perf_counter(), time.process_time()
+                rollups.refresh(db)
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+                print(
+                    f"refresh after {changed} changed case(s), facts and their days: "
+                    f"{wall * 1000:.0f} ms ({cpu * 1000:.0f} ms CPU)"
+                )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

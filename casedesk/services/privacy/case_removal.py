@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
+from casedesk.services.reports import day_rollups
 from casedesk.store.models import Attachment, AuditEntry, Base, Case
 
 #: Mail records of a deleted case go with it: they hold the mail's content.
@@ -37,6 +38,7 @@ def delete_cases(s: Session, case_ids: Sequence[int]) -> list[str]:
     ids = list(case_ids)
     keys = list(s.scalars(select(Attachment.storage_key).where(Attachment.case_id.in_(ids))))
     cases = Base.metadata.tables["cases"]
+    counted = day_rollups.days_of(s, ids)  # the report days that count them
     # Files first: they point at messages as well as at the case.
     s.execute(delete(Attachment).where(Attachment.case_id.in_(ids)))
     for table, column, nullable in _dependents(cases):
@@ -51,5 +53,6 @@ def delete_cases(s: Session, case_ids: Sequence[int]) -> list[str]:
     s.execute(update(cases).where(cases.c.merged_into_id.in_(ids)).values(merged_into_id=None))
     s.execute(update(cases).where(cases.c.parent_id.in_(ids)).values(parent_id=None))
     s.execute(delete(Case).where(Case.id.in_(ids)).execution_options(synchronize_session=False))
+    day_rollups.recount(s, counted)
     s.expire_all()
     return keys

@@ -1,6 +1,10 @@
-"""The dashboards' figures, read from the per-case facts (``rollups``) under the
-caller's data segregation: an agent's figures count only their groups' cases, an
-admin's every group of the corporation.
+"""The dashboards' figures under the caller's data segregation: an agent's figures
+count only their groups' cases, an admin's every group of the corporation.
+
+Counts are added up from the per-day rollups (``day_rollups``), so a year costs a few
+rows per day and group whatever the number of cases; the times' percentiles are taken
+from the per-case facts (``rollups``), exactly or, over many cases, from a sample
+(``times``). Open load is read from the open cases' facts.
 
 Every report is a list of tables (columns and rows) so that the console's charts, their
 table views, the CSV downloads and ``GET /api/v1/reports/<name>`` all show one and the
@@ -10,27 +14,27 @@ defined in ``figures``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, FromClause, and_, func, select
 from sqlalchemy.orm import Session
 
 from casedesk.domain.errors import NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
-from casedesk.services.reports import rollups, satisfaction
-from casedesk.services.reports.figures import (
-    bucket_start,
-    buckets,
-    median,
-    nearest_rank,
-    percent,
-)
+from casedesk.services.reports import breaches, day_rollups, rollups, satisfaction, times
+from casedesk.services.reports.figures import bucket_start, buckets, percent
 from casedesk.services.reports.schemas import Cell, Query, Report, Table
 from casedesk.store.db import Database
-from casedesk.store.models import Case, CaseFact, Category, Group, Priority, SlaBreach, User
+from casedesk.store.models import (
+    CaseFact,
+    Category,
+    Group,
+    Priority,
+    ReportDay,
+    User,
+)
 
 #: The longest range one request may ask for.
 MAX_DAYS = 3 * 366
@@ -87,50 +91,63 @@ def many(db: Database, principal: Principal, names: list[str], query: Query) -> 
 
 
 class _Scope:
-    """The caller's rows of ``case_facts`` and the query's filters, as WHERE terms."""
+    """The caller's rows and the query's filters, as WHERE terms over the per-case facts
+    (``base``, ``created``) and over the per-day counts (``days``, ``day_base``,
+    ``in_range``). The day counts have no organization in their key, so for a caller
+    limited to one organization they are added up from that organization's facts."""
 
     def __init__(self, principal: Principal, query: Query) -> None:
         self.principal, self.query = principal, query
         terms: list[ColumnElement[bool]] = [CaseFact.corporation_id == principal.corporation_id]
         groups = principal.visible_group_ids
+        if principal.organization_id is None:
+            self.days: FromClause = ReportDay.__table__
+        else:
+            terms.append(CaseFact.organization_id == principal.organization_id)
+            self.days = day_rollups.day_rows(and_(*terms)).subquery()
+        d = self.days.c
+        day_terms: list[ColumnElement[bool]] = [d.corporation_id == principal.corporation_id]
         if groups is not None:
             terms.append(CaseFact.group_id.in_(groups))
-        if principal.organization_id is not None:
-            terms.append(CaseFact.organization_id == principal.organization_id)
+            day_terms.append(d.group_id.in_(groups))
         if query.group is not None:
             terms.append(CaseFact.group_id == query.group)
+            day_terms.append(d.group_id == query.group)
         if query.channel:
             terms.append(CaseFact.channel == query.channel)
+            day_terms.append(d.channel == query.channel)
         self.base = and_(*terms)
         self.created = and_(self.base, CaseFact.created_day.between(query.date_from, query.date_to))
+        self.day_base = and_(*day_terms)
+        self.in_range = and_(self.day_base, d.day.between(query.date_from, query.date_to))
+
+    def counted(self, kind: str = "all") -> ColumnElement[bool]:
+        """The day counts of ``kind`` in the query's range."""
+        return and_(self.in_range, self.days.c.kind == kind)
+
+
+def _sum(column: Any) -> Any:
+    return func.coalesce(func.sum(column), 0)
 
 
 # --------------------------------------------------------------------------- reports
 
 
 def _volume(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
-    q = scope.query
-    created = dict(
+    q, d = scope.query, scope.days.c
+    created: dict[date, int] = {}
+    closed: dict[date, int] = {}
+    for day, made, done in s.execute(
+        select(d.day, _sum(d.created), _sum(d.closed)).where(scope.counted()).group_by(d.day)
+    ):
+        created[day], closed[day] = int(made), int(done)
+    backlog = int(
         s.execute(
-            select(CaseFact.created_day, func.count())
-            .where(scope.created)
-            .group_by(CaseFact.created_day)
-        ).all()
+            select(_sum(d.created) - _sum(d.closed)).where(
+                scope.day_base, d.kind == "all", d.day < q.date_from
+            )
+        ).scalar_one()
     )
-    closed = dict(
-        s.execute(
-            select(CaseFact.closed_day, func.count())
-            .where(scope.base, CaseFact.closed_day.between(q.date_from, q.date_to))
-            .group_by(CaseFact.closed_day)
-        ).all()
-    )
-    backlog = s.execute(
-        select(func.count()).where(
-            scope.base,
-            CaseFact.created_day < q.date_from,
-            or_(CaseFact.closed_day.is_(None), CaseFact.closed_day >= q.date_from),
-        )
-    ).scalar_one()
     per: dict[date, list[int]] = {b: [0, 0, 0] for b in buckets(q.date_from, q.date_to, q.period)}
     day = q.date_from
     while day <= q.date_to:
@@ -155,25 +172,22 @@ def _volume(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
 
 def _times(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
     by = scope.query.by
-    column = DIMENSIONS[by]
-    found: dict[Any, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
-    every: tuple[list[int], list[int]] = ([], [])
-    counts: dict[Any, int] = defaultdict(int)
-    for key, first, resolved in s.execute(
-        select(column, CaseFact.first_response_seconds, CaseFact.resolution_seconds).where(
-            scope.created
-        )
-    ):
-        counts[key] += 1
-        for target in (found[key], every):
-            if first is not None:
-                target[0].append(first)
-            if resolved is not None:
-                target[1].append(resolved)
+    d = scope.days.c
+    if by in ("group", "channel"):
+        key = d.group_id if by == "group" else d.channel
+        where = scope.counted()
+    else:
+        key, where = d.key, scope.counted(by)
+    counts = {
+        (None if k == 0 and by != "channel" else k): int(n)
+        for k, n in s.execute(select(key, _sum(d.created)).where(where).group_by(key))
+        if n
+    }
     names = _names(s, by, set(counts))
-    rows: list[list[Cell]] = [_time_row("All", sum(counts.values()), every)]
-    for key in sorted(counts, key=lambda k: (names.get(k, str(k)).lower(), str(k))):
-        rows.append(_time_row(names.get(key, str(key)), counts[key], found[key]))
+    found, every, note = times.values(s, scope.created, DIMENSIONS[by], counts)
+    rows: list[list[Cell]] = [times.row("All", sum(counts.values()), every)]
+    for k in sorted(counts, key=lambda k: (names.get(k, str(k)).lower(), str(k))):
+        rows.append(times.row(names.get(k, str(k)), counts[k], found.get(k, ([], []))))
     return "Response and resolution times", [
         Table(
             key=f"times-by-{by}",
@@ -188,46 +202,28 @@ def _times(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
                 "resolution p90",
             ],
             rows=rows,
+            note=note,
         )
-    ]
-
-
-def _time_row(label: str, cases: int, values: tuple[list[int], list[int]]) -> list[Cell]:
-    first, resolved = sorted(values[0]), sorted(values[1])
-    return [
-        label,
-        cases,
-        median(first),
-        nearest_rank(first, 0.9),
-        median(resolved),
-        nearest_rank(resolved, 0.9),
     ]
 
 
 def _sla(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
-    rows: list[list[Cell]] = []
-    for target, column in (
-        ("first_response", CaseFact.sla_first_response),
-        ("resolution", CaseFact.sla_resolution),
-    ):
-        counts: dict[bool, int] = dict(
-            s.execute(  # type: ignore[arg-type]
-                select(column, func.count())
-                .where(scope.created, column.is_not(None))
-                .group_by(column)
-            ).all()
-        )
-        met, missed = counts.get(True, 0), counts.get(False, 0)
-        rows.append([target, met, missed, percent(met, met + missed)])
-    breaches = s.execute(
-        select(Case.id, Case.number, Case.title, SlaBreach.target, SlaBreach.due_at)
-        .add_columns(SlaBreach.breached_at)
-        .join(CaseFact, CaseFact.case_id == SlaBreach.case_id)
-        .join(Case, Case.id == SlaBreach.case_id)
-        .where(scope.created)
-        .order_by(SlaBreach.breached_at.desc(), SlaBreach.id.desc())
-        .limit(500)
-    ).all()
+    d = scope.days.c
+    fr_met, fr_missed, res_met, res_missed = (
+        int(n)
+        for n in s.execute(
+            select(
+                _sum(d.first_response_met),
+                _sum(d.first_response_missed),
+                _sum(d.resolution_met),
+                _sum(d.resolution_missed),
+            ).where(scope.counted())
+        ).one()
+    )
+    rows: list[list[Cell]] = [
+        ["first_response", fr_met, fr_missed, percent(fr_met, fr_met + fr_missed)],
+        ["resolution", res_met, res_missed, percent(res_met, res_met + res_missed)],
+    ]
     return "SLA attainment", [
         Table(
             key="sla",
@@ -238,73 +234,61 @@ def _sla(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
         ),
         Table(
             key="sla-breaches",
-            title="Breaches (latest first, at most 500)",
+            title=f"Breaches (latest first, at most {breaches.LIMIT})",
             chart=None,
             columns=["case", "number", "title", "target", "due", "breached"],
-            rows=[
-                [b.id, b.number, b.title, b.target, b.due_at.isoformat(), b.breached_at.isoformat()]
-                for b in breaches
-            ],
+            rows=breaches.latest(s, scope.created, scope.query.date_from),
         ),
     ]
 
 
-def _per_group(
-    s: Session, scope: _Scope, *measures: Any
-) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
-    """``(group id, measures…)`` of the cases created in range, per group and for all."""
-    per = s.execute(
-        select(CaseFact.group_id, *measures).where(scope.created).group_by(CaseFact.group_id)
-    ).all()
-    total = s.execute(select(*measures).where(scope.created)).one()
+def _per_group(s: Session, scope: _Scope, *counts: str) -> list[tuple[Any, ...]]:
+    """``(group name, sums…)`` of these day counts in range, for all and per group."""
+    d = scope.days.c
+    sums = [_sum(d[c]) for c in counts]
+    per = s.execute(select(d.group_id, *sums).where(scope.counted()).group_by(d.group_id)).all()
+    total = s.execute(select(*sums).where(scope.counted())).one()
     names = _names(s, "group", {r[0] for r in per})
     ordered = sorted(per, key=lambda r: names.get(r[0], "").lower())
-    return names, [("All", *total), *((names.get(r[0], str(r[0])), *r[1:]) for r in ordered)]
+    return [
+        ("All", *(int(v) for v in total)),
+        *((names.get(r[0], str(r[0])), *(int(v) for v in r[1:])) for r in ordered),
+    ]
 
 
 def _reopens(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
-    ever_closed = func.count().filter(
-        or_(CaseFact.closed_day.is_not(None), CaseFact.reopen_count > 0)
-    )
-    reopened = func.count().filter(CaseFact.reopen_count > 0)
-    _, found = _per_group(s, scope, ever_closed, reopened)
+    found = _per_group(s, scope, "ever_closed", "reopened")
     return "Reopened cases", [
         Table(
             key="reopens",
             title="Cases reopened, in percent of the cases ever closed",
             chart="bar",
             columns=["group", "closed", "reopened", "reopen rate"],
-            rows=[
-                [label, int(c or 0), int(r or 0), percent(r or 0, c or 0)] for label, c, r in found
-            ],
+            rows=[[label, c, r, percent(r, c)] for label, c, r in found],
         )
     ]
 
 
 def _messages(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
-    _, found = _per_group(s, scope, func.count(), func.sum(CaseFact.message_count))
+    found = _per_group(s, scope, "created", "messages")
     return "Messages per case", [
         Table(
             key="messages",
             title="Messages (not counting system notes) per case",
             chart="bar",
             columns=["group", "cases", "messages", "per case"],
-            rows=[
-                [label, int(n or 0), int(m or 0), round((m or 0) / n, 2) if n else None]
-                for label, n, m in found
-            ],
+            rows=[[label, n, m, round(m / n, 2) if n else None] for label, n, m in found],
         )
     ]
 
 
 def _hours(s: Session, scope: _Scope) -> tuple[str, list[Table]]:
+    d = scope.days.c
     grid = [[0] * 24 for _ in range(7)]
-    for day, hour, n in s.execute(
-        select(CaseFact.created_weekday, CaseFact.created_hour, func.count())
-        .where(scope.created)
-        .group_by(CaseFact.created_weekday, CaseFact.created_hour)
+    for key, n in s.execute(
+        select(d.key, _sum(d.created)).where(scope.counted("hour")).group_by(d.key)
     ):
-        grid[day][hour] = n
+        grid[int(key) // 24][int(key) % 24] = int(n)
     return "Busiest hours", [
         Table(
             key="busiest-hours",

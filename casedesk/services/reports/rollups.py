@@ -1,16 +1,15 @@
 """The per-case facts the dashboards read (``case_facts``), computed from the raw rows
 and kept current by an incremental job.
 
-Why per-case facts and not per-day sums: medians and 90th percentiles cannot be added up
-from daily totals, while one narrow row per case, indexed by corporation and day, gives
-exact percentiles over any range and filter and still answers a year of a million cases
-with one index range scan. Counts per day come from the same rows by ``GROUP BY``.
+Why per-case facts as well as per-day sums (``day_rollups``): medians and 90th
+percentiles cannot be added up from daily totals, so the times are read from these
+rows, indexed by corporation and day; the counts are added up from the days.
 
 How they stay current: every change to a case writes an audit entry naming the case
 (``kernel.audit``), in the change's own transaction. :func:`refresh` reads the audit log
-past a stored cursor, recomputes the facts of each case named there and moves the
-cursor, all in one transaction; the dashboards call it before they read, and the job
-runner calls it every minute. Recomputing a case is idempotent, so reading an entry
+past a stored cursor, recomputes the facts of each case named there, counts the days
+those cases count in again and moves the cursor, all in one transaction; the
+dashboards call it before they read, and the job runner calls it every minute. Recomputing a case is idempotent, so reading an entry
 twice does no harm: on PostgreSQL, where a transaction may commit after one holding a
 later id, each pass reads again the last :data:`LOOKBACK` ids behind the cursor. The
 cursor keeps how many entries that window held, so a pass that finds neither a later id
@@ -22,7 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,6 +31,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.calendars import BusinessCalendar
 from casedesk.domain.members import MemberRole
 from casedesk.domain.statuses import InternalStatus
+from casedesk.services.reports import day_rollups
 from casedesk.services.sla.inputs import priority_calendars
 from casedesk.store.db import Database
 from casedesk.store.models import (
@@ -165,14 +165,24 @@ def fact_rows(session: Session, case_ids: Collection[int]) -> list[dict[str, Any
     return rows
 
 
-def store_facts(session: Session, case_ids: Collection[int]) -> int:
-    """Recompute and store the facts of these cases; returns how many rows were written."""
+def store_facts(session: Session, case_ids: Collection[int], *, days: bool = True) -> int:
+    """Recompute and store the facts of these cases and, unless ``days`` is False (a
+    rebuild counts every day at its end), count again the days they touched before and
+    after; returns how many rows were written."""
     written = 0
     for chunk in _chunks(sorted(set(case_ids)), BATCH):
         rows = fact_rows(session, chunk)
+        touched: set[tuple[int, date]] = set()
+        if days:
+            touched = day_rollups.days_of(session, chunk)
+            for row in rows:
+                for day in (row["created_day"], row["closed_day"]):
+                    if day is not None:
+                        touched.add((row["corporation_id"], day))
         session.execute(delete(CaseFact).where(CaseFact.case_id.in_(chunk)))
         if rows:  # Core executemany: the ORM's bulk path would split the rows up
             session.connection().execute(_INSERT, rows)
+        day_rollups.recount(session, touched)
         written += len(rows)
     return written
 
@@ -181,12 +191,10 @@ def refresh(db: Database) -> int:
     """Bring the facts up to date with the audit log; returns the cases recomputed."""
     with db.write() as s:
         # the cursor's row lock makes concurrent passes take turns (PostgreSQL)
-        cursor = s.execute(
-            select(ReportCursor.position, ReportCursor.seen)
-            .where(ReportCursor.name == CURSOR)
-            .with_for_update()
-        ).first()
+        cursor = _lock_cursor(s)
         position, seen = (cursor.position, cursor.seen) if cursor else (0, -1)
+        if not day_rollups.counted(s):  # facts from before the days were kept
+            day_rollups.recount_all(s)
         start = max(position - LOOKBACK, 0)
         found, count = s.execute(
             select(func.max(AuditEntry.id), func.count()).where(AuditEntry.id > start)
@@ -232,13 +240,26 @@ def rebuild(db: Database, progress: Callable[[int, int], None] | None = None) ->
             )
             if not ids:
                 break
-            written += store_facts(s, ids)
+            written += store_facts(s, ids, days=False)
         last = ids[-1]
         done += len(ids)
         if progress is not None:
             progress(done, total)
+    with db.write() as s:
+        _lock_cursor(s)  # a refresh running now waits, and recounts its days after this
+        day_rollups.recount_all(s)
     refresh(db)  # what changed while the rebuild ran
     return written
+
+
+def _lock_cursor(s: Session) -> Any:
+    """The cursor's row, locked until the transaction ends (PostgreSQL; SQLite has one
+    writer at a time anyway), or None before the first pass."""
+    return s.execute(
+        select(ReportCursor.position, ReportCursor.seen)
+        .where(ReportCursor.name == CURSOR)
+        .with_for_update()
+    ).first()
 
 
 def _cases_of_entities(s: Session, start: int, end: int) -> set[int]:

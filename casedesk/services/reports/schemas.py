@@ -22,6 +22,8 @@ class Table(BaseModel):
     chart: str | None
     columns: list[str]
     rows: list[list[Cell]]
+    #: how the figures were arrived at, when the reader should know (an estimate)
+    note: str | None = None
 
 
 class Report(BaseModel):

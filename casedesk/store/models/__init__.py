@@ -72,7 +72,7 @@ from casedesk.store.models.reference import (
     Queue,
     Tag,
 )
-from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor
+from casedesk.store.models.reports import CaseFact, ExportJob, ReportCursor, ReportDay
 from casedesk.store.models.rules import GroupAssignmentTurn, Rule, RuleMatch
 from casedesk.store.models.sso import (
     PasswordSignInPolicy,
@@ -175,6 +175,7 @@ __all__ = [
     "Queue",
     "RecoveryCode",
     "ReportCursor",
+    "ReportDay",
     "RetentionPolicy",
     "Rule",
     "RuleMatch",

@@ -83,8 +83,19 @@ class CaseFact(Base):
             "created_hour",
             "closed_day",
             "is_open",
+            # last, so that a sample of the cases is drawn from the index alone too
+            "case_id",
         ),
         Index("ix_case_facts_closed", "corporation_id", "closed_day"),
+        Index(
+            "ix_case_facts_open",
+            "corporation_id",
+            "is_open",
+            "agent_id",
+            "group_id",
+            "organization_id",
+            "channel",
+        ),
         Index("ix_case_facts_group_created", "group_id", "created_day"),
     )
 
@@ -110,6 +121,34 @@ class CaseFact(Base):
     message_count: Mapped[int] = mapped_column(Integer)
     sla_first_response: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     sla_resolution: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+
+
+class ReportDay(Base):
+    """The facts of one day added up, for one group and channel: the ``all`` rows carry
+    every count (created and closed that day, and of the cases created that day: ever
+    closed, reopened, messages, SLA targets met and missed); the ``agent``, ``priority``,
+    ``category`` and ``hour`` rows count the cases created that day per ``key`` (an id,
+    0 for none; weekday * 24 + hour for ``hour``).
+
+    Derived from ``case_facts`` by ``services.reports.day_rollups``, day by day."""
+
+    __tablename__ = "report_days"
+
+    corporation_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    group_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    created: Mapped[int] = mapped_column(Integer)
+    closed: Mapped[int] = mapped_column(Integer)
+    ever_closed: Mapped[int] = mapped_column(Integer)
+    reopened: Mapped[int] = mapped_column(Integer)
+    messages: Mapped[int] = mapped_column(Integer)
+    first_response_met: Mapped[int] = mapped_column(Integer)
+    first_response_missed: Mapped[int] = mapped_column(Integer)
+    resolution_met: Mapped[int] = mapped_column(Integer)
+    resolution_missed: Mapped[int] = mapped_column(Integer)
 
 
 class ReportCursor(Base):

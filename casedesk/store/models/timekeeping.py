@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -72,7 +73,11 @@ class SlaBreach(Base):
     """A target that was missed: recorded once per case, target and due date."""
 
     __tablename__ = "sla_breaches"
-    __table_args__ = (UniqueConstraint("case_id", "target", "due_at"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "target", "due_at"),
+        # the reports list the latest breaches first
+        Index("ix_sla_breaches_breached", "breached_at", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
