@@ -49,7 +49,7 @@ from casedesk.domain.permissions import Principal
 from casedesk.domain.rate_limits import RateState
 from casedesk.domain.token_scopes import require_scopes, required_scopes
 from casedesk.http_credentials import client_address, state_headers
-from casedesk.services.cases import messages
+from casedesk.services.cases import messages, search
 from casedesk.services.identity.credentials import Credentials, RateLimitExceeded
 
 _CASES = contract.CASES_PATH
@@ -125,9 +125,9 @@ class HotRoutes:
                 return domain_problem(exc)
 
         def work() -> Response:
-            # A text search reads on the read replica, when there is one; the caller is
-            # always read on the primary (a token made a moment ago is there).
-            on_replica = bool(params.get("q")) and db.has_replica
+            # The caller is always read on the primary (a token made a moment ago is
+            # there); the list, where the search rule says, on the replica.
+            on_replica = search.on_replica(db, params.get("q"))
             with db.read() as s:
                 caller, state = credentials.token_in(s, token, client)
                 require_scopes(caller.scopes, needed)

@@ -98,6 +98,10 @@ def test_organization_domains(client: TestClient, db: Database, world: World) ->
     r = client.post(f"{API}/organizations", json=body, headers=h)
     assert r.status_code == 409
     assert r.json()["organization_id"] == org["id"]
+    assert r.json()["field"] == "domains"
+    assert (
+        r.json()["detail"] == f"domain contoso.example belongs to organization {org['id']} already"
+    )
     assert (
         client.post(f"{API}/organizations", json={"name": "CONTOSO"}, headers=h).status_code == 409
     )
@@ -185,6 +189,10 @@ def test_contact_emails_and_phones(client: TestClient, db: Database, world: Worl
     r = client.post(f"{API}/contacts", json={"emails": ["ANN@northwind.example"]}, headers=h)
     assert r.status_code == 409
     assert r.json()["contact_id"] == ann["id"]
+    assert r.json()["field"] == "emails"
+    assert (
+        r.json()["detail"] == f"email ann@northwind.example belongs to contact {ann['id']} already"
+    )
     url = f"{API}/contacts/{ann['id']}"
     r = client.patch(url, json={"emails": ["ann.lee@northwind.example"], "phones": []}, headers=h)
     assert r.json()["emails"] == ["ann.lee@northwind.example"]

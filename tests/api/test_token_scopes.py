@@ -17,9 +17,10 @@ from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.domain.token_scopes import FACES
 from casedesk.services.identity import auth
+from casedesk.services.kernel.bootstrap import create_corporation
 from casedesk.services.kernel.clock import utcnow
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World, make_actor, make_world
 
 SO_RPC = "/superoffice/api/v1/Agents/Ticket"
 #: Every scope but writing cases.
@@ -262,6 +263,27 @@ def test_create_with_scopes_rotate_and_last_use(client: TestClient, world: World
     ]
     assert listed["scopes"] == ["cases:read", "itx"] and "token" not in listed
     assert listed["last_used_at"] is not None and listed["last_used_from"] == "testclient"
+
+
+def test_only_the_owner_or_an_admin_rotates_or_revokes_a_token(
+    client: TestClient, db: Database, world: World
+) -> None:
+    with db.write() as s:
+        globex = create_corporation(s, "Globex").id
+    other_admin = make_actor(db, "olga@globex.test", "admin", [], globex)
+    r = client.post("/api/v1/tokens", json={"name": "mine"}, headers=world.agent_a.headers)
+    assert r.status_code == 201, r.text
+    token_id, secret = r.json()["id"], r.json()["token"]
+    url = f"/api/v1/tokens/{token_id}"
+    for other in (world.agent_b, other_admin):
+        assert client.post(f"{url}/rotate", headers=other.headers).status_code == 404
+        assert client.delete(url, headers=other.headers).status_code == 404
+    assert client.get("/api/v1/cases", headers=bearer(secret)).status_code == 200
+
+    assert client.post(f"{url}/rotate", headers=world.admin.headers).status_code == 200
+    assert client.delete(url, headers=world.agent_a.headers).status_code == 204
+    r = client.post(f"{url}/rotate", headers=world.agent_a.headers)
+    assert r.status_code == 409 and r.json()["detail"] == f"token {token_id} is revoked"
 
 
 def test_unknown_scopes_are_refused(client: TestClient, world: World) -> None:

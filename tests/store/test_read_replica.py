@@ -25,7 +25,7 @@ from sqlalchemy.engine import make_url
 from casedesk.api.app import create_app
 from casedesk.config import Settings
 from casedesk.services.cases.schemas import CaseQuery
-from casedesk.services.cases.search import search_cases
+from casedesk.services.cases.search import count_matches, on_replica, reader, search_cases
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 from tests.factories import World, make_case, make_world
@@ -158,11 +158,48 @@ def test_searches_read_on_the_primary_while_the_replica_is_down(pair: Pair, clus
         db.dispose()
 
 
-def test_without_a_replica_every_read_is_on_the_one_database(db: Database) -> None:
+def _reads_on_the_primary(db: Database) -> None:
+    """Every read of ``db`` sees what was committed a moment ago: a text search, its
+    count, a list, and a replica transaction is one on the primary's engine."""
     world = make_world(db)
     make_case(db, world.agent_a, group_id=world.group_a, title="Badge reader")
-    assert not db.has_replica
+    make_case(db, world.agent_a, group_id=world.group_a, title="Door stuck")
+
     assert _titles(db, world, "badge") == {"Badge reader"}
+    assert _titles(db, world, None) == {"Badge reader", "Door stuck"}
+    principal = world.agent_a.principal
+    assert count_matches(db, principal, CaseQuery(q="badge")).count == 1
+    assert count_matches(db, principal, CaseQuery()).count == 2
+
+    for q in ("badge", None):
+        with reader(db, q) as s:
+            assert s.get_bind() is db.engine
+    with db.replica() as s:
+        assert s.get_bind() is db.engine
+        # Written after the lists above: still seen, as the primary has it.
+        make_case(db, world.agent_a, group_id=world.group_a, title="Badge printer")
+    assert _titles(db, world, "badge") == {"Badge reader", "Badge printer"}
+
+
+def test_without_a_replica_every_read_is_on_the_one_database(db: Database) -> None:
+    assert not db.has_replica
+    assert not on_replica(db, "badge")
+    _reads_on_the_primary(db)
+
+
+def test_a_replica_that_cannot_be_reached_leaves_every_read_to_the_primary(
+    db: Database, tmp_path: Path
+) -> None:
+    # A replica configured at a socket folder where no server listens.
+    nowhere = f"postgresql+psycopg://casedesk@/casedesk_test?host={tmp_path / 'no-server'}"
+    with_replica = Database(db.url, replica_url=nowhere)
+    try:
+        assert with_replica.has_replica
+        assert on_replica(with_replica, "badge")  # a search would read there...
+        assert not on_replica(with_replica, None)
+        _reads_on_the_primary(with_replica)  # ...but the primary answers it
+    finally:
+        with_replica.dispose()
 
 
 def test_a_replica_must_be_postgresql(tmp_path: Path) -> None:

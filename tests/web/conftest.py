@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,6 +20,7 @@ from casedesk.server import serving
 from casedesk.store.db import Database
 from tests.factories import World, make_world
 from tests.support.browser import CHROMIUM, launch
+from tests.web import admin_client
 
 
 @dataclass
@@ -104,6 +106,18 @@ def page(browser: Browser) -> Iterator[Page]:
 @pytest.fixture
 def world(db: Database) -> World:
     return make_world(db)
+
+
+@pytest.fixture
+def app_client(settings: Settings, db: Database) -> TestClient:
+    """The app in process, without a server: for the pages' HTTP answers."""
+    return TestClient(create_app(settings, db))
+
+
+@pytest.fixture
+def admin(app_client: TestClient, world: World) -> admin_client.Browser:
+    """The world's administrator signed in to the console over ``app_client``."""
+    return admin_client.Browser(app_client, world.admin.email)
 
 
 def sign_in_agent(page: Page, base_url: str, email: str, password: str) -> None:

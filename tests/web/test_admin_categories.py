@@ -4,26 +4,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from fastapi.testclient import TestClient
-
-from casedesk.api.app import create_app
-from casedesk.config import Settings
 from casedesk.services.cases import assignment
 from casedesk.services.reference import categories
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, notice_of, redirected_to
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def admin(settings: Settings, db: Database, world: World) -> Browser:
-    return Browser(TestClient(create_app(settings, db)), world.admin.email)
 
 
 def category_id(db: Database, world: World, name: str) -> int:

@@ -6,12 +6,10 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.api.app import create_app
-from casedesk.config import Settings
 from casedesk.services.mail import mail_settings
 from casedesk.services.mail.notifications import template_override
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, notice_of, redirected_to
 
 SETTINGS = "/console/admin/mail-settings"
@@ -23,21 +21,6 @@ GOOD = {
     "notify_contacts": "1",
     "hourly_cap": "5",
 }
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def app_client(settings: Settings, db: Database) -> TestClient:
-    return TestClient(create_app(settings, db))
-
-
-@pytest.fixture
-def admin(app_client: TestClient, world: World) -> Browser:
-    return Browser(app_client, world.admin.email)
 
 
 def test_mail_settings_are_saved_and_shown(admin: Browser, db: Database, world: World) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -19,21 +18,11 @@ from casedesk.services.mail import mailbox_admin, mailbox_oauth, mailbox_tokens
 from casedesk.services.mail.mailbox_admin import MailboxCreate
 from casedesk.store.db import Database
 from casedesk.store.models import MailboxOAuth
-from tests.factories import World, make_actor, make_world
+from tests.factories import World, make_actor
 from tests.web.admin_client import Browser, notice_of, redirected_to
 from tests.web.markup import markup_problems
 
 SECRET = "client-secret-never-shown"
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def admin(settings: Settings, db: Database, world: World) -> Browser:
-    return Browser(TestClient(create_app(settings, db)), world.admin.email)
 
 
 def _mailbox(db: Database, world: World) -> int:

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
-
-from casedesk.api.app import create_app
-from casedesk.config import Settings
 from casedesk.services.mail import mailbox_admin
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, notice_of, redirected_to
 
 SECRET = "hunter2-but-longer"
 URL = "imaps://help@mail.example.test/INBOX"
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def admin(settings: Settings, db: Database, world: World) -> Browser:
-    return Browser(TestClient(create_app(settings, db)), world.admin.email)
 
 
 def only_mailbox(db: Database, world: World) -> mailbox_admin.MailboxOut:

@@ -6,16 +6,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.api.app import create_app
 from casedesk.channels.email.intake import Limits, ingest_raw
 from casedesk.config import Settings
 from casedesk.services.mail import quarantine
 from casedesk.services.mail.quarantine import QuarantinedMail
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, notice_of, redirected_to
 
 HOME = "/console/admin/quarantine"
@@ -29,21 +27,6 @@ HOSTILE = (
     b"\r\n"
     b"<script>alert('owned')</script> please pay\r\n"
 )
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def app_client(settings: Settings, db: Database) -> TestClient:
-    return TestClient(create_app(settings, db))
-
-
-@pytest.fixture
-def admin(app_client: TestClient, world: World) -> Browser:
-    return Browser(app_client, world.admin.email)
 
 
 def held(app_client: TestClient, db: Database, settings: Settings, world: World, raw: bytes) -> int:

@@ -6,32 +6,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.api.app import create_app
-from casedesk.config import Settings
 from casedesk.services.cases import templates
 from casedesk.services.cases.templates import TemplateCreate, TemplateOut
 from casedesk.services.scheduling import schedules
 from casedesk.services.scheduling.schedules import ScheduleOut
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, notice_of, redirected_to
 
 HOME = "/console/admin/schedules"
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def app_client(settings: Settings, db: Database) -> TestClient:
-    return TestClient(create_app(settings, db))
-
-
-@pytest.fixture
-def admin(app_client: TestClient, world: World) -> Browser:
-    return Browser(app_client, world.admin.email)
 
 
 @pytest.fixture

@@ -6,32 +6,15 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from casedesk.api.app import create_app
-from casedesk.config import Settings
 from casedesk.services.reference import calendars, priorities, sla_policies
 from casedesk.services.reference.calendars import CalendarCreate
 from casedesk.services.reference.priorities import PriorityCreate
 from casedesk.services.reference.sla_policies import SlaPolicyOut
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, notice_of, redirected_to
 
 HOME = "/console/admin/sla-policies"
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def app_client(settings: Settings, db: Database) -> TestClient:
-    return TestClient(create_app(settings, db))
-
-
-@pytest.fixture
-def admin(app_client: TestClient, world: World) -> Browser:
-    return Browser(app_client, world.admin.email)
 
 
 def policies(db: Database, world: World) -> list[SlaPolicyOut]:

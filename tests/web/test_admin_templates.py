@@ -3,26 +3,11 @@ it opens cases."""
 
 from __future__ import annotations
 
-import pytest
-from fastapi.testclient import TestClient
-
-from casedesk.api.app import create_app
-from casedesk.config import Settings
 from casedesk.services.cases import templates
 from casedesk.services.cases.templates import TemplateCreate, TemplateFields
 from casedesk.store.db import Database
-from tests.factories import World, make_world
+from tests.factories import World
 from tests.web.admin_client import Browser, redirected_to
-
-
-@pytest.fixture
-def world(db: Database) -> World:
-    return make_world(db)
-
-
-@pytest.fixture
-def admin(settings: Settings, db: Database, world: World) -> Browser:
-    return Browser(TestClient(create_app(settings, db)), world.admin.email)
 
 
 def test_editing_keeps_fields_set_through_the_api(

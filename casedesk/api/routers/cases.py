@@ -132,7 +132,7 @@ def list_cases(
 ) -> Response:
     """Search cases the caller may see. Follow `next_cursor` for the next page."""
     params = dict(locals())
-    with db.replica() if q else db.read() as s:  # a text search may read on the replica
+    with search.reader(db, q) as s:
         return list_answer(s, caller, params)
 
 

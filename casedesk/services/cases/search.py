@@ -61,16 +61,25 @@ class Count:
     is_estimate: bool = False
 
 
-def _reader(db: Database, query: CaseQuery) -> AbstractContextManager[Session]:
-    """Where a query reads: a text search on the read replica when there is one (it may
-    lag the last commits by the replication delay), any other list on the primary."""
-    return db.replica() if query.q else db.read()
+def on_replica(db: Database, q: str | None) -> bool:
+    """Whether a read of cases for the free text ``q`` goes to the read replica: a text
+    search may lag the last commits by the replication delay, so it reads there when
+    one is configured; every other read (a list, a count, a case) reads on the primary.
+    This is the one place that rule is stated."""
+    return bool(q) and db.has_replica
+
+
+def reader(db: Database, q: str | None) -> AbstractContextManager[Session]:
+    """The read transaction for cases matching the free text ``q``, on the server
+    :func:`on_replica` chooses (a replica that does not answer leaves it to the
+    primary, see :meth:`Database.replica`)."""
+    return db.replica() if on_replica(db, q) else db.read()
 
 
 def search_cases(
     db: Database, principal: Principal, query: CaseQuery, *, with_total: bool = False
 ) -> CasePage:
-    with _reader(db, query) as s:
+    with reader(db, query.q) as s:
         return search_cases_in(s, principal, query, with_total=with_total)
 
 
@@ -119,7 +128,7 @@ def search_cases_in(
 
 def count_cases(db: Database, principal: Principal, query: CaseQuery) -> int:
     """The exact number of matching cases (for faces whose contract needs it)."""
-    with _reader(db, query) as s:
+    with reader(db, query.q) as s:
         return count_cases_in(s, principal, query, up_to=None).count
 
 
@@ -128,7 +137,7 @@ def count_matches(
 ) -> Count:
     """How many cases match, exact up to ``tuning.exact_count_up_to`` and "at least"
     that many above it."""
-    with _reader(db, query) as s:
+    with reader(db, query.q) as s:
         bound = (tuning or Tuning()).exact_count_up_to
         return count_cases_in(s, principal, query, up_to=bound)
 

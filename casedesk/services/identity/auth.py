@@ -254,20 +254,27 @@ def create_token(
         return row.id, token
 
 
+def _own_token(s: Session, actor: Principal, token_id: int) -> tuple[ApiToken, User]:
+    """The token and its user, if the actor may manage it: an administrator any token of
+    the corporation, anyone else their own. NotFound otherwise, as for no token at all."""
+    row = s.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.id == token_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    tok, user = row
+    if user.corporation_id != actor.corporation_id or (
+        not actor.is_admin and user.id != actor.user_id
+    ):
+        raise NotFound(f"token {token_id} not found")
+    return tok, user
+
+
 def revoke_token(db: Database, actor: Principal, token_id: int) -> None:
     with db.write() as s:
-        row = s.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.id == token_id)
-        ).first()
-        if row is None:
-            raise NotFound(f"token {token_id} not found")
-        tok, user = row
-        if user.corporation_id != actor.corporation_id or (
-            not actor.is_admin and user.id != actor.user_id
-        ):
-            raise NotFound(f"token {token_id} not found")
+        tok, user = _own_token(s, actor, token_id)
         if tok.revoked_at is None:
             tok.revoked_at = utcnow()
             audit.record(s, actor, user.corporation_id, "token.revoked", "api_token", tok.id)
@@ -282,18 +289,7 @@ def rotate_token(db: Database, actor: Principal, token_id: int) -> str:
     secret stops working at once. Returns the new secret (shown once)."""
     token = new_secret()
     with db.write() as s:
-        row = s.execute(
-            select(ApiToken, User)
-            .join(User, User.id == ApiToken.user_id)
-            .where(ApiToken.id == token_id)
-        ).first()
-        if row is None:
-            raise NotFound(f"token {token_id} not found")
-        tok, user = row
-        if user.corporation_id != actor.corporation_id or (
-            not actor.is_admin and user.id != actor.user_id
-        ):
-            raise NotFound(f"token {token_id} not found")
+        tok, user = _own_token(s, actor, token_id)
         if tok.revoked_at is not None:
             raise Conflict(f"token {token_id} is revoked")
         tok.token_hash = token_hash(token)

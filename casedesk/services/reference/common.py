@@ -186,6 +186,39 @@ def ensure_unique(
         raise Conflict(f"a {noun} with {column} {value!r} exists already", field=column)
 
 
+def ensure_not_taken(
+    s: Session,
+    model: type[Base],
+    corporation_id: int,
+    column: str,
+    values: Iterable[str],
+    *,
+    owner: str,
+    owner_id: int,
+    field: str,
+) -> None:
+    """Conflict naming the first of ``values`` that another ``owner`` of the corporation
+    holds in ``column`` (``<owner>_id`` says whose a row is): for names that belong to
+    one owner of a corporation, as a contact's email address or an organization's email
+    domain. The error carries the holder's id, so a caller can go and look."""
+    wanted = list(values)
+    if not wanted:
+        return
+    c = _table(model).c
+    holder = c[f"{owner}_id"]
+    taken = s.execute(
+        select(c[column], holder).where(
+            c.corporation_id == corporation_id, c[column].in_(wanted), holder != owner_id
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict(
+            f"{column} {taken[0]} belongs to {owner} {taken[1]} already",
+            field=field,
+            **{f"{owner}_id": taken[1]},
+        )
+
+
 #: How the tables that point at reference rows are named in messages.
 _USERS_OF = {
     "status_history": "status history of cases",

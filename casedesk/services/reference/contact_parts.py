@@ -9,9 +9,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import Conflict
 from casedesk.services.kernel.memberships import organizations_of_many
-from casedesk.services.reference.common import flush
+from casedesk.services.reference.common import ensure_not_taken, flush
 from casedesk.store.models import Contact, ContactEmail, ContactPhone
 
 
@@ -21,20 +20,16 @@ def set_parts(
     """Replace the contact's emails and phones; Conflict naming an address another
     contact of the corporation has."""
     emails = list(dict.fromkeys(emails))
-    if emails:
-        taken = s.execute(
-            select(ContactEmail.email, ContactEmail.contact_id).where(
-                ContactEmail.corporation_id == contact.corporation_id,
-                ContactEmail.email.in_(emails),
-                ContactEmail.contact_id != contact.id,
-            )
-        ).first()
-        if taken is not None:
-            raise Conflict(
-                f"email {taken[0]} belongs to contact {taken[1]} already",
-                field="emails",
-                contact_id=taken[1],
-            )
+    ensure_not_taken(
+        s,
+        ContactEmail,
+        contact.corporation_id,
+        "email",
+        emails,
+        owner="contact",
+        owner_id=contact.id,
+        field="emails",
+    )
     s.execute(delete(ContactEmail).where(ContactEmail.contact_id == contact.id))
     s.execute(delete(ContactPhone).where(ContactPhone.contact_id == contact.id))
     for i, email in enumerate(emails):

@@ -13,7 +13,6 @@ from pydantic import AfterValidator, Field, StringConstraints
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import Conflict
 from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import audit
 from casedesk.services.kernel.references import require_ref
@@ -24,6 +23,7 @@ from casedesk.services.reference.common import (
     Out,
     created,
     deleted,
+    ensure_not_taken,
     ensure_unique,
     ensure_unused,
     flush,
@@ -185,20 +185,16 @@ def _set_domains(s: Session, org: Organization, wanted: list[str]) -> list[str]:
     """Make the organization's domains exactly ``wanted``; Conflict naming a domain that
     another organization of the corporation has."""
     target = sorted(dict.fromkeys(wanted))
-    if target:
-        taken = s.execute(
-            select(OrganizationDomain.domain, OrganizationDomain.organization_id).where(
-                OrganizationDomain.corporation_id == org.corporation_id,
-                OrganizationDomain.domain.in_(target),
-                OrganizationDomain.organization_id != org.id,
-            )
-        ).first()
-        if taken is not None:
-            raise Conflict(
-                f"domain {taken[0]} belongs to organization {taken[1]} already",
-                field="domains",
-                organization_id=taken[1],
-            )
+    ensure_not_taken(
+        s,
+        OrganizationDomain,
+        org.corporation_id,
+        "domain",
+        target,
+        owner="organization",
+        owner_id=org.id,
+        field="domains",
+    )
     s.execute(
         delete(OrganizationDomain).where(
             OrganizationDomain.organization_id == org.id, OrganizationDomain.domain.not_in(target)
