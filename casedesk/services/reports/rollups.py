@@ -8,12 +8,13 @@ rows, indexed by corporation and day; the counts are added up from the days.
 How they stay current: every change to a case writes an audit entry naming the case
 (``kernel.audit``), in the change's own transaction. :func:`refresh` reads the audit log
 past a stored cursor, recomputes the facts of each case named there, counts the days
-those cases count in again and moves the cursor, all in one transaction; the
-dashboards call it before they read, and the job runner calls it every minute.
-Recomputing a case is idempotent, so reading an entry twice does no harm: on
-PostgreSQL, where a transaction may commit after one holding a later id, each pass
-reads again the last :data:`LOOKBACK` ids behind the cursor. The cursor keeps how many entries that window held, so a pass that finds neither a later id
-nor a different count has nothing to do and writes nothing.
+those cases count in again and moves the cursor, all in one transaction; the dashboards
+call it before they read, and the job runner calls it every minute. Recomputing a case
+is idempotent, so reading an entry twice does no harm: on PostgreSQL, where a
+transaction may commit after one holding a later id, each pass reads again the last
+:data:`LOOKBACK` ids behind the cursor. The cursor keeps how many entries that window
+held, so a pass that finds neither a later id nor a different count has nothing to do
+and writes nothing.
 :func:`rebuild` recomputes every row from the history.
 """
 
