@@ -13,7 +13,9 @@ most, a channel and a priority. Then it times:
    as an admin (every group) and as an agent (one group), each the best of three runs
    after a first one;
 3. one incremental pass (``rollups.refresh``) with nothing new to read, and one after
-   one and after a hundred cases changed (their facts and the days they count in).
+   one and after a hundred cases changed (their facts and the days they count in);
+4. a case export as CSV and as XLSX of the first ``--export-rows`` cases, each in a
+   child process so that its peak resident memory is the export's own.
 
 See bench/README.md for how to run it and read its output.
 """
@@ -22,7 +24,9 @@ from __future__ import annotations
 
 import argparse
 import random
+import resource
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,7 +43,8 @@ from load import postgres
 from casedesk.domain.members import MemberRole
 from casedesk.domain.permissions import Principal, Role
 from casedesk.services.kernel.bootstrap import create_corporation
-from casedesk.services.reports import dashboards, rollups, schemas
+from casedesk.services.reports import dashboards, exports, rollups, schemas
+from casedesk.services.reports.export_jobs import check
 from casedesk.store.db import Database
 from casedesk.store.migrate import upgrade
 from casedesk.store.models import (
@@ -236,6 +241,40 @@ def best_of(runs: int, work: Any) -> str:
     return f"{wall * 1000:.0f} ms ({spent * 1000:.0f} ms CPU)"
 
 
+EXPORT_COLUMNS = (
+    "reference,title,status_name,priority_name,group_name,assignee_email,"
+    "created_at,closed_at,first_response_minutes,age_minutes"
+)
+
+
+def measure_export(url: str, corporation: int, fmt: str, rows: int, workdir: Path) -> None:
+    """In a child process: export the first ``rows`` cases as an admin, print rows,
+    seconds and the peak resident memory (MiB) of the process."""
+    db = Database(url)
+    admin = Principal(user_id=0, corporation_id=corporation, role=Role.ADMIN)
+    wanted = check(db, admin, fmt, [], EXPORT_COLUMNS)
+    started = time.perf_counter()
+    taken = 0
+
+    def first() -> Any:
+        nonlocal taken
+        for batch in exports.iter_rows(db, admin, wanted):
+            taken += len(batch)
+            yield batch
+            if taken >= rows:
+                return
+
+    if fmt == "csv":
+        with open("/dev/null", "wb") as out:
+            for chunk in exports.csv_chunks(wanted.columns, first()):
+                out.write(chunk)
+    else:
+        exports.write_xlsx(workdir / "bench.xlsx", wanted.columns, first())
+    seconds = time.perf_counter() - started
+    print(taken, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    db.dispose()
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
@@ -246,7 +285,15 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--n", type=int, default=100_000, help="cases to load")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--export-rows", type=int, default=100_000, help="rows of the timed exports (0: none)"
+    )
+    parser.add_argument("--measure-export", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.measure_export:
+        url, corporation, fmt, rows, where = args.measure_export
+        measure_export(url, int(corporation), fmt, int(rows), Path(where))
+        return
 
     workdir = Path(tempfile.mkdtemp(prefix="casedesk-bench-reports-"))
     try:
@@ -262,7 +309,10 @@ def main(argv: list[str] | None = None) -> None:
             started = time.perf_counter()
             corp, groups = fill(db, args.n, now, args.seed)
             seconds = time.perf_counter() - started
-            print(f"loaded {args.n:,} cases in {seconds:.1f} s ({args.n / seconds:,.0f}/s)")
+            print(
+                f"loaded {args.n:,} cases in {seconds:.1f} s ({args.n / seconds:,.0f}/s)",
+                flush=True,
+            )
 
             started, cpu = time.perf_counter(), time.process_time()
             written = rollups.rebuild(db)
@@ -280,12 +330,26 @@ def main(argv: list[str] | None = None) -> None:
             )
             for who, principal in (("admin, every group", admin), ("agent, one group", agent)):
                 took = best_of(3, lambda p=principal: dashboards.many(db, p, SHOWN, query))
-                print(f"dashboard over a year ({who}): {took}")
+                print(f"dashboard over a year ({who}): {took}", flush=True)
             by_week = query.model_copy(update={"period": "week", "by": "agent"})
             took = best_of(3, lambda: dashboards.many(db, admin, SHOWN, by_week))
             print(f"dashboard over a year (admin, per week, times by agent): {took}")
             took = best_of(3, lambda: rollups.refresh(db))
             print(f"refresh with nothing new: {took}")
+            for fmt in exports.FORMATS if args.export_rows else ():
+                child = [str(corp), fmt, str(args.export_rows), str(workdir)]
+                out = subprocess.run(
+                    [sys.executable, __file__, "--measure-export", url, *child],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.split()
+                rows, seconds, peak = int(out[0]), float(out[1]), float(out[2])
+                print(
+                    f"export {fmt} ({args.backend}, first {rows:,} of {args.n:,} cases, "
+                    f"10 columns): {rows / seconds:,.0f} rows/s, peak RSS {peak:,.0f} MiB",
+                    flush=True,
+                )
             rng = random.Random(args.seed + 1)
             for changed in (1, 100):
                 with db.write() as s:  # what a change to each of these cases records
