@@ -103,6 +103,10 @@ def test_an_agent_never_sees_another_groups_figures(db: Database, history: Histo
     every = [c for name in dashboards.REPORTS for c in rows(db, agent, name)]
     assert "B" not in {row[0] for row in every}
     assert rows(db, history.world.agent_b, "messages") == [["All", 1, 1, 1.0], ["B", 1, 1, 1.0]]
+    sla = dashboards.report(
+        db, history.world.agent_b.principal, "sla", Query(date_from=FROM, date_to=TO)
+    )
+    assert sla.tables[1].rows == []  # case 2's breaches are group A's
 
 
 def test_bad_queries_are_refused(db: Database, history: History) -> None:
