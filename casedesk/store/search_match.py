@@ -15,7 +15,12 @@ SQLite's FTS5 answers a prefix query (``"print"*``) by merging the lists of ever
 that starts with the prefix, again at every evaluation: checked case by case that costs
 as much as reading the whole list each time. ``case_has`` therefore replaces a prefix
 by the words of the index that start with it (read from the ``search_fts_vocab`` table),
-up to ``MAX_EXPANSION`` of them; a shorter prefix (more words) stays a prefix.
+up to ``MAX_EXPANSION`` of them; a shorter prefix (more words) stays a prefix. Reading
+that table walks the list of every word it returns, so the words of a prefix that is
+itself a frequent word are kept a minute per process (``KEEP_EXPANSION``), and
+``documents`` reads the same words, which FTS5 streams. Counting a clause's documents
+counts its words as written first: a prefix matches at least as many, so a frequent
+word is known as such without merging every list its prefix starts.
 
 User text never reaches either query language unescaped (see ``search_index``).
 """
@@ -23,6 +28,9 @@ User text never reaches either query language unescaped (see ``search_index``).
 from __future__ import annotations
 
 import re
+import time
+import weakref
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -41,6 +49,7 @@ from sqlalchemy import (
     table,
 )
 from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from casedesk.domain.search_query import Clause, Term
@@ -50,6 +59,15 @@ from casedesk.store.search_index import FTS_TABLE
 VOCAB_TABLE = "search_fts_vocab"
 #: At most this many index words stand for one prefix in a case-by-case check.
 MAX_EXPANSION = 24
+#: A word in at least this many documents has its prefix's words kept for
+#: ``KEEP_EXPANSION`` seconds per process: a word that starts with it and first appears
+#: meanwhile is found by a prefix search that long after it was written.
+FREQUENT = 1_000
+KEEP_EXPANSION = 60.0
+#: Per database (its engine), the kept expansions: word → (when, FTS5 query).
+_expansions: weakref.WeakKeyDictionary[Engine, dict[str, tuple[float, str]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 _fts = table(FTS_TABLE, column("rowid", Integer))
 _vocab = table(VOCAB_TABLE, column("term", String))
@@ -73,7 +91,7 @@ class ClauseMatcher:
     def documents(self, clause: Clause) -> Select[Any]:
         """``SELECT case_id`` of the documents matching ``clause`` (with repeats)."""
         if self.dialect == "sqlite":
-            match = _fts_match(fts5_clause(clause))
+            match = _fts_match(self._expanded(clause))  # streamed, where a prefix is not
             return (
                 select(SearchDocument.case_id)
                 .select_from(_fts)
@@ -85,8 +103,12 @@ class ClauseMatcher:
     def document_count(self, clause: Clause, up_to: int) -> int:
         """The number of matching documents, or ``up_to`` if there are at least that many."""
         if self.dialect == "sqlite":
-            match = _fts_match(fts5_clause(clause))
-            probe = select(_fts.c.rowid).where(match).limit(up_to)
+            # The words as written first: FTS5 streams a word's list, while a prefix
+            # merges the lists of every word it starts (all of them, whatever the
+            # limit), and a prefix matches at least what its word does.
+            if self._sqlite_count(exact_clause(clause), up_to) >= up_to:
+                return up_to
+            return self._sqlite_count(fts5_clause(clause), up_to)
         else:
             probe = select(SearchDocument.id).where(self._pg_matches(clause)).limit(up_to)
         counted = select(func.count()).select_from(probe.subquery())
@@ -143,10 +165,30 @@ class ClauseMatcher:
     def _expanded(self, clause: Clause) -> str:
         return " OR ".join(self._expanded_term(term) for term in clause)
 
+    def _sqlite_count(self, query: str, up_to: int) -> int:
+        probe = select(_fts.c.rowid).where(_fts_match(query)).limit(up_to)
+        counted = select(func.count()).select_from(probe.subquery())
+        return int(self.session.connection().execute(counted).scalar_one())
+
     def _expanded_term(self, term: Term) -> str:
         word = term.text.lower()
         if term.phrase or not _WORD.fullmatch(word):
             return fts5_term(term)
+        # Reading the vocabulary walks the list of each word it returns, so for a word
+        # in many documents the expansion is kept a while (see :data:`KEEP_EXPANSION`).
+        kept = _expansions.setdefault(self.session.connection().engine, {})
+        found = kept.get(word)
+        if found is not None and time.monotonic() - found[0] < KEEP_EXPANSION:
+            return found[1]
+        expansion = self._expansion(word)
+        if self._sqlite_count(_quoted(word), FREQUENT) >= FREQUENT:
+            if len(kept) > 1_000:
+                kept.clear()
+            kept[word] = (time.monotonic(), expansion)
+        return expansion
+
+    def _expansion(self, word: str) -> str:
+        term = Term(word, phrase=False)
         upper = word[:-1] + chr(ord(word[-1]) + 1)
         found = select(_vocab.c.term).where(_vocab.c.term >= word, _vocab.c.term < upper)
         words = list(self.session.connection().scalars(found.limit(MAX_EXPANSION + 1)))
@@ -155,6 +197,12 @@ class ClauseMatcher:
         if not words:  # no document has it: a word no document has matches nothing
             return _quoted(word)
         return "(" + " OR ".join(_quoted(w) for w in words) + ")"
+
+
+def exact_clause(clause: Clause) -> str:
+    """The FTS5 query of a clause with its words as written, not as prefixes: it
+    matches some of what :func:`fts5_clause` matches."""
+    return " OR ".join(fts5_term(replace(term, phrase=True)) for term in clause)
 
 
 def fts5_clause(clause: Clause) -> str:

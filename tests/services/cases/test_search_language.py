@@ -4,6 +4,7 @@ with the text checked case by case. Segregation and counts hold at every bound."
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -21,6 +22,7 @@ from casedesk.services.cases.text_search import Tuning
 from casedesk.services.identity.auth import principal_for
 from casedesk.services.identity.users import add_user
 from casedesk.services.kernel.bootstrap import create_corporation
+from casedesk.store import search_match
 from casedesk.store.db import Database
 from casedesk.store.models import Case, Contact, ContactEmail, Group, Organization, Priority, User
 from tests.store.test_search_index import HOSTILE
@@ -146,6 +148,29 @@ def test_the_language_finds_the_same_cases_however_planned(
 ) -> None:
     for q, expected in SEARCHES:
         assert found(db, desk, desk.agent_a, q, PLANS[plan]) == expected, q
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+def test_kept_words_of_frequent_prefixes_find_the_same_cases(
+    db: Database, desk: Desk, plan: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every word counts as frequent here, so the words a prefix stands for are kept
+    and read again: the answers stay those of the language; once they are older than
+    the time they are kept, a word written since is found too."""
+    monkeypatch.setattr(search_match, "FREQUENT", 1)
+    monkeypatch.setattr(search_match, "_expansions", weakref.WeakKeyDictionary())
+    for _ in range(2):
+        for q, expected in SEARCHES:
+            assert found(db, desk, desk.agent_a, q, PLANS[plan]) == expected, q
+    messages.add_message(
+        db,
+        desk.admin,
+        desk.ids["wifi"],
+        MessageCreate(visibility="internal", body_text="the printers upstairs too"),
+        now=T0 + timedelta(hours=7),
+    )
+    monkeypatch.setattr(search_match, "KEEP_EXPANSION", 0.0)
+    assert found(db, desk, desk.agent_a, "printer", PLANS[plan]) == ["wifi", "vpn", "toner", "jam"]
 
 
 @pytest.mark.parametrize("plan", list(PLANS))
