@@ -243,34 +243,73 @@ def one_size(args: argparse.Namespace, size: int, rows: list[tuple[str, str, Res
             print(f"{args.backend} {size:,} cases x {args.messages} messages:", flush=True)
             rate = import_file(url, workdir, path, size)
             print(f"  import: {rate:,.0f} cases/s, {rate * args.messages:,.0f} messages/s")
-            filters = {"status_id": status_id_of(url, "Open"), "assignee_id": first_agent}
-            port = free_port()
-            proc = stack.enter_context(server(url, workdir, port, args.workers, False))
-            cpu0 = process_tree_cpu(proc.pid)
-            found = asyncio.run(
-                measure(
-                    f"http://127.0.0.1:{port}",
-                    token,
-                    size,
-                    args.requests,
-                    args.concurrency,
-                    filters,
-                )
-            )
-            label = f"{size:,}"
-            rows.extend((args.backend, label, r) for r in found)
-            print(table([(args.backend, label, r) for r in found]), flush=True)
-            print(
-                f"  largest worker RSS {worker_rss_mb(proc.pid):,.0f} MB, database "
-                f"{database_size_mb(url, workdir):,.0f} MB, server CPU "
-                f"{process_tree_cpu(proc.pid) - cpu0:,.1f} s",
-                flush=True,
-            )
+            serve_and_measure(args, stack, url, workdir, token, first_agent, size, rows)
     finally:
         if args.keep:
             print(f"  data kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure_kept(
+    args: argparse.Namespace, workdir: Path, rows: list[tuple[str, str, Result]]
+) -> None:
+    """Measure a SQLite desk kept by an earlier ``--keep`` run, as built."""
+    from casedesk.services.identity.auth import create_token
+    from casedesk.store.db import Database
+
+    url = f"sqlite:///{workdir / 'casedesk.db'}"
+    db = Database(url)
+    try:
+        token = create_token(db, ADMIN, name="bench again")[1]
+        with db.read() as s:
+            size = int(s.execute(text("SELECT count(*) FROM cases")).scalar_one())
+            first_agent = int(
+                s.execute(
+                    text("SELECT id FROM users WHERE email = :e"), {"e": agent_email(0)}
+                ).scalar_one()
+            )
+    finally:
+        db.dispose()
+    print(f"{args.backend} {size:,} cases, kept in {workdir}:", flush=True)
+    with ExitStack() as stack:
+        serve_and_measure(args, stack, url, workdir, token, first_agent, size, rows)
+
+
+def serve_and_measure(
+    args: argparse.Namespace,
+    stack: ExitStack,
+    url: str,
+    workdir: Path,
+    token: str,
+    first_agent: int,
+    size: int,
+    rows: list[tuple[str, str, Result]],
+) -> None:
+    """Serve the desk with ``casedesk serve``, measure it and add its rows."""
+    filters = {"status_id": status_id_of(url, "Open"), "assignee_id": first_agent}
+    port = free_port()
+    proc = stack.enter_context(server(url, workdir, port, args.workers, False))
+    cpu0 = process_tree_cpu(proc.pid)
+    found = asyncio.run(
+        measure(
+            f"http://127.0.0.1:{port}",
+            token,
+            size,
+            args.requests,
+            args.concurrency,
+            filters,
+        )
+    )
+    label = f"{size:,}"
+    rows.extend((args.backend, label, r) for r in found)
+    print(table([(args.backend, label, r) for r in found]), flush=True)
+    print(
+        f"  largest worker RSS {worker_rss_mb(proc.pid):,.0f} MB, database "
+        f"{database_size_mb(url, workdir):,.0f} MB, server CPU "
+        f"{process_tree_cpu(proc.pid) - cpu0:,.1f} s",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -285,7 +324,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=2_000, help="requests a measurement")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
+    parser.add_argument(
+        "--again", type=Path, nargs="+", help="measure SQLite desks kept by --keep, not build"
+    )
     args = parser.parse_args(argv)
+    if args.again:
+        again: list[tuple[str, str, Result]] = []
+        for kept in args.again:
+            measure_kept(args, kept, again)
+        print()
+        print(table(again))
+        return
     sizes = [*args.sizes, *([1_000_000] if args.million else [])]
     print(f"casedesk scale: backend={args.backend} sizes={sizes} admin={ADMIN}", flush=True)
     rows: list[tuple[str, str, Result]] = []

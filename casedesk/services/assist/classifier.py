@@ -13,11 +13,12 @@ import zlib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+
+if TYPE_CHECKING:  # scikit-learn (and scipy) weigh some 100 MB: loaded when first used
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 _VECTORIZER: dict[str, Any] = {
     "ngram_range": (1, 2),
@@ -47,6 +48,9 @@ def train(texts: Sequence[str], labels: Sequence[int], min_examples: int) -> Mod
     if len(keep) < 2:
         return None
     pairs = [(t, y) for t, y in zip(texts, labels, strict=True) if y in keep]
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
     vectorizer = TfidfVectorizer(**_VECTORIZER)
     x = vectorizer.fit_transform([t for t, _ in pairs])
     y = [label for _, label in pairs]
@@ -83,6 +87,8 @@ def dumps(model: Model) -> bytes:
 
 def loads(blob: bytes) -> Model:
     data = json.loads(zlib.decompress(blob))
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(**_VECTORIZER, vocabulary=data["vocabulary"])
     vectorizer.idf_ = np.array(data["idf"])
     return Model(
