@@ -61,10 +61,13 @@ MARK = "report_days"
 _ZERO: ColumnClause[Any] = literal_column("0")
 
 
-def day_rows(where: ColumnElement[bool]) -> Select[Any]:
+def day_rows(where: ColumnElement[bool], days: Collection[date] | None = None) -> Select[Any]:
     """The ``report_days`` rows of the facts matching ``where``: for the days they were
-    created on, and the days they were closed on."""
+    created on, and the days they were closed on; only of ``days`` when given (each part
+    then reads its own day index, the days created on and the days closed on)."""
     created = [CaseFact.corporation_id, CaseFact.created_day, CaseFact.group_id]
+    on_created = where if days is None else and_(where, CaseFact.created_day.in_(days))
+    on_closed = where if days is None else and_(where, CaseFact.closed_day.in_(days))
     parts: list[Select[Any]] = [
         select(
             CaseFact.corporation_id,
@@ -85,7 +88,7 @@ def day_rows(where: ColumnElement[bool]) -> Select[Any]:
             func.count().filter(CaseFact.sla_resolution.is_(True)).label("res_met"),
             func.count().filter(CaseFact.sla_resolution.is_(False)).label("res_missed"),
         )
-        .where(where)
+        .where(on_created)
         .group_by(*created, CaseFact.channel),
         select(
             CaseFact.corporation_id,
@@ -98,7 +101,7 @@ def day_rows(where: ColumnElement[bool]) -> Select[Any]:
             func.count(),
             *([_ZERO] * 7),
         )
-        .where(where, CaseFact.closed_day.is_not(None))
+        .where(on_closed, CaseFact.closed_day.is_not(None))
         .group_by(CaseFact.corporation_id, CaseFact.closed_day, CaseFact.group_id)
         .group_by(CaseFact.channel),
     ]
@@ -114,7 +117,7 @@ def day_rows(where: ColumnElement[bool]) -> Select[Any]:
                 func.count(),
                 *([_ZERO] * 8),
             )
-            .where(where)
+            .where(on_created)
             .group_by(*created, CaseFact.channel, key)
         )
     rows = union_all(*parts).subquery()
@@ -153,14 +156,8 @@ def recount(session: Session, days: Iterable[tuple[int, date]]) -> None:
                     ReportDay.day.in_(chunk),
                 )
             )
-            mine = CaseFact.corporation_id == corporation
-            touched = or_(CaseFact.created_day.in_(chunk), CaseFact.closed_day.in_(chunk))
-            rows = day_rows(and_(mine, touched)).subquery()
-            session.execute(
-                insert(ReportDay).from_select(
-                    [*KEYS, *COUNTS], select(rows).where(rows.c.day.in_(chunk))
-                )
-            )
+            rows = day_rows(CaseFact.corporation_id == corporation, chunk)
+            session.execute(insert(ReportDay).from_select([*KEYS, *COUNTS], rows))
 
 
 def recount_all(session: Session) -> None:
