@@ -358,8 +358,10 @@ def bench_rule(i: int) -> dict[str, Any]:
 
 @contextmanager
 def server(
-    url: str, data_dir: Path, port: int, workers: int, stock: bool
+    url: str, data_dir: Path, port: int, workers: int, stock: bool, jobs: bool = True
 ) -> Iterator[subprocess.Popen[bytes]]:
+    """``casedesk serve`` (or stock uvicorn) on ``port``, healthy; with ``jobs`` it also
+    runs the background jobs in-process, as ``serve`` does by default."""
     env = os.environ | {"CASEDESK_DATABASE_URL": url, "CASEDESK_DATA_DIR": str(data_dir)}
     # One token sends all the load: a quota it cannot reach, so requests are metered (as
     # in production) but never refused.
@@ -374,7 +376,7 @@ def server(
         cmd = [
             sys.executable, "-m", "casedesk.cli", "serve",
             "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-            "--no-access-log",
+            "--no-access-log", "--jobs" if jobs else "--no-jobs",
         ]  # fmt: skip
     log = (data_dir / "server.log").open("wb")
     proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=data_dir)
