@@ -290,9 +290,10 @@ def free_port() -> int:
 
 
 @contextmanager
-def postgres(pg_url: str | None, workdir: Path) -> Iterator[str]:
-    """A URL of an empty PostgreSQL database: a new schema in ``pg_url``, or a throwaway
-    cluster started with scripts/pg-test-server."""
+def postgres(pg_url: str | None, workdir: Path, keep: bool = False) -> Iterator[str]:
+    """A URL of an empty PostgreSQL database: a new schema in ``pg_url`` (dropped
+    afterwards unless ``keep``), or a throwaway cluster started with
+    scripts/pg-test-server."""
     if pg_url is None:
         script = ROOT / "scripts" / "pg-test-server"
         cluster = workdir / "pg"
@@ -316,8 +317,9 @@ def postgres(pg_url: str | None, workdir: Path) -> Iterator[str]:
         scratch = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
         yield scratch.render_as_string(hide_password=False)
     finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if not keep:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
 

@@ -230,12 +230,13 @@ def table(rows: list[tuple[str, str, Result]]) -> str:
 
 def one_size(args: argparse.Namespace, size: int, rows: list[tuple[str, str, Result]]) -> None:
     workdir = Path(tempfile.mkdtemp(prefix=f"casedesk-scale-{size}-"))
+    url = ""
     try:
         with ExitStack() as stack:
             if args.backend == "sqlite":
                 url = f"sqlite:///{workdir / 'casedesk.db'}"
             else:
-                url = stack.enter_context(postgres(args.pg_url, workdir))
+                url = stack.enter_context(postgres(args.pg_url, workdir, keep=args.keep))
             token = prepare(url)
             first_agent = add_agents(url)
             path = workdir / "cases.jsonl"
@@ -245,20 +246,27 @@ def one_size(args: argparse.Namespace, size: int, rows: list[tuple[str, str, Res
             print(f"  import: {rate:,.0f} cases/s, {rate * args.messages:,.0f} messages/s")
             serve_and_measure(args, stack, url, workdir, token, first_agent, size, rows)
     finally:
-        if args.keep:
+        if args.keep and args.backend == "postgresql" and args.pg_url:
+            print(f"  database kept: {url}")
+            shutil.rmtree(workdir, ignore_errors=True)
+        elif args.keep:
             print(f"  data kept in {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
 
-def measure_kept(
-    args: argparse.Namespace, workdir: Path, rows: list[tuple[str, str, Result]]
-) -> None:
-    """Measure a SQLite desk kept by an earlier ``--keep`` run, as built."""
+def measure_kept(args: argparse.Namespace, kept: str, rows: list[tuple[str, str, Result]]) -> None:
+    """Measure a desk kept by an earlier ``--keep`` run, as built: a SQLite data
+    directory, or the URL of a PostgreSQL schema."""
     from casedesk.services.identity.auth import create_token
     from casedesk.store.db import Database
 
-    url = f"sqlite:///{workdir / 'casedesk.db'}"
+    if kept.startswith("postgresql"):
+        url, workdir = kept, Path(tempfile.mkdtemp(prefix="casedesk-scale-again-"))
+        args.backend = "postgresql"
+    else:
+        workdir = Path(kept)
+        url = f"sqlite:///{workdir / 'casedesk.db'}"
     db = Database(url)
     try:
         token = create_token(db, ADMIN, name="bench again")[1]
@@ -271,7 +279,7 @@ def measure_kept(
             )
     finally:
         db.dispose()
-    print(f"{args.backend} {size:,} cases, kept in {workdir}:", flush=True)
+    print(f"{args.backend} {size:,} cases, kept in {kept}:", flush=True)
     with ExitStack() as stack:
         serve_and_measure(args, stack, url, workdir, token, first_agent, size, rows)
 
@@ -327,7 +335,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the data directories")
     parser.add_argument(
-        "--again", type=Path, nargs="+", help="measure SQLite desks kept by --keep, not build"
+        "--again",
+        nargs="+",
+        help="measure desks kept by --keep (SQLite data directories, PostgreSQL URLs), not build",
     )
     args = parser.parse_args(argv)
     if args.again:
