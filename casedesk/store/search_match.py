@@ -74,6 +74,8 @@ _vocab = table(VOCAB_TABLE, column("term", String))
 _SIMPLE: ColumnElement[Any] = literal_column("'simple'")
 _WORD = re.compile(r"[a-z0-9]+")
 _PG_LEXEME_END = re.compile(r"'( |$)")
+#: How far above a bound the planner's estimate must be to be trusted as "above".
+_SURELY = 4
 
 
 class ClauseMatcher:
@@ -117,9 +119,36 @@ class ClauseMatcher:
     def document_cases(self, clause: Clause, up_to: int) -> list[int] | None:
         """The case ids of the documents matching ``clause`` (with repeats), or None if
         there are more than ``up_to`` documents."""
-        probe = self.documents(clause).limit(up_to + 1)
-        ids = list(self.session.connection().scalars(probe))
+        ids = self.first_document_cases(clause, up_to + 1)
         return ids if len(ids) <= up_to else None
+
+    def first_document_cases(self, clause: Clause, limit: int) -> list[int]:
+        """The case ids of the first ``limit`` documents matching ``clause`` (in the
+        index's order, with repeats)."""
+        return list(self.session.connection().scalars(self.documents(clause).limit(limit)))
+
+    def surely_more_than(self, clause: Clause, documents: int) -> bool:
+        """PostgreSQL: whether the planner's statistics say that the words of ``clause``
+        as written (not as prefixes, which match more) are in more than ``documents``
+        documents, by a wide margin. Asking costs a plan, not a read; a word the
+        statistics do not know is never "surely" frequent."""
+        if self.dialect != "postgresql" or any(t.phrase for t in clause):
+            return False
+        words = [func.plainto_tsquery(_SIMPLE, literal(t.text, String)).cast(Text) for t in clause]
+        exact = [q for q in self.session.connection().execute(select(*words)).one() if q]
+        if not exact:
+            return False
+        query = literal(" | ".join(f"({q})" for q in exact), Text).cast(TSQUERY)
+        probe = select(SearchDocument.id).where(
+            func.to_tsvector(_SIMPLE, SearchDocument.body).op("@@")(query)
+        )
+        connection = self.session.connection()
+        compiled = probe.compile(dialect=connection.dialect)
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params
+        ).scalar_one()
+        found = plan[0]["Plan"]["Plan Rows"] if isinstance(plan, list) else 0
+        return bool(found > _SURELY * documents)
 
     def case_has(self, clause: Clause) -> ColumnElement[bool]:
         """Whether ``Case`` (of the enclosing query) has a document matching ``clause``."""

@@ -149,7 +149,11 @@ def count_cases_in(
     principal.require(Permission.VIEW_CASE)
     stmt, text = _filtered(s, principal, query, counting=True)
     if text is not None:
-        source = plan(s, text, Tuning(), counting=True).count_source(stmt)
+        counted = plan(s, text, Tuning(), counting=True)
+        quick = counted.count_from_first(stmt, up_to) if up_to is not None else None
+        if quick is not None:
+            return Count(*quick)
+        source = counted.count_source(stmt)
     else:
         source = stmt.with_only_columns(Case.id)
     if up_to is not None:

@@ -222,6 +222,36 @@ def test_counts_are_exact_below_the_bound_and_at_least_above_it_for_what_the_cal
         assert search.count_cases(db, who, query) == seen
 
 
+@pytest.mark.parametrize("up_to", [1, 2, 3])
+def test_a_count_of_many_matches_of_which_the_caller_sees_few_is_exact(
+    db: Database, desk: Desk, up_to: int
+) -> None:
+    # Twenty "scanner" cases the agent may not see come first in the text index, then
+    # two of theirs: the first documents do not settle the count, the whole does.
+    for i in range(20):
+        cases.open_case(
+            db, desk.admin, CaseCreate(title=f"Scanner {i} offline", group_id=_group(db, "B"))
+        )
+    for i in range(2):
+        cases.open_case(
+            db,
+            desk.admin,
+            CaseCreate(title=f"Scanner {i} jams", group_id=_group(db, "First line")),
+        )
+    query = CaseQuery(q="scanner")
+    tuning = Tuning(exact_count_up_to=up_to)
+    counted = search.count_matches(db, desk.agent_a, query, tuning=tuning)
+    expected = (2, False) if up_to >= 2 else (1, True)
+    assert (counted.count, counted.is_estimate) == expected
+    admin_count = search.count_matches(db, desk.admin, query, tuning=tuning)
+    assert (admin_count.count, admin_count.is_estimate) == (up_to, True)
+
+
+def _group(db: Database, name: str) -> int:
+    with db.read() as s:
+        return s.scalars(select(Group.id).where(Group.name == name)).one()
+
+
 def test_later_pages_carry_no_total(db: Database, desk: Desk) -> None:
     with db.read() as s:
         first = search.search_cases_in(s, desk.admin, CaseQuery(limit=2), with_total=True)
