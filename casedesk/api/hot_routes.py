@@ -24,14 +24,14 @@ readers do not block), so the hop to a thread would cost more than it frees. A l
 search may read many rows whatever its limit, so it always goes to the thread pool, as
 every read on PostgreSQL does (a network round trip per statement), in one hop for
 authentication and use-case together. Creates are written in batches with
-the creates that arrive meanwhile (``create_batches.py``); a message is added in one
-hop to a thread and one write transaction that authenticates its caller too.
+the creates that arrive meanwhile (``create_batches.py``), and messages with the
+messages that arrive meanwhile (``message_batches.py``).
 """
 
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
@@ -43,13 +43,14 @@ from casedesk.api import message_contract as messages_contract
 from casedesk.api.create_batches import CreateBatches
 from casedesk.api.deps import bearer_token
 from casedesk.api.errors import domain_problem
+from casedesk.api.message_batches import MessageBatches
 from casedesk.api.routers import cases as routes
 from casedesk.domain.errors import DomainError, Unauthenticated
 from casedesk.domain.permissions import Principal
 from casedesk.domain.rate_limits import RateState
 from casedesk.domain.token_scopes import require_scopes, required_scopes
 from casedesk.http_credentials import client_address, state_headers
-from casedesk.services.cases import messages, search
+from casedesk.services.cases import search
 from casedesk.services.identity.credentials import Credentials, RateLimitExceeded
 
 _CASES = contract.CASES_PATH
@@ -68,6 +69,7 @@ class HotRoutes:
         self.db = credentials.db
         self.reads_inline = self.db.backend == "sqlite"
         self.creates = CreateBatches(credentials)
+        self.messages = MessageBatches(credentials)
 
     async def handle(
         self, scope: Scope, receive: Receive, send: Send, body: bytes | None
@@ -148,9 +150,42 @@ class HotRoutes:
         data = contract.plain_create_body(body)
         if data is None:  # FastAPI words the 400 or 422
             return None
-        try:
+
+        async def created() -> Response:
             out, state = await self.creates.open(token, data, client_address(scope))
-            response = _limited(contract.created_answer(out), state)
+            return _limited(contract.created_answer(out), state)
+
+        return await self._written(scope, receive, send, created())
+
+    async def _message(
+        self, scope: Scope, receive: Receive, send: Send, case_id: int, body: bytes
+    ) -> int | None:
+        """Add a message, in a batch with the messages that arrive meanwhile
+        (``message_batches.py``)."""
+        token = _bearer(scope)
+        plain = messages_contract.plain_headers(
+            _header(scope, b"content-type"), _header(scope, _IDEMPOTENCY_KEY)
+        )
+        data = messages_contract.plain_message_body(body) if plain else None
+        if token is None or data is None:
+            return None
+
+        async def added() -> Response:
+            answer, state = await self.messages.add(
+                token, _needed(scope), case_id, data, client_address(scope)
+            )
+            if isinstance(answer, DomainError):
+                return _limited(domain_problem(answer), state)
+            return _limited(messages_contract.added_answer(answer), state)
+
+        return await self._written(scope, receive, send, added())
+
+    async def _written(
+        self, scope: Scope, receive: Receive, send: Send, answer: Awaitable[Response]
+    ) -> int:
+        """Send the answer of a batched write, or the refusal of its token."""
+        try:
+            response = await answer
         except Unauthenticated as exc:
             response = domain_problem(await self._refused(scope, exc))
         except RateLimitExceeded as exc:
@@ -159,37 +194,6 @@ class HotRoutes:
             response = domain_problem(exc)
         await response(scope, receive, send)
         return response.status_code
-
-    async def _message(
-        self, scope: Scope, receive: Receive, send: Send, case_id: int, body: bytes
-    ) -> int | None:
-        """Add a message: one hop to a thread, one write transaction that authenticates
-        the caller too (the write shares its commit with others: ``store/db.py``)."""
-        token = _bearer(scope)
-        plain = messages_contract.plain_headers(
-            _header(scope, b"content-type"), _header(scope, _IDEMPOTENCY_KEY)
-        )
-        data = messages_contract.plain_message_body(body) if plain else None
-        if token is None or data is None:
-            return None
-        db, credentials = self.db, self.credentials
-        client, needed = client_address(scope), _needed(scope)
-
-        def work() -> Response:
-            metered: list[RateState | None] = []
-            try:
-                with db.write() as s:
-                    caller, state = credentials.token_in(s, token, client)
-                    metered.append(state)
-                    require_scopes(caller.scopes, needed)
-                    out = messages.add_message_on(s, caller, case_id, data, credentials.now())
-            except DomainError as exc:
-                if not metered:  # the token's refusal: _answer words it
-                    raise
-                return _limited(domain_problem(exc), metered[0])
-            return _limited(messages_contract.added_answer(out), metered[0])
-
-        return await self._answer(scope, receive, send, work, inline=False)
 
     async def _refused(self, scope: Scope, exc: Unauthenticated) -> DomainError:
         """Count a token that is not valid against its client (a write: off the loop)."""

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from casedesk.domain.errors import NotFound, ValidationFailed
+from casedesk.domain.errors import DomainError, NotFound, ValidationFailed
 from casedesk.domain.permissions import Permission, Principal
 from casedesk.domain.statuses import status_after_external_update
 from casedesk.services.attachments.uploads import UploadRef, attach_uploads_in
@@ -54,6 +54,52 @@ def add_message(
     now = now or utcnow()
     with db.write() as s:
         return add_message_on(s, principal, case_id, data, now, uploads=uploads)
+
+
+def add_messages(
+    db: Database, orders: Sequence[tuple[Principal, int, MessageCreate]], now: datetime
+) -> list[MessageOut | Exception]:
+    """Add the messages of ``orders`` (caller, case id, message) in one write
+    transaction, each in a savepoint of its own, as if each were written alone: a
+    refused one undoes only itself, and each one's events (rules, notifications) are
+    handled when its savepoint ends. The cases are taken in the order of their ids, so
+    two batches never wait on each other's case locks (PostgreSQL); messages on one case
+    keep their order. An answer for each, in order. When the transaction fails as a
+    whole, each message is added alone."""
+    if len(orders) == 1:
+        return [_add_alone(db, orders[0], now)]
+    answers: list[MessageOut | Exception] = [_NOT_DONE] * len(orders)
+    try:
+        with db.write() as s:
+            connection = s.connection()
+            for index in sorted(range(len(orders)), key=lambda i: orders[i][1]):
+                principal, case_id, data = orders[index]
+                one = Session(
+                    bind=connection,
+                    join_transaction_mode="create_savepoint",
+                    expire_on_commit=False,
+                )
+                try:
+                    with one, one.begin():
+                        answers[index] = add_message_on(one, principal, case_id, data, now)
+                except DomainError as exc:
+                    answers[index] = exc
+    except Exception:  # which message failed is found by adding each alone
+        return [_add_alone(db, order, now) for order in orders]
+    return answers
+
+
+_NOT_DONE = RuntimeError("not added")
+
+
+def _add_alone(
+    db: Database, order: tuple[Principal, int, MessageCreate], now: datetime
+) -> MessageOut | Exception:
+    try:
+        with db.write() as s:
+            return add_message_on(s, *order, now)
+    except Exception as exc:  # that message's own answer, whatever it is
+        return exc
 
 
 def add_message_on(
