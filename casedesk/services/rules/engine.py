@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Connection, func, select
+from sqlalchemy import event as orm_event
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -78,13 +79,10 @@ def trigger_events(topic: str, payload: dict[str, Any]) -> list[str]:
 
 
 def active_triggers(s: Session, corporation_id: int) -> list[CachedRule]:
-    """The corporation's active triggers in order, read again only after a change."""
-    stamp_row = s.execute(
-        select(func.count(Rule.id), func.max(Rule.updated_at)).where(
-            Rule.corporation_id == corporation_id, Rule.kind == "trigger"
-        )
-    ).one()
-    stamp = (int(stamp_row[0]), stamp_row[1])
+    """The corporation's active triggers in order, read again only after a change.
+    Whether they changed is asked once per transaction: the events of a batch of writes
+    sharing one (creates, messages, a group commit) ask once for all."""
+    stamp = _stamp(s, corporation_id)
     cached = _cache.get(corporation_id)
     if cached is not None and cached[0] == stamp:
         return cached[1]
@@ -112,6 +110,38 @@ def active_triggers(s: Session, corporation_id: int) -> list[CachedRule]:
     ]
     _cache[corporation_id] = (stamp, found)
     return found
+
+
+def _stamp(s: Session, corporation_id: int) -> tuple[int, Any]:
+    """How many triggers the corporation has and when one last changed, read once per
+    transaction of the session's connection."""
+    connection = s.connection()
+    transaction = connection.get_transaction()
+    memo = connection.info.get(_STAMPS)
+    if memo is None or memo[0] is not transaction:
+        memo = connection.info[_STAMPS] = (transaction, {})
+    stamps: dict[int, tuple[int, Any]] = memo[1]
+    found = stamps.get(corporation_id)
+    if found is None:
+        row = s.execute(
+            select(func.count(Rule.id), func.max(Rule.updated_at)).where(
+                Rule.corporation_id == corporation_id, Rule.kind == "trigger"
+            )
+        ).one()
+        found = stamps[corporation_id] = (int(row[0]), row[1])
+    return found
+
+
+_STAMPS = "casedesk.rules.stamps"
+
+
+def _forget_stamps(_mapper: Any, connection: Connection, _rule: Rule) -> None:
+    """A rule written in this transaction: the events after it ask again."""
+    connection.info.pop(_STAMPS, None)
+
+
+for _change in ("after_insert", "after_update", "after_delete"):
+    orm_event.listen(Rule, _change, _forget_stamps)
 
 
 def on_event(s: Session, event: event_hooks.QueuedEvent) -> None:

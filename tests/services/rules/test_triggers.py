@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from casedesk.domain.rules import MAX_DEPTH
 from casedesk.services.cases import core as cases
@@ -19,7 +20,7 @@ from casedesk.services.reference.priorities import PriorityCreate
 from casedesk.services.reference.sla_policies import SlaPolicyCreate
 from casedesk.services.sla.state import sla_sweep
 from casedesk.store.db import Database
-from casedesk.store.models import Case
+from casedesk.store.models import Case, Rule
 from tests.factories import World, make_case
 from tests.services.rules.conftest import add_rule, audits, tags_of
 
@@ -260,3 +261,42 @@ def test_the_api_auto_assign_flag_still_uses_the_category_rules(db: Database, wo
     case = make_case(db, world.admin, auto_assign=True)
     with db.read() as s:
         assert s.scalar(select(Case.id).where(Case.id == case.id)) == case.id
+
+
+def test_a_trigger_written_earlier_in_a_shared_transaction_fires_for_what_follows(
+    db: Database, world: World
+) -> None:
+    """Writers that share a transaction (a group commit, a batch of messages), each in
+    its own savepoint, see each other's writes as if each had committed alone."""
+    first, second = make_case(db, world.admin), make_case(db, world.admin)
+    note = MessageCreate(visibility="internal", body_text="the printer is on fire")
+    now = datetime.now(UTC)
+    with db.write() as s:
+        connection = s.connection()
+
+        def writer() -> Session:
+            return Session(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            )
+
+        with writer() as one, one.begin():
+            messages.add_message_on(one, world.admin.principal, first.id, note, now)
+        with writer() as one, one.begin():
+            one.add(
+                Rule(
+                    corporation_id=world.corporation_id,
+                    kind="trigger",
+                    name="fire",
+                    events=["message_added"],
+                    conditions={
+                        "all": [{"field": "message.text", "op": "contains", "value": "fire"}]
+                    },
+                    actions=HIT,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
+        with writer() as one, one.begin():
+            messages.add_message_on(one, world.admin.principal, second.id, note, now)
+    assert tags_of(db, first.id) == []
+    assert tags_of(db, second.id) == ["hit"]
