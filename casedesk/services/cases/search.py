@@ -42,6 +42,7 @@ from casedesk.store.models import (
     CustomFieldValue,
     Tag,
 )
+from casedesk.store.pg_reads import tune_for_lists
 
 _MAX_ID = 2**53
 _MAX_NUMBER = 2**31 - 1
@@ -94,6 +95,7 @@ def search_cases_in(
     """``search_cases`` in a transaction the caller owns. ``with_total`` adds how many
     cases match to the first page (no cursor), exact up to ``tuning.exact_count_up_to``."""
     principal.require(Permission.VIEW_CASE)
+    tune_for_lists(s)
     tuning = tuning or Tuning()
     stmt, text = _filtered(s, principal, query)
     key = query.sort.lstrip("-")
@@ -147,6 +149,7 @@ def count_cases_in(
 ) -> Count:
     """The count in a transaction the caller owns; ``up_to`` None counts them all."""
     principal.require(Permission.VIEW_CASE)
+    tune_for_lists(s)
     stmt, text = _filtered(s, principal, query, counting=True)
     if text is not None:
         counted = plan(s, text, Tuning(), counting=True)
