@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from casedesk.api.write_batches import WriteBatches
+from casedesk.api.write_batches import WriteBatches, callers_of
 from casedesk.domain.errors import DomainError
 from casedesk.domain.rate_limits import RateState
 from casedesk.domain.token_scopes import require_scopes, required_scopes
@@ -45,21 +45,20 @@ class CreateBatches:
 def _write(credentials: Credentials, requests: list[_Request]) -> list[Created | Exception]:
     """Authenticate and meter the callers, then open the cases of those who may, in
     one batch."""
-    callers = credentials.tokens({token for token, _, _ in requests})
+    callers = callers_of(credentials, [(token, client) for token, _, client in requests])
     answers: dict[int, Created | Exception] = {}
     orders: list[tuple[int, NewCase, RateState | None]] = []
-    for index, (token, data, client) in enumerate(requests):
-        caller = callers[token]
+    for index, ((_, data, _), caller) in enumerate(zip(requests, callers, strict=True)):
         if isinstance(caller, DomainError):
             answers[index] = caller
             continue
+        principal, state = caller
         try:
-            state = credentials.meter(caller, client)
-            require_scopes(caller.principal.scopes, required_scopes("POST", "/api/v1/cases"))
+            require_scopes(principal.scopes, required_scopes("POST", "/api/v1/cases"))
         except DomainError as exc:
             answers[index] = exc
             continue
-        orders.append((index, NewCase(caller.principal, data), state))
+        orders.append((index, NewCase(principal, data), state))
     if orders:
         opened = open_cases(credentials.db, [order for _, order, _ in orders])
         for (index, _, state), answer in zip(orders, opened, strict=True):

@@ -155,7 +155,7 @@ class HotRoutes:
             out, state = await self.creates.open(token, data, client_address(scope))
             return _limited(contract.created_answer(out), state)
 
-        return await self._written(scope, receive, send, created())
+        return await self._send(scope, receive, send, created())
 
     async def _message(
         self, scope: Scope, receive: Receive, send: Send, case_id: int, body: bytes
@@ -178,12 +178,12 @@ class HotRoutes:
                 return _limited(domain_problem(answer), state)
             return _limited(messages_contract.added_answer(answer), state)
 
-        return await self._written(scope, receive, send, added())
+        return await self._send(scope, receive, send, added())
 
-    async def _written(
+    async def _send(
         self, scope: Scope, receive: Receive, send: Send, answer: Awaitable[Response]
     ) -> int:
-        """Send the answer of a batched write, or the refusal of its token."""
+        """Send the answer, or the refusal of the request's token or input."""
         try:
             response = await answer
         except Unauthenticated as exc:
@@ -209,16 +209,11 @@ class HotRoutes:
         *,
         inline: bool,
     ) -> int:
-        try:
-            response = work() if inline else await run_in_threadpool(work)
-        except Unauthenticated as exc:
-            response = domain_problem(await self._refused(scope, exc))
-        except RateLimitExceeded as exc:
-            response = _limited(domain_problem(exc), exc.state)
-        except DomainError as exc:
-            response = domain_problem(exc)
-        await response(scope, receive, send)
-        return response.status_code
+
+        async def answered() -> Response:
+            return work() if inline else await run_in_threadpool(work)
+
+        return await self._send(scope, receive, send, answered())
 
 
 def _limited(response: Response, state: RateState | None) -> Response:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from casedesk.api.write_batches import WriteBatches
+from casedesk.api.write_batches import WriteBatches, callers_of
 from casedesk.domain.errors import DomainError
 from casedesk.domain.permissions import Principal
 from casedesk.domain.rate_limits import RateState
@@ -47,25 +47,22 @@ class MessageBatches:
 
 
 def _write(credentials: Credentials, requests: list[_Request]) -> list[Added | Exception]:
-    callers = credentials.tokens({request[0] for request in requests})
+    callers = callers_of(credentials, [(request[0], request[4]) for request in requests])
     answers: dict[int, Added | Exception] = {}
     orders: list[tuple[int, RateState | None, Principal, int, MessageCreate]] = []
-    for index, (token, needed, case_id, data, client) in enumerate(requests):
-        caller = callers[token]
+    for index, ((_, needed, case_id, data, _), caller) in enumerate(
+        zip(requests, callers, strict=True)
+    ):
         if isinstance(caller, DomainError):
             answers[index] = caller
             continue
+        principal, state = caller
         try:
-            state = credentials.meter(caller, client)
-        except DomainError as exc:
-            answers[index] = exc
-            continue
-        try:
-            require_scopes(caller.principal.scopes, needed)
+            require_scopes(principal.scopes, needed)
         except DomainError as exc:
             answers[index] = (exc, state)
             continue
-        orders.append((index, state, caller.principal, case_id, data))
+        orders.append((index, state, principal, case_id, data))
     if orders:
         wanted = [(principal, case_id, data) for _, _, principal, case_id, data in orders]
         added = messages.add_messages(credentials.db, wanted, credentials.now())

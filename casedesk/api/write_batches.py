@@ -19,6 +19,11 @@ from typing import Generic, TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
+from casedesk.domain.errors import DomainError
+from casedesk.domain.permissions import Principal
+from casedesk.domain.rate_limits import RateState
+from casedesk.services.identity.credentials import Credentials
+
 Request = TypeVar("Request")
 Answer = TypeVar("Answer")
 #: Writes a batch (in a worker thread): an answer or an exception per request, in order.
@@ -85,3 +90,23 @@ class _Queue(Generic[Request, Answer]):
             for _, future in self._pending:  # left only when cancelled
                 future.cancel()
             self._pending.clear()
+
+
+def callers_of(
+    credentials: Credentials, requests: Sequence[tuple[str, str]]
+) -> list[tuple[Principal, RateState | None] | DomainError]:
+    """The caller of each ``(token, client address)`` of a batch, read in one go and
+    metered against its token's quota: ``(principal, its place in the rate window)``,
+    or the refusal of the token (unknown, revoked, over its quota)."""
+    found = credentials.tokens({token for token, _ in requests})
+    callers: list[tuple[Principal, RateState | None] | DomainError] = []
+    for token, client in requests:
+        caller = found[token]
+        if isinstance(caller, DomainError):
+            callers.append(caller)
+            continue
+        try:
+            callers.append((caller.principal, credentials.meter(caller, client)))
+        except DomainError as exc:
+            callers.append(exc)
+    return callers
