@@ -33,6 +33,8 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    cast,
+    distinct,
     func,
     or_,
     select,
@@ -120,20 +122,29 @@ class TextPlan:
         if self.query.number is not None:
             return None
         limit = FIRST_DOCUMENTS * (up_to + 1)
-        ids = self.matcher.first_document_cases(self.driver, limit + 1)
-        every = len(ids) <= limit
-        keys = sorted(set(ids[:limit]))
+        # One statement: the first documents (read once, a common table expression)
+        # give an array of case ids on the server, which the count looks up in the
+        # cases' key index, and how many documents there were.
+        first = self.matcher.documents(self.driver).limit(limit + 1).cte("first_docs")
+        cases = (
+            select(func.array_agg(distinct(first.c.case_id)).label("ids"))
+            .select_from(first)
+            .scalar_subquery()
+        )
         found = (
             base.with_only_columns(Case.id)
-            .where(Case.id == any_(bindparam("first_cases", keys, ARRAY(BigInteger))))
+            .where(Case.id == any_(cast(cases, ARRAY(BigInteger))))
             .where(*self._checks(self.driver))
             .limit(up_to + 1)
         )
-        counted = select(func.count()).select_from(found.subquery())
-        n = int(self.matcher.session.scalar(counted) or 0)
+        counted = select(
+            select(func.count()).select_from(found.subquery()).scalar_subquery(),
+            select(func.count()).select_from(first).scalar_subquery(),
+        )
+        n, documents = self.matcher.session.execute(counted).one()
         if n > up_to:
             return up_to, True
-        return (n, False) if every else None
+        return (int(n), False) if documents <= limit else None
 
     def _checks(self, skip: Clause | None) -> list[ColumnElement[bool]]:
         has = self.matcher.case_has
