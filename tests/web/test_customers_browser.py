@@ -4,6 +4,8 @@ the case page shows who they are with their other cases, never another group's."
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Browser, Page, expect
 
 from casedesk.services.reference.contacts import list_contacts
@@ -64,6 +66,9 @@ def test_a_phone_call_is_logged_as_a_new_case_for_a_new_contact(
     pick = page.locator("#contact-results [data-q='7946'] button.pick")
     expect(pick).to_have_count(1)
     expect(pick).to_contain_text("Nora Newman")
+    # htmx wires new content up when the swap settles: a key pressed before that (a
+    # busy machine delays the timer) would reach a button that does nothing yet.
+    expect(page.locator("#contact-results")).not_to_have_class(re.compile(r"\bhtmx-settling\b"))
     page.keyboard.press("ArrowDown")
     expect(pick).to_be_focused()
     page.keyboard.press("Enter")
