@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from casedesk.services.reference.contacts import list_contacts
 from tests.factories import PASSWORD, make_case
@@ -107,3 +107,27 @@ def test_a_phone_call_is_logged_as_a_new_case_for_a_new_contact(
         page.goto(base + url)
         expect(page.get_by_role("heading", level=1)).to_be_visible()
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), url
+
+
+def test_a_name_typed_before_the_page_is_ready_is_searched_for(
+    page: Page, live_server: LiveServer
+) -> None:
+    pw = make_portal_world(live_server.db)
+    sign_in_agent(page, live_server.url, pw.base.agent_a.email, PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+    held: list[Route] = []
+
+    def hold(route: Route) -> None:  # htmx arrives only once let go
+        held.append(route)
+
+    page.route("**/static/htmx-*.js", hold)
+
+    with page.expect_request("**/static/htmx-*.js"):
+        page.goto(f"{live_server.url}/console/cases/new", wait_until="commit")
+    expect(page.get_by_label("Find the contact")).to_be_focused()
+    page.keyboard.type("Nora")
+    assert len(held) == 1, "the page asked for htmx once and waits for it"
+    expect(page.locator("#contact-results")).to_be_empty()
+    held[0].continue_()
+
+    expect(page.locator("#contact-results")).to_contain_text("Nobody matches")

@@ -40,3 +40,13 @@ document.addEventListener("htmx:afterSettle", function (event) {
     document.getElementById("contact-q").focus();
   }
 });
+
+// What was typed into the search before htmx wired the page up (it listens only from
+// then on) is searched for at once. htmx announces the page itself with htmx:load on
+// the body once it is wired.
+document.addEventListener("htmx:load", function (event) {
+  var q = document.getElementById("contact-q");
+  if (event.target === document.body && q && q.value) {
+    window.htmx.trigger(q, "search");
+  }
+});
