@@ -17,6 +17,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from casedesk.store.per_transaction import first_in_transaction
+
 _SETTINGS = text(
     "SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off; "
     "SET LOCAL work_mem = '64MB'"
@@ -29,8 +31,5 @@ def tune_for_lists(session: Session) -> None:
     connection = session.connection()
     if connection.dialect.name != "postgresql":
         return
-    transaction = connection.get_transaction()
-    if connection.info.get(_DONE) is transaction:
-        return
-    connection.execute(_SETTINGS)
-    connection.info[_DONE] = transaction
+    if first_in_transaction(connection, _DONE):
+        connection.execute(_SETTINGS)

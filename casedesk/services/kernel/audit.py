@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from casedesk.domain.permissions import Principal
 from casedesk.services.kernel import event_hooks
 from casedesk.store.models import AuditEntry, OutboxEvent
+from casedesk.store.per_transaction import first_in_transaction
 
 Changes = dict[str, dict[str, Any]]
 
@@ -133,11 +134,8 @@ def _wake_live_readers(session: Session) -> None:
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         return
-    tx = conn.get_transaction()
-    if conn.info.get("live_notified") is tx:
-        return
-    conn.info["live_notified"] = tx
-    conn.execute(_NOTIFY)
+    if first_in_transaction(conn, "casedesk.live_notified"):
+        conn.execute(_NOTIFY)
 
 
 def emit(session: Session, corporation_id: int, topic: str, payload: dict[str, Any]) -> None:

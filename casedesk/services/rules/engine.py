@@ -33,6 +33,7 @@ from casedesk.services.kernel import audit, event_hooks
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.rules import actions, facts
 from casedesk.store.models import Case, Rule, Survey
+from casedesk.store.per_transaction import forget, transaction_memo
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +116,7 @@ def active_triggers(s: Session, corporation_id: int) -> list[CachedRule]:
 def _stamp(s: Session, corporation_id: int) -> tuple[int, Any]:
     """How many triggers the corporation has and when one last changed, read once per
     transaction of the session's connection."""
-    connection = s.connection()
-    transaction = connection.get_transaction()
-    memo = connection.info.get(_STAMPS)
-    if memo is None or memo[0] is not transaction:
-        memo = connection.info[_STAMPS] = (transaction, {})
-    stamps: dict[int, tuple[int, Any]] = memo[1]
+    stamps: dict[int, tuple[int, Any]] = transaction_memo(s.connection(), _STAMPS)
     found = stamps.get(corporation_id)
     if found is None:
         row = s.execute(
@@ -137,7 +133,7 @@ _STAMPS = "casedesk.rules.stamps"
 
 def _forget_stamps(_mapper: Any, connection: Connection, _rule: Rule) -> None:
     """A rule written in this transaction: the events after it ask again."""
-    connection.info.pop(_STAMPS, None)
+    forget(connection, _STAMPS)
 
 
 for _change in ("after_insert", "after_update", "after_delete"):
