@@ -134,6 +134,20 @@ def test_round_robin_cycles_over_the_agents(
     assert rules["last_assigned_user_id"] == ids[1]
 
 
+def test_a_case_assigned_by_the_rules_is_in_the_agents_list(
+    client: TestClient, world: World, team: list[Actor]
+) -> None:
+    ids = [a.user_id for a in team]
+    cid = category(client, world, "round_robin", ids)
+    picked = auto(client, world, cid)
+    assert picked == ids[0]
+
+    for uid, expected in ((ids[0], 1), (ids[1], 0)):
+        params = {"assignee_id": uid}
+        r = client.get(f"{API}/cases", params=params, headers=world.admin.headers)
+        assert [c["assignee_id"] for c in r.json()["items"]] == [uid] * expected
+
+
 def test_least_open_picks_the_least_loaded(
     client: TestClient, world: World, team: list[Actor]
 ) -> None:

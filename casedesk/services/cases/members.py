@@ -18,7 +18,7 @@ from casedesk.services.kernel.case_state import ensure_updatable, touch
 from casedesk.services.kernel.clock import utcnow
 from casedesk.services.kernel.references import require_agent, require_ref
 from casedesk.store.db import Database
-from casedesk.store.models import CaseMember, Contact
+from casedesk.store.models import Case, CaseMember, Contact
 
 
 def load(session: Session, case_id: int) -> tuple[list[Member], dict[int, CaseMember]]:
@@ -33,7 +33,28 @@ def persist(
     session: Session, case_id: int, members: list[Member], rows: dict[int, CaseMember]
 ) -> None:
     """Write back what the domain rules returned: ended rows get their end time, new
-    memberships become rows. Nothing is deleted."""
+    memberships become rows. Nothing is deleted. The case's ``assignee_id`` follows its
+    active assigned user."""
+    before = next(
+        (
+            r.user_id
+            for r in rows.values()
+            if r.role == MemberRole.ASSIGNED_USER and r.end_at is None
+        ),
+        None,
+    )
+    write_rows(session, case_id, members, rows)
+    after = active_party(members, MemberRole.ASSIGNED_USER)
+    if after != before:
+        case = session.get(Case, case_id)
+        assert case is not None
+        case.assignee_id = after
+
+
+def write_rows(
+    session: Session, case_id: int, members: list[Member], rows: dict[int, CaseMember]
+) -> None:
+    """:func:`persist` for a case whose row already holds its assignee (a new case)."""
     rules.check_invariants(members)
     for m in members:
         if m.key is None:

@@ -283,6 +283,7 @@ def _plan(s: Session, reference: _Reference, order: NewCase, now: datetime) -> _
         "updated_at": now,
         "last_activity_at": now,
         "last_activity_by_id": principal.user_id,
+        "assignee_id": data.assignee_id or None,
     }
     row |= status_fields(status, order.kept.get("status_changed_at", now), None)
     if order.kept:
@@ -379,7 +380,7 @@ def _add_extras(s: Session, plan: _Plan, now: datetime) -> None:
     case = s.get_one(Case, plan.case.id)
     plan.case = case
     data, corp = plan.data, case.corporation_id
-    members.persist(s, case.id, plan.roster, {})
+    members.write_rows(s, case.id, plan.roster, {})
     plan.changes |= assignment.assign_if_asked(s, case, data, now)
     if data.tags:
         tags.replace_tags(s, corp, case.id, data.tags)

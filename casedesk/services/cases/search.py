@@ -187,11 +187,12 @@ def _filtered(
 def _conditions(
     s: Session, principal: Principal, q: CaseQuery, *, counting: bool = False
 ) -> list[ColumnElement[bool]]:
-    """The WHERE terms of the filters. A list walks its sort's index and checks each
-    case, so an assignee or contact is a correlated ``EXISTS``; a count has no order to
-    keep, so there they are ``id IN (…)``, which lets the planner start from that
-    person's cases (the members' index) rather than check every case the other
-    filters leave (every open case, for an agent's open cases)."""
+    """The WHERE terms of the filters. The assignee is a column of the case with an
+    index of its own (each agent's cases by last update). A list walks its sort's index
+    and checks each case, so a contact is a correlated ``EXISTS``; a count has no order
+    to keep, so there it is ``id IN (…)``, which lets the planner start from that
+    person's cases (the members' index) rather than check every case the other filters
+    leave."""
     member = _member_of if counting else _active_member
     conds: list[ColumnElement[bool]] = []
     if q.status:
@@ -214,10 +215,9 @@ def _conditions(
             Case.category_id.in_(_category_subtree(principal.corporation_id, q.category_id))
         )
     if q.assignee_id:
-        conds.append(member(MemberRole.ASSIGNED_USER, CaseMember.user_id.in_(q.assignee_id)))
+        conds.append(Case.assignee_id.in_(q.assignee_id))
     if q.unassigned is not None:
-        has = _active_member(MemberRole.ASSIGNED_USER, literal(True))
-        conds.append(~has if q.unassigned else has)
+        conds.append(Case.assignee_id.is_(None) if q.unassigned else Case.assignee_id.isnot(None))
     if q.contact_id:
         conds.append(member(MemberRole.CONTACT, CaseMember.contact_id.in_(q.contact_id)))
     if q.tag:

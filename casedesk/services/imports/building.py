@@ -102,7 +102,9 @@ def _members(s: Session, resolver: Resolver, r: CaseIn, built: Built, created: d
     if r.contact is not None:
         member(MemberRole.CONTACT, contact=resolver.contact(r.contact.email))
     if r.assignee is not None:
-        member(MemberRole.ASSIGNED_USER, user=resolver.agent(r.assignee, "assignee"))
+        assignee = resolver.agent(r.assignee, "assignee")
+        member(MemberRole.ASSIGNED_USER, user=assignee)
+        built.kept["assignee_id"] = assignee
     for i, email in enumerate(dict.fromkeys(f.lower() for f in r.followers)):
         member(MemberRole.FOLLOWER, user=resolver.agent(email, f"followers.{i}"))
 

@@ -37,6 +37,7 @@ class Case(Base):
         Index("ix_cases_status_id_updated", "status_id", "updated_at", "id"),
         Index("ix_cases_queue_updated", "queue_id", "updated_at", "id"),
         Index("ix_cases_organization_updated", "organization_id", "updated_at", "id"),
+        Index("ix_cases_assignee_updated", "assignee_id", "updated_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -62,6 +63,10 @@ class Case(Base):
     )
     asset_id: Mapped[int | None] = mapped_column(ForeignKey("assets.id"), nullable=True)
     creator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    #: The active assigned user of the case's members, kept equal to it on every write
+    #: of the members (services/cases/members.py), so that an assignee's cases are one
+    #: range of an index; the members stay what the case's views and history read.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     deadline_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     on_hold_until: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     on_hold_comment: Mapped[str | None] = mapped_column(Text, nullable=True)
