@@ -3,7 +3,6 @@ its own answer: its case with a number in turn, or its own refusal."""
 
 from __future__ import annotations
 
-import asyncio
 import threading
 from typing import Any
 
@@ -16,19 +15,13 @@ from casedesk.services.identity.auth import create_token, revoke_token
 from casedesk.store.db import Database
 from casedesk.store.models import CustomFieldDefinition
 from tests.factories import World, make_actor
-from tests.support.async_run import run_async
+from tests.support.together import post_together
 
 API = "/api/v1"
 
 
-async def post_all(
-    app: FastAPI, requests: list[tuple[dict[str, Any], dict[str, str]]]
-) -> list[httpx.Response]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        return await asyncio.gather(
-            *(client.post(f"{API}/cases", json=body, headers=headers) for body, headers in requests)
-        )
+def post_all(app: FastAPI, requests: list[Any]) -> list[httpx.Response]:
+    return post_together(app, [(f"{API}/cases", body, headers) for body, headers in requests])
 
 
 def test_creates_sent_together_each_get_their_own_answer(
@@ -44,7 +37,7 @@ def test_creates_sent_together_each_get_their_own_answer(
     requests[7] = ({"title": "other group", "group_id": world.group_b}, good)
     requests[9] = ({"title": "no such token"}, {"Authorization": "Bearer cd_nothing"})
 
-    answers = run_async(post_all(app, requests))
+    answers = post_all(app, requests)
 
     statuses = [r.status_code for r in answers]
     assert statuses == [201, 201, 201, 401, 201, 422, 201, 422, 201, 401, 201, 201]
@@ -79,7 +72,7 @@ def test_an_app_served_by_two_event_loops_at_once_answers_on_each(
 
     def serve() -> None:
         start.wait()
-        answers.extend(run_async(post_all(app, requests)))
+        answers.extend(post_all(app, requests))
 
     threads = [threading.Thread(target=serve, daemon=True) for _ in range(2)]
     for thread in threads:
@@ -105,10 +98,10 @@ def test_a_create_failing_late_is_answered_alone_beside_a_refused_caller(
         ({"title": "bad amount", "custom_fields": {"amount": "lots"}}, world.agent_a.headers),
         ({"title": "fine", "custom_fields": {"amount": 2}}, world.agent_a.headers),
     ]
-    answers = run_async(post_all(app, requests))
+    answers = post_all(app, requests)
     assert [r.status_code for r in answers] == [401, 422, 201]
     assert answers[1].json()["field"] == "custom_fields.amount"
     assert answers[2].json()["number"] == 1
 
-    answers = run_async(post_all(app, requests[:2]))
+    answers = post_all(app, requests[:2])
     assert [r.status_code for r in answers] == [401, 422]

@@ -4,7 +4,6 @@ rules run for each message."""
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 import httpx
@@ -16,22 +15,16 @@ from casedesk.services.rules.definitions import RuleIn, create_rule
 from casedesk.store.db import Database
 from casedesk.store.models import CaseMessage, CaseTag, Tag
 from tests.factories import World, make_actor, make_case
-from tests.support.async_run import run_async
+from tests.support.together import post_together
 
 API = "/api/v1"
 
 
-async def post_all(
-    app: FastAPI, requests: list[tuple[int, dict[str, Any], dict[str, str]]]
-) -> list[httpx.Response]:
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-        return await asyncio.gather(
-            *(
-                client.post(f"{API}/cases/{case_id}/messages", json=body, headers=headers)
-                for case_id, body, headers in requests
-            )
-        )
+def post_all(app: FastAPI, requests: list[Any]) -> list[httpx.Response]:
+    return post_together(
+        app,
+        [(f"{API}/cases/{case_id}/messages", body, headers) for case_id, body, headers in requests],
+    )
 
 
 def _messages(db: Database) -> list[tuple[int, str]]:
@@ -58,7 +51,7 @@ def test_messages_sent_together_each_get_their_own_answer(
     requests[6] = (mine[1], {"body_text": "no such token"}, {"Authorization": "Bearer cd_no"})
     requests[8] = (987_654, {"body_text": "no such case"}, good)
 
-    answers = run_async(post_all(app, requests))
+    answers = post_all(app, requests)
 
     statuses = [r.status_code for r in answers]
     assert statuses == [201, 201, 401, 201, 404, 201, 401, 201, 404, 201, 201, 201]
@@ -96,7 +89,7 @@ def test_the_rules_run_for_each_message_of_a_batch(
         for i, case_id in enumerate(cases)
     ]
 
-    answers = run_async(post_all(app, requests))
+    answers = post_all(app, requests)
 
     assert [r.status_code for r in answers] == [201] * 6
     with db.read() as s:
