@@ -11,7 +11,14 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from casedesk.api.app import create_app
@@ -84,6 +91,11 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 #: load now and then takes several seconds.
 ELEMENT_TIMEOUT_MS = 10_000
 NAVIGATION_TIMEOUT_MS = 30_000
+#: A test's own HTTP request to the live server waits as long as a navigation would
+#: (httpx's default is 5 s).
+REQUEST_TIMEOUT_S = NAVIGATION_TIMEOUT_MS / 1000
+# Assertions wait as long as actions do (Playwright's own default for them is 5 s).
+expect.set_options(timeout=ELEMENT_TIMEOUT_MS)
 
 
 def fresh_context(browser: Browser, **options: Any) -> BrowserContext:

@@ -16,7 +16,7 @@ from casedesk.services.cases import messages
 from casedesk.services.cases.schemas import MessageCreate
 from tests.factories import PASSWORD, make_case
 from tests.services.portal.world import PortalWorld, make_portal_world
-from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
+from tests.web.conftest import REQUEST_TIMEOUT_S, LiveServer, fresh_context, sign_in_agent
 
 
 @pytest.fixture
@@ -65,6 +65,7 @@ def test_a_customer_mail_marks_the_case_unread_until_the_agent_opens_it(
     )
     taken = httpx.post(
         f"{base}/api/v1/mail/inbound",
+        timeout=REQUEST_TIMEOUT_S,
         content=raw,
         headers=pw.base.admin.headers | {"Content-Type": "message/rfc822"},
     )

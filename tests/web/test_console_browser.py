@@ -20,7 +20,7 @@ from casedesk.services.cases.schemas import CaseOut
 from casedesk.services.reference.contacts import ContactCreate, create_contact
 from tests.channels.email.conftest import SmtpServer, run_smtp
 from tests.factories import PASSWORD, World, make_actor, make_case
-from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
+from tests.web.conftest import REQUEST_TIMEOUT_S, LiveServer, fresh_context, sign_in_agent
 
 
 def test_an_agent_works_a_case_and_another_group_cannot_see_it(
@@ -125,6 +125,7 @@ def test_a_reply_with_cc_and_awaiting_customer_arrives_by_smtp_with_the_cc(
     )
     taken = httpx.post(
         f"{live_server.url}/api/v1/mail/inbound",
+        timeout=REQUEST_TIMEOUT_S,
         content=raw.encode(),
         headers=world.admin.headers | {"Content-Type": "message/rfc822"},
     )

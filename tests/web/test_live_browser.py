@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.factories import PASSWORD, Actor, World, make_actor, make_case
 from tests.services.portal.world import make_portal_world
-from tests.web.conftest import LiveServer, fresh_context, sign_in_agent
+from tests.web.conftest import REQUEST_TIMEOUT_S, LiveServer, fresh_context, sign_in_agent
 from tests.web.markup import markup_problems
 
 
@@ -45,6 +45,7 @@ def test_a_case_opened_through_the_api_appears_in_the_open_list(
     _connected(page)
     made = httpx.post(
         f"{base}/api/v1/cases",
+        timeout=REQUEST_TIMEOUT_S,
         json={"title": "Scanner shows a blank page", "group_id": world.group_a},
         headers=world.admin.headers,
     )
@@ -136,6 +137,7 @@ def test_a_reply_racing_a_customer_mail_asks_for_confirmation_first(
     )
     taken = httpx.post(
         f"{base}/api/v1/mail/inbound",
+        timeout=REQUEST_TIMEOUT_S,
         content=raw,
         headers=pw.base.admin.headers | {"Content-Type": "message/rfc822"},
     )
