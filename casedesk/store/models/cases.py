@@ -37,7 +37,18 @@ class Case(Base):
         Index("ix_cases_status_id_updated", "status_id", "updated_at", "id"),
         Index("ix_cases_queue_updated", "queue_id", "updated_at", "id"),
         Index("ix_cases_organization_updated", "organization_id", "updated_at", "id"),
-        Index("ix_cases_assignee_updated", "assignee_id", "updated_at", "id"),
+        # With the columns that every list and count filters on, so an agent's count
+        # is read from this index alone.
+        Index(
+            "ix_cases_assignee_updated",
+            "assignee_id",
+            "updated_at",
+            "id",
+            "corporation_id",
+            "group_id",
+            "status",
+            "status_id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -39,7 +39,11 @@ def upgrade() -> None:
             " WHERE m.case_id = cases.id AND m.role = :role AND m.end_at IS NULL"
         ).bindparams(role=ASSIGNED_USER)
     )
-    op.create_index("ix_cases_assignee_updated", "cases", ["assignee_id", "updated_at", "id"])
+    op.create_index(
+        "ix_cases_assignee_updated",
+        "cases",
+        ["assignee_id", "updated_at", "id", "corporation_id", "group_id", "status", "status_id"],
+    )
 
 
 def downgrade() -> None:
