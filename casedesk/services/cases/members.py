@@ -46,9 +46,7 @@ def persist(
     write_rows(session, case_id, members, rows)
     after = active_party(members, MemberRole.ASSIGNED_USER)
     if after != before:
-        case = session.get(Case, case_id)
-        assert case is not None
-        case.assignee_id = after
+        session.get_one(Case, case_id).assignee_id = after
 
 
 def write_rows(
