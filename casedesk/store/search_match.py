@@ -119,13 +119,9 @@ class ClauseMatcher:
     def document_cases(self, clause: Clause, up_to: int) -> list[int] | None:
         """The case ids of the documents matching ``clause`` (with repeats), or None if
         there are more than ``up_to`` documents."""
-        ids = self.first_document_cases(clause, up_to + 1)
+        first = self.documents(clause).limit(up_to + 1)
+        ids = list(self.session.connection().scalars(first))
         return ids if len(ids) <= up_to else None
-
-    def first_document_cases(self, clause: Clause, limit: int) -> list[int]:
-        """The case ids of the first ``limit`` documents matching ``clause`` (in the
-        index's order, with repeats)."""
-        return list(self.session.connection().scalars(self.documents(clause).limit(limit)))
 
     def surely_more_than(self, clause: Clause, documents: int) -> bool:
         """PostgreSQL: whether the planner's statistics say that the words of ``clause``

@@ -113,10 +113,11 @@ class TextPlan:
 
         PostgreSQL hashes the whole of a ``DISTINCT`` before it stops at a limit, so the
         statement of ``count_source`` joins every matching document to its case (0.19 s
-        for a common word at 100,000 cases, against 0.04 s this way). The first documents' cases are
-        checked against ``base`` (visibility and filters) by their keys instead: more
-        than ``up_to`` of them settles "at least"; all the documents read settles the
-        exact count; otherwise (few of many matches visible) it is the long way."""
+        for a common word at 100,000 cases, against 0.04 s this way). The first
+        documents' cases are checked against ``base`` (visibility and filters) by their
+        keys instead: more than ``up_to`` of them settles "at least"; all the documents
+        read settles the exact count; otherwise (few of many matches visible) it is the
+        long way."""
         if self.matcher.dialect != "postgresql" or self.driver is None:
             return None
         if self.query.number is not None:

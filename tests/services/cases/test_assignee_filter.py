@@ -21,18 +21,19 @@ from casedesk.store.models import Case, CaseMember
 from tests.factories import World, make_actor, make_case, make_world
 
 
-def assigned_to(db: Database, world: World, user_id: int) -> set[str]:
-    query = CaseQuery(assignee_id=[user_id])
+def titles(db: Database, world: World, query: CaseQuery) -> set[str]:
+    """The titles the filter finds, after checking that the count agrees."""
     found = {c.title for c in search_cases(db, world.admin.principal, query).items}
     assert count_cases(db, world.admin.principal, query) == len(found)
     return found
+
+
+def assigned_to(db: Database, world: World, user_id: int) -> set[str]:
+    return titles(db, world, CaseQuery(assignee_id=[user_id]))
 
 
 def unassigned(db: Database, world: World) -> set[str]:
-    query = CaseQuery(unassigned=True)
-    found = {c.title for c in search_cases(db, world.admin.principal, query).items}
-    assert count_cases(db, world.admin.principal, query) == len(found)
-    return found
+    return titles(db, world, CaseQuery(unassigned=True))
 
 
 def test_each_way_of_assigning_moves_the_case_between_agents(db: Database, tmp_path: Path) -> None:
